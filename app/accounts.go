@@ -1,0 +1,455 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// AccountService is what the account emails unlock: activation, password reset and
+// email change, each through a one-time code sent by email. The manager starts them;
+// the staff member finishes them with the code. The manager never sees a code or the
+// new password.
+type AccountService struct {
+	store Store
+	mail  *postbox
+	// hash is HashPassword; a field so that tests of unrelated rules stay fast.
+	hash func(string) (string, error)
+}
+
+// ResendActivation sends a new activation email to a Pending account; the previous
+// code stops working.
+func (a *AccountService) ResendActivation(ctx context.Context, staffID int64) error {
+	err := a.store.Write(ctx, func(tx Tx) error {
+		st, err := tx.Staff(staffID)
+		if err != nil {
+			return err
+		}
+		switch st.Status {
+		case StatusActive:
+			return Errorf(ECONFLICT, "%s has already activated the account.", st.FullName())
+		case StatusInactive:
+			return Errorf(ECONFLICT, "%s is inactive; reactivate the account first.", st.FullName())
+		}
+		return a.mail.sendActivation(tx, st)
+	})
+	if err != nil {
+		return wrapInternal("send the activation email", err)
+	}
+	a.mail.ring()
+	return nil
+}
+
+// Activate makes the account Active with the code from its activation email.
+func (a *AccountService) Activate(ctx context.Context, username, code string) (*Staff, error) {
+	var out *Staff
+	err := a.redeem(ctx, username, CodeActivation, code, func(tx Tx, st *Staff, c *Code) error {
+		switch st.Status {
+		case StatusActive:
+			return Errorf(ECONFLICT, "This account is already active.")
+		case StatusInactive:
+			return Errorf(EFORBIDDEN, "This account is inactive; ask your office manager.")
+		}
+		if err := tx.SetStaffStatus(st.ID, StatusActive); err != nil {
+			return err
+		}
+		var err error
+		out, err = tx.Staff(st.ID)
+		return err
+	})
+	if err != nil {
+		return nil, wrapInternal("activate the account", err)
+	}
+	return out, nil
+}
+
+// RequestPasswordReset emails the staff member a code to choose a new password,
+// valid 72 hours. The current password keeps working until then.
+func (a *AccountService) RequestPasswordReset(ctx context.Context, staffID int64) error {
+	err := a.store.Write(ctx, func(tx Tx) error {
+		st, err := tx.Staff(staffID)
+		if err != nil {
+			return err
+		}
+		if st.Status == StatusInactive {
+			return Errorf(ECONFLICT, "%s is inactive; reactivate the account first.", st.FullName())
+		}
+		code, expires, err := a.mail.issueCode(tx, st.ID, CodePasswordReset, "")
+		if err != nil {
+			return err
+		}
+		return a.mail.queue(tx, MailPasswordReset, st, st.Email, "reset-password", code, mailData{
+			Expires: mailTime(expires), ValidFor: "72 hours"})
+	})
+	if err != nil {
+		return wrapInternal("send the password reset email", err)
+	}
+	a.mail.ring()
+	return nil
+}
+
+// ResetPassword sets a new password with the code from a password reset email. The
+// password obeys CheckPassword. On success every other code of the person stops
+// working and a "your password was changed" email is queued; the person signs in again.
+func (a *AccountService) ResetPassword(ctx context.Context, username, code, password, confirm string) error {
+	// The password rules are checked first, so that a too-short password does not use
+	// up the code. They need the account's names.
+	var found []*Staff
+	if err := a.store.Read(ctx, func(tx Tx) (err error) {
+		found, err = tx.FindStaff(StaffFilter{Username: strings.TrimSpace(username)})
+		return err
+	}); err != nil {
+		return wrapInternal("check the code", err)
+	}
+	if len(found) == 1 {
+		if err := CheckPassword(password, confirm, passwordContextOf(found[0])); err != nil {
+			return err
+		}
+	}
+	hash, err := a.hash(password)
+	if err != nil {
+		return Internal("protect the password", err)
+	}
+	err = a.redeem(ctx, username, CodePasswordReset, code, func(tx Tx, st *Staff, c *Code) error {
+		if err := tx.SetPasswordHash(st.ID, hash); err != nil {
+			return err
+		}
+		now := a.mail.now()
+		if err := tx.RevokeCodes(st.ID, now); err != nil {
+			return err
+		}
+		return a.mail.queue(tx, MailPasswordChanged, st, st.Email, "", "", mailData{When: mailTime(now)})
+	})
+	if err != nil {
+		return wrapInternal("set the new password", err)
+	}
+	a.mail.ring()
+	return nil
+}
+
+// RequestEmailChange sends a code to newEmail and a notice to the current address.
+// The address changes when the code is entered (ConfirmEmailChange); meanwhile the
+// grid shows the change as pending. The new address must be free now and again when
+// confirmed.
+func (a *AccountService) RequestEmailChange(ctx context.Context, staffID int64, newEmail string) error {
+	email, err := CheckEmail(newEmail)
+	if err != nil {
+		return err
+	}
+	err = a.store.Write(ctx, func(tx Tx) error {
+		st, err := tx.Staff(staffID)
+		if err != nil {
+			return err
+		}
+		if st.Status == StatusInactive {
+			return Errorf(ECONFLICT, "%s is inactive; reactivate the account first.", st.FullName())
+		}
+		if strings.EqualFold(email, st.Email) {
+			return FieldError(FieldEmail, "This is already %s's email address.", st.FullName())
+		}
+		if err := a.checkEmailFree(tx, st.ID, email); err != nil {
+			return err
+		}
+		code, expires, err := a.mail.issueCode(tx, st.ID, CodeEmailChange, email)
+		if err != nil {
+			return err
+		}
+		d := mailData{Expires: mailTime(expires), ValidFor: "24 hours", NewEmail: email, OldEmail: st.Email}
+		if err := a.mail.queue(tx, MailEmailChangeVerify, st, email, "confirm-email", code, d); err != nil {
+			return err
+		}
+		return a.mail.queue(tx, MailEmailChangeNotice, st, st.Email, "", "", d)
+	})
+	if err != nil {
+		return wrapInternal("start the email change", err)
+	}
+	a.mail.ring()
+	return nil
+}
+
+// ConfirmEmailChange makes the pending new address the account's, with the code sent
+// to it. Every other code of the person stops working.
+func (a *AccountService) ConfirmEmailChange(ctx context.Context, username, code string) (*Staff, error) {
+	var out *Staff
+	err := a.redeem(ctx, username, CodeEmailChange, code, func(tx Tx, st *Staff, c *Code) error {
+		if err := a.checkEmailFree(tx, st.ID, c.NewEmail); err != nil {
+			return err
+		}
+		full, err := tx.Staff(st.ID)
+		if err != nil {
+			return err
+		}
+		full.Email = c.NewEmail
+		if err := tx.UpdateStaff(full); err != nil {
+			return err
+		}
+		if err := tx.RevokeCodes(st.ID, a.mail.now()); err != nil {
+			return err
+		}
+		out, err = tx.Staff(st.ID)
+		return err
+	})
+	if err != nil {
+		return nil, wrapInternal("change the email address", err)
+	}
+	return out, nil
+}
+
+// CancelEmailChange stops a pending email change; its code stops working.
+func (a *AccountService) CancelEmailChange(ctx context.Context, staffID int64) error {
+	err := a.store.Write(ctx, func(tx Tx) error {
+		if _, err := tx.LiveCode(staffID, CodeEmailChange); ErrorCode(err) == ENOTFOUND {
+			if _, err := tx.Staff(staffID); err != nil {
+				return err
+			}
+			return Errorf(ECONFLICT, "No email change is pending.")
+		} else if err != nil {
+			return err
+		}
+		return tx.RevokeCodes(staffID, a.mail.now(), CodeEmailChange)
+	})
+	return wrapInternal("cancel the email change", err)
+}
+
+// checkEmailFree refuses email when another account has it, or is waiting to confirm it.
+func (a *AccountService) checkEmailFree(tx Tx, staffID int64, email string) error {
+	others, err := tx.FindStaff(StaffFilter{Email: email})
+	if err != nil {
+		return err
+	}
+	for _, o := range others {
+		if o.ID != staffID {
+			return ConflictError(FieldEmail, "This email is already used by %s.", o.Username)
+		}
+	}
+	owner, err := tx.PendingEmailOwner(email, staffID, a.mail.now())
+	if err != nil {
+		return err
+	} else if owner != "" {
+		return ConflictError(FieldEmail, "This email is waiting to be confirmed by %s.", owner)
+	}
+	return nil
+}
+
+// redeem checks a typed code for username inside one write transaction and, when it
+// is good, marks it used and runs then. A wrong code is recorded (it counts towards
+// MaxWrongCodes) even though the call fails; an error from then undoes everything.
+func (a *AccountService) redeem(ctx context.Context, username string, kind CodeKind, typed string, then func(Tx, *Staff, *Code) error) error {
+	var verdict error
+	err := a.store.Write(ctx, func(tx Tx) error {
+		verdict = nil
+		now := a.mail.now()
+		found, err := tx.FindStaff(StaffFilter{Username: strings.TrimSpace(username)})
+		if err != nil {
+			return err
+		}
+		if strings.TrimSpace(username) == "" || len(found) != 1 {
+			// The same words as a wrong code: the window must not reveal which usernames exist.
+			verdict = FieldError(FieldCode, "That code is not right for this username. Check both and try again.")
+			return nil
+		}
+		st := found[0]
+		n, oldest, err := tx.CodeFailuresSince(st.ID, now.Add(-WrongCodeWindow))
+		if err != nil {
+			return err
+		}
+		if n >= MaxWrongCodes {
+			verdict = Errorf(EFORBIDDEN, "Too many wrong codes; try again after %s.", oldest.Add(WrongCodeWindow).Local().Format("15:04"))
+			return nil
+		}
+		norm, ok := NormalizeCode(typed)
+		if !ok {
+			verdict = FieldError(FieldCode, "A code is 10 letters and digits, like ABCDE-12345.")
+			return nil
+		}
+		c, err := tx.CodeByDigest(codeDigest(a.mail.digester, st.ID, kind, norm))
+		if ErrorCode(err) == ENOTFOUND {
+			if err := tx.AddCodeFailure(st.ID, now); err != nil {
+				return err
+			}
+			msg := "That code is not right for this username. Check both and try again."
+			if left := MaxWrongCodes - n - 1; left == 0 {
+				msg += " That was the last try for this hour."
+			}
+			verdict = FieldError(FieldCode, "%s", msg)
+			return nil
+		} else if err != nil {
+			return err
+		}
+		switch {
+		case !c.UsedAt.IsZero():
+			verdict = FieldError(FieldCode, "This code was already used.")
+		case !c.RevokedAt.IsZero():
+			verdict = FieldError(FieldCode, "This code no longer works: a newer one was sent, or the password, email address or account status changed since. %s", askForNew(kind))
+		case !now.Before(c.ExpiresAt):
+			verdict = FieldError(FieldCode, "This code expired on %s. %s", mailTime(c.ExpiresAt), askForNew(kind))
+		case st.Status == StatusInactive:
+			verdict = Errorf(EFORBIDDEN, "This account is inactive; ask your office manager.")
+		}
+		if verdict != nil {
+			return nil
+		}
+		if err := tx.UseCode(c.ID, now); err != nil {
+			return err
+		}
+		return then(tx, st, c)
+	})
+	if err != nil {
+		return err
+	}
+	return verdict
+}
+
+func askForNew(kind CodeKind) string {
+	switch kind {
+	case CodeActivation:
+		return "Ask your office manager to resend the activation email."
+	case CodePasswordReset:
+		return "Ask your office manager for a new password reset email."
+	}
+	return "Ask your office manager to start the email change again."
+}
+
+// StatusDetail is the grid's status cell: "Pending activation · expires in 2 days",
+// "Pending activation · code expired", "Active · Email change pending", "Inactive".
+func (s *Staff) StatusDetail(now time.Time) string {
+	label := s.Status.Label()
+	if s.Status == StatusPending && !s.ActivationExpires.IsZero() {
+		if left := s.ActivationExpires.Sub(now); left > 0 {
+			label += " · expires in " + roughDuration(left)
+		} else {
+			label += " · code expired"
+		}
+	}
+	if s.PendingEmail != "" {
+		label += " · Email change pending"
+	}
+	return label
+}
+
+// roughDuration is "2 days", "5 hours", "10 minutes", rounded down.
+func roughDuration(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour:
+		return fmt.Sprintf("%d days", d/(24*time.Hour))
+	case d >= 24*time.Hour:
+		return "1 day"
+	case d >= 2*time.Hour:
+		return fmt.Sprintf("%d hours", d/time.Hour)
+	case d >= time.Hour:
+		return "1 hour"
+	case d >= 2*time.Minute:
+		return fmt.Sprintf("%d minutes", d/time.Minute)
+	}
+	return "a minute"
+}
+
+// postbox issues codes and queues account emails inside the caller's transaction, so
+// that an email commits together with the change that causes it, or not at all.
+type postbox struct {
+	digester Digester
+	settings *EmailSettingsService // for settings given from outside; may be nil
+	now      func() time.Time
+	bell     chan struct{}
+}
+
+func newPostbox(d Digester, now func() time.Time, bell chan struct{}) *postbox {
+	if d == nil {
+		d = NewEphemeralDigester()
+	}
+	if now == nil {
+		now = time.Now
+	}
+	if bell == nil {
+		bell = make(chan struct{}, 1)
+	}
+	return &postbox{digester: d, now: now, bell: bell}
+}
+
+// ring tells the courier something was queued. Call it after the commit.
+func (p *postbox) ring() {
+	select {
+	case p.bell <- struct{}{}:
+	default:
+	}
+}
+
+// issueCode makes a new code of kind for the account; the older one of that kind
+// stops working. It returns the code as the email shows it, and when it expires.
+func (p *postbox) issueCode(tx Tx, staffID int64, kind CodeKind, newEmail string) (string, time.Time, error) {
+	code, err := NewCode()
+	if err != nil {
+		return "", time.Time{}, Internal("make a code", err)
+	}
+	norm, _ := NormalizeCode(code)
+	now := p.now()
+	valid := ActivationValidFor
+	switch kind {
+	case CodePasswordReset:
+		valid = PasswordResetValidFor
+	case CodeEmailChange:
+		valid = EmailChangeValidFor
+	}
+	c := &Code{StaffID: staffID, Kind: kind, Digest: codeDigest(p.digester, staffID, kind, norm),
+		NewEmail: newEmail, ExpiresAt: now.Add(valid), CreatedAt: now}
+	if err := tx.CreateCode(c); err != nil {
+		return "", time.Time{}, err
+	}
+	return code, c.ExpiresAt, nil
+}
+
+// sendActivation issues an activation code for st and queues its email.
+func (p *postbox) sendActivation(tx Tx, st *Staff) error {
+	code, expires, err := p.issueCode(tx, st.ID, CodeActivation, "")
+	if err != nil {
+		return err
+	}
+	return p.queue(tx, MailActivation, st, st.Email, "activate", code, mailData{
+		Expires: mailTime(expires), ValidFor: "3 days"})
+}
+
+// queue renders kind for st, to the address to, and writes it to the outbox: the
+// bodies with code (sealed by the store) and a copy with the code masked. linkPath
+// names the link's page ("" for an email without a link).
+func (p *postbox) queue(tx Tx, kind MailKind, st *Staff, to, linkPath, code string, d mailData) error {
+	set, err := tx.Settings("email.")
+	if err != nil {
+		return err
+	}
+	cfg := EmailSettings{PracticeName: set[setPracticeName], LinkAddress: set[setLinkAddress], FromAddress: set[setFromAddress]}
+	if p.settings != nil {
+		p.settings.mu.Lock()
+		if o := p.settings.outside; o != nil {
+			cfg.FromAddress = o.FromAddress
+		}
+		p.settings.mu.Unlock()
+	}
+	d.Practice, d.Name, d.Username = practiceName(cfg), st.FullName(), st.Username
+
+	full, masked := d, d
+	full.Code, masked.Code = code, ""
+	if code != "" {
+		masked.Code = maskedCode
+	}
+	if linkPath != "" && code != "" {
+		full.Link = codeLink(cfg.LinkAddress, linkPath, st.Username, code)
+		masked.Link = codeLink(cfg.LinkAddress, linkPath, st.Username, maskedCode)
+	}
+	text, html, subject, err := renderMail(kind, full)
+	if err != nil {
+		return Internal("prepare the email", err)
+	}
+	rtext, rhtml, _, err := renderMail(kind, masked)
+	if err != nil {
+		return Internal("prepare the email", err)
+	}
+	if msg := headerTextProblem("name", st.FullName(), 200); msg != "" {
+		return FieldError(FieldName, "%s", msg)
+	}
+	now := p.now()
+	m := &OutboxMessage{StaffID: st.ID, Kind: kind, ToName: st.FullName(), ToAddress: to, Subject: subject,
+		MessageID: newMessageID(cfg.FromAddress), Text: text, HTML: html, RedactedText: rtext, RedactedHTML: rhtml,
+		Status: MailQueued, NextAttemptAt: now, CreatedAt: now}
+	return tx.QueueMail(m)
+}

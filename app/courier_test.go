@@ -1,0 +1,315 @@
+package app_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/staffdesk/staffdesk/app"
+	"github.com/staffdesk/staffdesk/app/mail/mailtest"
+)
+
+// Server down → retried with growing delays → delivered exactly once when it is back.
+func TestCourier_ServerDownThenBack(t *testing.T) {
+	r := newMailRig(t, rigOptions{})
+	r.setUp(r.settings())
+	r.srv.Close()
+	r.createStaff("camilles", "Camille", "Staff")
+
+	if wait := r.sendDue(); wait != time.Minute {
+		t.Fatalf("first retry in %s, want 1m", wait)
+	}
+	m := r.message(app.MailActivation, "camilles@email.xyz")
+	if m.Status != app.MailRetrying || m.Attempts != 1 || !strings.Contains(m.LastError, "refused") {
+		t.Fatalf("after a refused connection: %s, %d attempts, %q", m.Status, m.Attempts, m.LastError)
+	}
+	if got := m.StatusLabel(r.clock.Now()); got != "Retrying at "+r.clock.Now().Add(time.Minute).Local().Format("15:04") {
+		t.Fatalf("label %q", got)
+	}
+	summary, _ := r.svc.Outbox.Summary(r.ctx())
+	if !strings.HasPrefix(summary, "Email is not going out: ") || !strings.HasSuffix(summary, "1 message waiting") {
+		t.Fatalf("summary %q", summary)
+	}
+	// Not due yet: nothing is tried.
+	r.clock.Advance(59 * time.Second)
+	r.sendDue()
+	if m := r.message(app.MailActivation, "camilles@email.xyz"); m.Attempts != 1 {
+		t.Fatalf("tried again before its time: %d attempts", m.Attempts)
+	}
+	r.clock.Advance(time.Second)
+	if wait := r.sendDue(); wait != 2*time.Minute {
+		t.Fatalf("second retry in %s, want 2m", wait)
+	}
+
+	r.srv.Start()
+	r.clock.Advance(2 * time.Minute)
+	r.sendDue()
+	r.clock.Advance(time.Hour)
+	r.sendDue()
+	if got := len(r.srv.Messages()); got != 1 {
+		t.Fatalf("delivered %d times, want once", got)
+	}
+	m = r.message(app.MailActivation, "camilles@email.xyz")
+	if m.Status != app.MailSent || m.Attempts != 3 || m.LastError != "" {
+		t.Fatalf("after delivery: %s, %d attempts, %q", m.Status, m.Attempts, m.LastError)
+	}
+	if summary, _ := r.svc.Outbox.Summary(r.ctx()); summary != "" {
+		t.Fatalf("summary %q once mail flows", summary)
+	}
+}
+
+// 421 then 250: one delivery.
+func TestCourier_421Then250(t *testing.T) {
+	r := newMailRig(t, rigOptions{server: mailtest.Options{MailReplies: []mailtest.Reply{{Code: 421, Enhanced: "4.3.2", Text: "Try again later"}}}})
+	r.setUp(r.settings())
+	r.createStaff("camilles", "Camille", "Staff")
+	r.sendDue()
+	m := r.message(app.MailActivation, "camilles@email.xyz")
+	if m.Status != app.MailRetrying || !strings.Contains(m.LastError, "421 4.3.2 Try again later") {
+		t.Fatalf("after 421: %s %q", m.Status, m.LastError)
+	}
+	r.clock.Advance(time.Minute)
+	r.sendDue()
+	r.clock.Advance(time.Hour)
+	r.sendDue()
+	if got := len(r.srv.Messages()); got != 1 {
+		t.Fatalf("delivered %d times, want once", got)
+	}
+	if m := r.message(app.MailActivation, "camilles@email.xyz"); m.Status != app.MailSent || m.Attempts != 2 {
+		t.Fatalf("%s after %d attempts", m.Status, m.Attempts)
+	}
+}
+
+// 550: Failed with the server's words, never retried, and its code discarded.
+func TestCourier_550FailsWithoutRetry(t *testing.T) {
+	r := newMailRig(t, rigOptions{server: mailtest.Options{RecipientReplies: map[string]mailtest.Reply{
+		"camilles@email.xyz": {Code: 550, Enhanced: "5.1.1", Text: "mailbox unavailable"}}}})
+	r.setUp(r.settings())
+	r.createStaff("camilles", "Camille", "Staff")
+	r.createStaff("marcus", "Marcus", "Staff")
+	r.sendDue()
+	m := r.message(app.MailActivation, "camilles@email.xyz")
+	if m.Status != app.MailFailed || !strings.Contains(m.LastError, "550 5.1.1 mailbox unavailable") {
+		t.Fatalf("after 550: %s %q", m.Status, m.LastError)
+	}
+	if !strings.HasPrefix(m.StatusLabel(r.clock.Now()), "Failed: ") {
+		t.Fatalf("label %q", m.StatusLabel(r.clock.Now()))
+	}
+	// The other message is not held up.
+	if m := r.message(app.MailActivation, "marcus@email.xyz"); m.Status != app.MailSent {
+		t.Fatalf("marcus's: %s", m.Status)
+	}
+	r.clock.Advance(24 * time.Hour)
+	r.sendDue()
+	if m := r.message(app.MailActivation, "camilles@email.xyz"); m.Attempts != 1 || m.Status != app.MailFailed {
+		t.Fatalf("retried a 5xx: %d attempts, %s", m.Attempts, m.Status)
+	}
+	wantCode(t, r.svc.Outbox.RetryNow(r.ctx(), m.ID), app.ECONFLICT, "no longer be sent")
+	if summary, _ := r.svc.Outbox.Summary(r.ctx()); summary != "1 message failed" {
+		t.Fatalf("summary %q", summary)
+	}
+	err := r.db.Read(r.ctx(), func(tx app.Tx) error { _, _, err := tx.OutboxBody(m.ID); return err })
+	wantCode(t, err, app.ECONFLICT, "discarded")
+	// Cancel clears it from the summary.
+	if err := r.svc.Outbox.Cancel(r.ctx(), m.ID); err != nil {
+		t.Fatal(err)
+	}
+	if summary, _ := r.svc.Outbox.Summary(r.ctx()); summary != "" {
+		t.Fatalf("summary %q", summary)
+	}
+}
+
+// A server that never greets: the attempt ends within its timeout, and the services
+// answer meanwhile.
+func TestCourier_ServerNeverGreets(t *testing.T) {
+	r := newMailRig(t, rigOptions{server: mailtest.Options{NeverGreet: true}, timeout: 300 * time.Millisecond})
+	s := r.settings()
+	s.Username, s.Password = "", ""
+	r.setUp(s)
+	r.createStaff("camilles", "Camille", "Staff")
+	if err := r.svc.Courier.Start(r.ctx()); err != nil {
+		t.Fatal(err)
+	}
+	defer r.svc.Courier.Stop()
+	start := time.Now()
+	eventually(t, 5*time.Second, "the attempt to end", func() bool {
+		if _, err := r.svc.Staff.List(r.ctx()); err != nil { // the UI's calls still answer
+			t.Fatal(err)
+		}
+		return r.message(app.MailActivation, "camilles@email.xyz").Status == app.MailRetrying
+	})
+	if took := time.Since(start); took > 2*time.Second {
+		t.Fatalf("the attempt took %s with a 300ms timeout", took)
+	}
+	if m := r.message(app.MailActivation, "camilles@email.xyz"); !strings.Contains(m.LastError, "did not answer") {
+		t.Fatalf("reason %q", m.LastError)
+	}
+}
+
+// STARTTLS required but not offered: nothing is sent, not even the password.
+func TestCourier_STARTTLSRequiredButNotOffered(t *testing.T) {
+	r := newMailRig(t, rigOptions{noSTARTTLS: true})
+	r.setUp(r.settings())
+	r.createStaff("camilles", "Camille", "Staff")
+	r.sendDue()
+	if n := len(r.srv.Messages()); n != 0 || r.srv.AuthAttempts() != 0 {
+		t.Fatalf("sent %d messages and %d AUTH without TLS", n, r.srv.AuthAttempts())
+	}
+	m := r.message(app.MailActivation, "camilles@email.xyz")
+	if m.Status != app.MailRetrying || !strings.Contains(m.LastError, "STARTTLS") {
+		t.Fatalf("%s %q", m.Status, m.LastError)
+	}
+	if problem, _ := r.svc.Courier.Problem(); !strings.Contains(problem, "STARTTLS") {
+		t.Fatalf("problem %q", problem)
+	}
+}
+
+// A wrong password: one failed sign-in per retry for the whole queue, never one per
+// message; new settings resume at once.
+func TestCourier_WrongPasswordDoesNotStorm(t *testing.T) {
+	r := newMailRig(t, rigOptions{})
+	s := r.settings()
+	s.Password = "wrong-password"
+	r.setUp(s)
+	for _, u := range []string{"camilles", "marcus", "priya", "luis"} {
+		r.createStaff(u, "Some", "One")
+	}
+	wantAuths := func(n int) {
+		t.Helper()
+		if got := r.srv.AuthAttempts(); got != n {
+			t.Fatalf("%d AUTH attempts, want %d", got, n)
+		}
+	}
+	r.sendDue()
+	wantAuths(1)
+	r.sendDue() // paused
+	wantAuths(1)
+	for i, d := range []time.Duration{time.Minute, 2 * time.Minute, 5 * time.Minute} {
+		r.clock.Advance(d - time.Second)
+		r.sendDue()
+		wantAuths(i + 1)
+		r.clock.Advance(time.Second)
+		r.sendDue()
+		wantAuths(i + 2)
+	}
+	if summary, _ := r.svc.Outbox.Summary(r.ctx()); !strings.Contains(summary, "user name or password") || !strings.HasSuffix(summary, "4 messages waiting") {
+		t.Fatalf("summary %q", summary)
+	}
+	attempted := 0
+	for _, m := range r.outbox() {
+		attempted += m.Attempts
+	}
+	if attempted != 4 {
+		t.Fatalf("%d attempts in all, want 4", attempted)
+	}
+
+	r.setUp(r.settings()) // the right password
+	r.sendDue()
+	if got := len(r.srv.Messages()); got != 4 {
+		t.Fatalf("delivered %d, want 4", got)
+	}
+}
+
+// The app stopped with mail queued (one message mid-send) and started again: all of
+// it is delivered, the interrupted one with its Message-ID.
+func TestCourier_RestartDeliversEverything(t *testing.T) {
+	r := newMailRig(t, rigOptions{})
+	r.setUp(r.settings())
+	for _, u := range []string{"camilles", "marcus", "priya"} {
+		r.createStaff(u, "Some", "One")
+	}
+	interrupted := r.message(app.MailActivation, "marcus@email.xyz")
+	err := r.db.Write(r.ctx(), func(tx app.Tx) error { _, err := tx.ClaimMail(interrupted.ID); return err })
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.reopen()
+
+	if err := r.svc.Courier.Start(r.ctx()); err != nil {
+		t.Fatal(err)
+	}
+	defer r.svc.Courier.Stop()
+	eventually(t, 10*time.Second, "3 deliveries", func() bool { return len(r.srv.Messages()) == 3 })
+	for _, m := range r.outbox() {
+		if m.Status != app.MailSent {
+			t.Errorf("%s: %s", m.ToAddress, m.Status)
+		}
+	}
+	var ids []string
+	for _, m := range r.srv.Messages() {
+		if got := parseReceived(t, m.Data); got.to.Address == "marcus@email.xyz" {
+			ids = append(ids, got.header.Get("Message-Id"))
+		}
+	}
+	if len(ids) != 1 || ids[0] != interrupted.MessageID {
+		t.Fatalf("Message-IDs %v, want [%s]", ids, interrupted.MessageID)
+	}
+
+	// Queued while running: the courier wakes at once.
+	r.createStaff("luis", "Luis", "Ortega")
+	eventually(t, 5*time.Second, "the new message", func() bool { return len(r.srv.Messages()) == 4 })
+}
+
+// A message that keeps failing is given up after 3 days.
+func TestCourier_GivesUpAfterThreeDays(t *testing.T) {
+	r := newMailRig(t, rigOptions{})
+	r.setUp(r.settings())
+	r.srv.Close()
+	r.createStaff("camilles", "Camille", "Staff")
+	for i := 0; i < 100; i++ {
+		wait := r.sendDue()
+		if m := r.message(app.MailActivation, "camilles@email.xyz"); m.Status == app.MailFailed {
+			if !strings.HasPrefix(m.LastError, "Gave up after 3 days: ") {
+				t.Fatalf("reason %q", m.LastError)
+			}
+			if r.clock.Now().Sub(m.CreatedAt) < 72*time.Hour || m.Attempts > 30 {
+				t.Fatalf("gave up after %s and %d attempts", r.clock.Now().Sub(m.CreatedAt), m.Attempts)
+			}
+			return
+		}
+		r.clock.Advance(wait)
+	}
+	t.Fatal("never gave up")
+}
+
+// No log line holds the SMTP password, a code or a message body.
+func TestCourier_LogsHoldNoSecrets(t *testing.T) {
+	r := newMailRig(t, rigOptions{server: mailtest.Options{RecipientReplies: map[string]mailtest.Reply{
+		"marcus@email.xyz": {Code: 550, Text: "no such user"}}}})
+	std, old := &strings.Builder{}, logrus.StandardLogger().Out
+	logrus.StandardLogger().SetOutput(std)
+	defer logrus.StandardLogger().SetOutput(old)
+	s := r.settings()
+	s.Password = "wrong-" + rigSMTPPassword
+	r.setUp(s)
+	camille := r.createStaff("camilles", "Camille", "Staff")
+	r.createStaff("marcus", "Marcus", "Staff")
+	if err := r.svc.Accounts.RequestPasswordReset(r.ctx(), camille.ID); err != nil {
+		t.Fatal(err)
+	}
+	var codes []string
+	for _, m := range r.outbox() {
+		codes = append(codes, r.peekCode(m))
+	}
+	r.sendDue() // wrong password
+	r.setUp(r.settings())
+	r.sendDue()
+	if len(r.srv.Messages()) != 2 {
+		t.Fatalf("delivered %d", len(r.srv.Messages()))
+	}
+	logs := r.logs.String() + std.String()
+	if !strings.Contains(logs, "outbox: sent") || !strings.Contains(logs, "user name or password") {
+		t.Fatalf("the log lacks the attempts:\n%s", logs)
+	}
+	secrets := []string{rigSMTPPassword, "A staff account has been created", "password reset was requested", "Hello Camille"}
+	for _, c := range codes {
+		secrets = append(secrets, c, strings.ReplaceAll(c, "-", ""))
+	}
+	for _, s := range secrets {
+		if strings.Contains(logs, s) {
+			t.Fatalf("the log holds %q:\n%s", s, logs)
+		}
+	}
+}

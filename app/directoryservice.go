@@ -1,0 +1,224 @@
+package app
+
+import (
+	"context"
+	"fmt"
+)
+
+// DirectoryService keeps the practice's providers, offices, roles and care team roles.
+type DirectoryService struct {
+	store Store
+}
+
+// NewDirectoryService returns the directory service over store.
+func NewDirectoryService(store Store) *DirectoryService {
+	return &DirectoryService{store: store}
+}
+
+// Directory is everything the staff windows choose from, read in one transaction.
+type Directory struct {
+	Providers     []*Provider
+	Offices       []*Office
+	Roles         []*Role
+	CareTeamRoles []*CareTeamRole
+}
+
+// Load reads the whole directory, inactive records included.
+func (d *DirectoryService) Load(ctx context.Context) (*Directory, error) {
+	var dir Directory
+	err := d.store.Read(ctx, func(tx Tx) (err error) {
+		if dir.Providers, err = tx.Providers(); err != nil {
+			return err
+		}
+		if dir.Offices, err = tx.Offices(); err != nil {
+			return err
+		}
+		if dir.Roles, err = tx.Roles(); err != nil {
+			return err
+		}
+		dir.CareTeamRoles, err = tx.CareTeamRoles()
+		return err
+	})
+	if err != nil {
+		return nil, wrapInternal("load providers, offices and roles", err)
+	}
+	return &dir, nil
+}
+
+// SaveProvider creates p (ID 0) or updates it, after checking its fields.
+func (d *DirectoryService) SaveProvider(ctx context.Context, in *Provider) (*Provider, error) {
+	p := *in
+	var probs Problems
+	var err error
+	p.FirstName, err = CheckName(FieldFirstName, "first name", p.FirstName)
+	probs.AddErr(FieldFirstName, err)
+	p.LastName, err = CheckName(FieldLastName, "last name", p.LastName)
+	probs.AddErr(FieldLastName, err)
+	p.Suffix, err = CheckText(FieldSuffix, "suffix", p.Suffix, 20, false)
+	probs.AddErr(FieldSuffix, err)
+	p.Credentials, err = CheckText(FieldCredentials, "credentials", p.Credentials, 50, false)
+	probs.AddErr(FieldCredentials, err)
+	p.NPI, err = CheckNPI(FieldNPI, p.NPI)
+	probs.AddErr(FieldNPI, err)
+	if err := probs.Err(); err != nil {
+		return nil, err
+	}
+	err = d.store.Write(ctx, func(tx Tx) error {
+		if p.ID == 0 {
+			p.Active = true
+			return tx.CreateProvider(&p)
+		}
+		cur, err := tx.Provider(p.ID)
+		if err != nil {
+			return err
+		}
+		if cur.Active && !p.Active {
+			if err := checkProviderUnused(tx, cur); err != nil {
+				return err
+			}
+		}
+		return tx.UpdateProvider(&p)
+	})
+	if err != nil {
+		return nil, wrapInternal("save the provider", err)
+	}
+	return &p, nil
+}
+
+// SetProviderActive activates or deactivates a provider. A provider who is still the
+// primary provider of active or pending staff cannot be deactivated.
+func (d *DirectoryService) SetProviderActive(ctx context.Context, id int64, active bool) error {
+	err := d.store.Write(ctx, func(tx Tx) error {
+		p, err := tx.Provider(id)
+		if err != nil {
+			return err
+		}
+		if !active {
+			if err := checkProviderUnused(tx, p); err != nil {
+				return err
+			}
+		}
+		p.Active = active
+		return tx.UpdateProvider(p)
+	})
+	return wrapInternal("change the provider", err)
+}
+
+func checkProviderUnused(tx Tx, p *Provider) error {
+	n, err := tx.CountStaffOfProvider(p.ID)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return Errorf(ECONFLICT, "%s is the primary provider of %d staff member%s. Assign them another provider first.", p.DisplayName(), n, plural(n))
+	}
+	return nil
+}
+
+// SaveOffice creates o (ID 0) or updates it.
+func (d *DirectoryService) SaveOffice(ctx context.Context, in *Office) (*Office, error) {
+	o := *in
+	var probs Problems
+	var err error
+	o.Name, err = CheckText(FieldName, "office name", o.Name, 100, true)
+	probs.AddErr(FieldName, err)
+	o.Address, err = CheckAddress(FieldAddress, o.Address)
+	probs.AddErr(FieldAddress, err)
+	o.Phone, err = CheckPhone(FieldPhone, o.Phone)
+	probs.AddErr(FieldPhone, err)
+	if err := probs.Err(); err != nil {
+		return nil, err
+	}
+	err = d.store.Write(ctx, func(tx Tx) error {
+		if o.ID == 0 {
+			o.Active = true
+			return tx.CreateOffice(&o)
+		}
+		return tx.UpdateOffice(&o)
+	})
+	if err != nil {
+		return nil, wrapInternal("save the office", err)
+	}
+	return &o, nil
+}
+
+// SetOfficeActive activates or deactivates an office. Staff restricted to it keep the
+// restriction; an inactive office is no longer offered for new restrictions.
+func (d *DirectoryService) SetOfficeActive(ctx context.Context, id int64, active bool) error {
+	err := d.store.Write(ctx, func(tx Tx) error {
+		o, err := tx.Office(id)
+		if err != nil {
+			return err
+		}
+		o.Active = active
+		return tx.UpdateOffice(o)
+	})
+	return wrapInternal("change the office", err)
+}
+
+// SaveRole creates r (ID 0) or updates it.
+func (d *DirectoryService) SaveRole(ctx context.Context, in *Role) (*Role, error) {
+	r := *in
+	var err error
+	if r.Name, err = CheckText(FieldName, "role name", r.Name, 60, true); err != nil {
+		return nil, err
+	}
+	err = d.store.Write(ctx, func(tx Tx) error {
+		if r.ID == 0 {
+			r.Active = true
+			return tx.CreateRole(&r)
+		}
+		return tx.UpdateRole(&r)
+	})
+	if err != nil {
+		return nil, wrapInternal("save the role", err)
+	}
+	return &r, nil
+}
+
+// SetRoleActive activates or deactivates a role. Staff who have it keep it; an inactive
+// role is no longer offered for new accounts.
+func (d *DirectoryService) SetRoleActive(ctx context.Context, id int64, active bool) error {
+	err := d.store.Write(ctx, func(tx Tx) error {
+		r, err := tx.Role(id)
+		if err != nil {
+			return err
+		}
+		r.Active = active
+		return tx.UpdateRole(r)
+	})
+	return wrapInternal("change the role", err)
+}
+
+// SaveCareTeamRole creates r (ID 0) or updates it.
+func (d *DirectoryService) SaveCareTeamRole(ctx context.Context, in *CareTeamRole) (*CareTeamRole, error) {
+	r := *in
+	var err error
+	if r.Name, err = CheckText(FieldName, "care team role", r.Name, 100, true); err != nil {
+		return nil, err
+	}
+	err = d.store.Write(ctx, func(tx Tx) error {
+		if r.ID == 0 {
+			r.Active = true
+			return tx.CreateCareTeamRole(&r)
+		}
+		return tx.UpdateCareTeamRole(&r)
+	})
+	if err != nil {
+		return nil, wrapInternal(fmt.Sprintf("save the care team role %q", r.Name), err)
+	}
+	return &r, nil
+}
+
+// SetCareTeamRoleActive activates or deactivates a care team role.
+func (d *DirectoryService) SetCareTeamRoleActive(ctx context.Context, id int64, active bool) error {
+	err := d.store.Write(ctx, func(tx Tx) error {
+		r, err := tx.CareTeamRole(id)
+		if err != nil {
+			return err
+		}
+		r.Active = active
+		return tx.UpdateCareTeamRole(r)
+	})
+	return wrapInternal("change the care team role", err)
+}

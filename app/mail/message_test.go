@@ -1,0 +1,210 @@
+package mail
+
+import (
+	"bytes"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/mail"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/staffdesk/staffdesk/app"
+)
+
+func testMessage() Message {
+	return Message{
+		MessageID: "<activation-42.7f3a@valley.example>",
+		To:        mail.Address{Name: "Jane Doe", Address: "jane@example.com"},
+		Subject:   "Activate your StaffDesk account",
+		Text:      "Hello Jane,\n\nYour activation code is 123456.\n",
+		HTML:      "<p>Hello Jane,</p><p>Your activation code is <b>123456</b>.</p>",
+		Date:      time.Date(2025, 3, 4, 9, 30, 0, 0, time.UTC),
+	}
+}
+
+// parsedMessage is a received message read back with net/mail and mime/multipart.
+type parsedMessage struct {
+	Header mail.Header
+	Parts  map[string]string // media type -> decoded body
+}
+
+func parseMessage(t *testing.T, raw []byte) parsedMessage {
+	t.Helper()
+	msg, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatalf("read message: %v\n%s", err, raw)
+	}
+	mt, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	if err != nil {
+		t.Fatalf("Content-Type: %v", err)
+	}
+	out := parsedMessage{Header: msg.Header, Parts: map[string]string{}}
+	if mt != "multipart/alternative" {
+		t.Fatalf("Content-Type = %s, want multipart/alternative", mt)
+	}
+	r := multipart.NewReader(msg.Body, params["boundary"])
+	for {
+		p, err := r.NextPart() // decodes quoted-printable
+		if err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatalf("next part: %v", err)
+		}
+		pt, pparams, _ := mime.ParseMediaType(p.Header.Get("Content-Type"))
+		if !strings.EqualFold(pparams["charset"], "utf-8") {
+			t.Errorf("part %s charset = %q, want UTF-8", pt, pparams["charset"])
+		}
+		body, err := io.ReadAll(p)
+		if err != nil {
+			t.Fatalf("read part: %v", err)
+		}
+		out.Parts[pt] = strings.ReplaceAll(string(body), "\r\n", "\n")
+	}
+	return out
+}
+
+func TestBuild(t *testing.T) {
+	cfg := validConfig()
+	cfg.FromName = "Valley Clinic, P.C."
+	m := testMessage()
+	raw, err := Build(cfg, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// jordan-wright/email adds its own Message-Id unless it finds ours under its key.
+	if n := bytes.Count(bytes.ToLower(append([]byte("\r\n"), raw...)), []byte("\nmessage-id:")); n != 1 {
+		t.Errorf("%d Message-ID headers, want 1:\n%s", n, raw)
+	}
+	got := parseMessage(t, raw)
+	h := got.Header
+	if id := h.Get("Message-ID"); id != m.MessageID {
+		t.Errorf("Message-ID = %q, want %q", id, m.MessageID)
+	}
+	if d, err := h.Date(); err != nil || !d.Equal(m.Date) {
+		t.Errorf("Date = %v, %v; want %v", d, err, m.Date)
+	}
+	if s := h.Get("Subject"); s != m.Subject {
+		t.Errorf("Subject = %q", s)
+	}
+	if s := h.Get("Auto-Submitted"); s != "auto-generated" {
+		t.Errorf("Auto-Submitted = %q", s)
+	}
+	from, err := h.AddressList("From")
+	if err != nil || len(from) != 1 || *from[0] != (mail.Address{Name: "Valley Clinic, P.C.", Address: "office@example.com"}) {
+		t.Errorf("From = %v, %v (raw %q)", from, err, h.Get("From"))
+	}
+	to, err := h.AddressList("To")
+	if err != nil || len(to) != 1 || *to[0] != m.To {
+		t.Errorf("To = %v, %v", to, err)
+	}
+	if got.Parts["text/plain"] != m.Text {
+		t.Errorf("text part = %q, want %q", got.Parts["text/plain"], m.Text)
+	}
+	if got.Parts["text/html"] != m.HTML {
+		t.Errorf("html part = %q, want %q", got.Parts["text/html"], m.HTML)
+	}
+}
+
+func TestBuildEncodesNames(t *testing.T) {
+	for _, name := range []string{"Müller, Jürgen", "Jane \"JJ\" O'Brien", "Dr. Smith", "Zoë", "佐藤 花子", "A, B, C"} {
+		cfg := validConfig()
+		cfg.FromName = name
+		m := testMessage()
+		m.To.Name = name
+		m.Subject = "Willkommen, " + name + " — café ☕"
+		raw, err := Build(cfg, m)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, line := range strings.Split(string(raw), "\r\n") {
+			if line == "" {
+				break // end of the header
+			}
+			for _, r := range line {
+				if r > 127 {
+					t.Errorf("%s: header line not ASCII: %q", name, line)
+					break
+				}
+			}
+		}
+		h := parseMessage(t, raw).Header
+		from, err := h.AddressList("From")
+		if err != nil || len(from) != 1 || from[0].Name != name {
+			t.Errorf("From for %q = %v, %v (raw %q)", name, from, err, h.Get("From"))
+		}
+		to, err := h.AddressList("To")
+		if err != nil || len(to) != 1 || to[0].Name != name || to[0].Address != m.To.Address {
+			t.Errorf("To for %q = %v, %v (raw %q)", name, to, err, h.Get("To"))
+		}
+		subject, err := new(mime.WordDecoder).DecodeHeader(h.Get("Subject"))
+		if err != nil || subject != m.Subject {
+			t.Errorf("Subject = %q, %v; want %q", subject, err, m.Subject)
+		}
+	}
+}
+
+func TestBuildRefusesHeaderInjection(t *testing.T) {
+	tests := []struct {
+		name  string
+		edit  func(*Config, *Message)
+		field string
+	}{
+		{"CRLF in subject", func(_ *Config, m *Message) { m.Subject = "Hi\r\nBcc: all@example.com" }, FieldSubject},
+		{"LF in subject", func(_ *Config, m *Message) { m.Subject = "Hi\nBcc: all@example.com" }, FieldSubject},
+		{"CR in subject", func(_ *Config, m *Message) { m.Subject = "Hi\rBcc: all@example.com" }, FieldSubject},
+		{"NUL in subject", func(_ *Config, m *Message) { m.Subject = "Hi\x00" }, FieldSubject},
+		{"NEL in subject", func(_ *Config, m *Message) { m.Subject = "Hi\u0085Bcc: x" }, FieldSubject},
+		{"line separator in subject", func(_ *Config, m *Message) { m.Subject = "Hi\u2028Bcc: x" }, FieldSubject},
+		{"invalid UTF-8 subject", func(_ *Config, m *Message) { m.Subject = "Hi \xff" }, FieldSubject},
+		{"subject too long", func(_ *Config, m *Message) { m.Subject = strings.Repeat("é", 400) }, FieldSubject},
+		{"CRLF in recipient name", func(_ *Config, m *Message) { m.To.Name = "Jane\r\nBcc: all@example.com" }, FieldTo},
+		{"LF in recipient address", func(_ *Config, m *Message) { m.To.Address = "jane@example.com\nRCPT TO:<x@y>" }, FieldTo},
+		{"recipient address with name", func(_ *Config, m *Message) { m.To.Address = "Jane <jane@example.com>" }, FieldTo},
+		{"recipient address bad", func(_ *Config, m *Message) { m.To.Address = "jane" }, FieldTo},
+		{"CRLF in From name", func(c *Config, _ *Message) { c.FromName = "Clinic\r\nBcc: all@example.com" }, FieldFromName},
+		{"no Message-ID", func(_ *Config, m *Message) { m.MessageID = "" }, FieldMessageID},
+		{"Message-ID with CRLF", func(_ *Config, m *Message) { m.MessageID = "<a@b>\r\nBcc: x@y" }, FieldMessageID},
+		{"Message-ID without @", func(_ *Config, m *Message) { m.MessageID = "<abc>" }, FieldMessageID},
+		{"no body", func(_ *Config, m *Message) { m.Text, m.HTML = "", " " }, FieldBody},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, m := validConfig(), testMessage()
+			tt.edit(&cfg, &m)
+			raw, err := Build(cfg, m)
+			if err == nil {
+				t.Fatalf("Build accepted it:\n%s", raw)
+			}
+			if app.ErrorCode(err) != app.EINVALID {
+				t.Errorf("Build() = %v, want EINVALID", err)
+			}
+			if _, ok := app.ErrorFields(err)[tt.field]; !ok {
+				t.Errorf("Build() fields = %v, want %s", app.ErrorFields(err), tt.field)
+			}
+		})
+	}
+}
+
+func TestMessageIDForms(t *testing.T) {
+	cfg, m := validConfig(), testMessage()
+	m.MessageID = "bare.id-1@valley.example"
+	raw, err := Build(cfg, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := parseMessage(t, raw).Header.Get("Message-ID"); got != "<bare.id-1@valley.example>" {
+		t.Errorf("Message-ID = %q", got)
+	}
+	a, b := NewMessageID("office@valley.example"), NewMessageID("office@valley.example")
+	if a == b || !strings.HasPrefix(a, "<") || !strings.HasSuffix(a, "@valley.example>") {
+		t.Errorf("NewMessageID = %q, %q", a, b)
+	}
+	if _, err := normalizeMessageID(a); err != nil {
+		t.Errorf("NewMessageID %q does not validate: %v", a, err)
+	}
+	if got := NewMessageID(""); !strings.HasSuffix(got, "@staffdesk.invalid>") {
+		t.Errorf("NewMessageID(\"\") = %q", got)
+	}
+}

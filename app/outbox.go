@@ -1,0 +1,335 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// MailKind is which account email a message is.
+type MailKind string
+
+const (
+	MailActivation        MailKind = "activation"
+	MailPasswordReset     MailKind = "password_reset"
+	MailPasswordChanged   MailKind = "password_changed"
+	MailEmailChangeVerify MailKind = "email_change_verify" // to the new address, with the code
+	MailEmailChangeNotice MailKind = "email_change_notice" // to the old address
+	MailTest              MailKind = "test"
+)
+
+// Label is the kind as the Outbox window shows it.
+func (k MailKind) Label() string {
+	switch k {
+	case MailActivation:
+		return "Activation"
+	case MailPasswordReset:
+		return "Password reset"
+	case MailPasswordChanged:
+		return "Password changed"
+	case MailEmailChangeVerify:
+		return "Email change: confirm"
+	case MailEmailChangeNotice:
+		return "Email change: notice"
+	case MailTest:
+		return "Test"
+	}
+	return string(k)
+}
+
+// MailStatus is where a message is on its way out.
+type MailStatus string
+
+const (
+	MailQueued    MailStatus = "queued"    // waiting for its first attempt
+	MailSending   MailStatus = "sending"   // an attempt is under way
+	MailSent      MailStatus = "sent"      // the server accepted it
+	MailRetrying  MailStatus = "retrying"  // an attempt failed; another is due at NextAttemptAt
+	MailFailed    MailStatus = "failed"    // it will not be sent; LastError says why
+	MailCancelled MailStatus = "cancelled" // a manager cancelled it
+)
+
+// Final reports whether a message in this status will never be sent again. A final
+// message no longer holds its bodies: only the copy with codes masked is kept.
+func (s MailStatus) Final() bool {
+	return s == MailSent || s == MailFailed || s == MailCancelled
+}
+
+// OutboxMessage is one email on its way out, or gone.
+type OutboxMessage struct {
+	ID        int64
+	StaffID   int64 // 0 when not about an account, or the account was deleted
+	Kind      MailKind
+	ToName    string
+	ToAddress string
+	Subject   string
+	// MessageID is chosen when the message is queued and sent unchanged on every
+	// attempt, so that a copy delivered after an uncertain end is recognisable.
+	MessageID string
+
+	// Text and HTML are the bodies as the recipient gets them, codes included. The
+	// store keeps them sealed and only until the message is final; they are filled
+	// only by OutboxTx.OutboxBody.
+	Text string
+	HTML string
+	// RedactedText and RedactedHTML are the same bodies with every code masked, kept
+	// for the Outbox window.
+	RedactedText string
+	RedactedHTML string
+
+	Status        MailStatus
+	Attempts      int
+	NextAttemptAt time.Time
+	LastError     string // the last failure, in the person's words (often the server's)
+	CreatedAt     time.Time
+	SentAt        time.Time
+}
+
+// StatusLabel is the status as the Outbox window shows it: "Queued", "Sending",
+// "Sent at 14:32", "Retrying at 14:40", "Failed: 550 5.1.1 mailbox unavailable",
+// "Cancelled". Times are local; a date is added when it is not today.
+func (m *OutboxMessage) StatusLabel(now time.Time) string {
+	switch m.Status {
+	case MailQueued:
+		return "Queued"
+	case MailSending:
+		return "Sending"
+	case MailSent:
+		return "Sent at " + clockTime(m.SentAt, now)
+	case MailRetrying:
+		return "Retrying at " + clockTime(m.NextAttemptAt, now)
+	case MailFailed:
+		return "Failed: " + m.LastError
+	case MailCancelled:
+		return "Cancelled"
+	}
+	return string(m.Status)
+}
+
+// clockTime is "14:32" for a time today and "Apr 10 14:32" otherwise, in local time.
+func clockTime(t, now time.Time) string {
+	t, now = t.Local(), now.Local()
+	y, m, d := t.Date()
+	if ny, nm, nd := now.Date(); y == ny && m == nm && d == nd {
+		return t.Format("15:04")
+	}
+	return t.Format("Jan 2 15:04")
+}
+
+// OutboxCounts is how many messages are in each status.
+type OutboxCounts map[MailStatus]int
+
+// Waiting is how many messages are still to be sent.
+func (c OutboxCounts) Waiting() int { return c[MailQueued] + c[MailSending] + c[MailRetrying] }
+
+// OutboxTx reads and writes the outbox.
+type OutboxTx interface {
+	// QueueMail inserts m with its bodies sealed, and sets m.ID. m.Status defaults to
+	// queued.
+	QueueMail(m *OutboxMessage) error
+	// OutboxMessages returns up to limit messages, newest first, without bodies
+	// (the redacted copies are included).
+	OutboxMessages(limit int) ([]*OutboxMessage, error)
+	// OutboxMessage returns one message without its bodies; ENOTFOUND if missing.
+	OutboxMessage(id int64) (*OutboxMessage, error)
+	// OutboxBody opens the sealed bodies of a message that is not final.
+	OutboxBody(id int64) (text, html string, err error)
+	// NextDueMail returns the queued or retrying message due first at or before now,
+	// or nil when none is due.
+	NextDueMail(now time.Time) (*OutboxMessage, error)
+	// NextMailDue returns when the next queued or retrying message is due, and false
+	// when none is waiting.
+	NextMailDue() (time.Time, bool, error)
+	// ClaimMail moves a queued or retrying message to sending and counts an attempt;
+	// false when it was no longer waiting (cancelled, or claimed already).
+	ClaimMail(id int64) (bool, error)
+	// UpdateMail writes m's status, attempts, next attempt, last error and sent time.
+	// A final status discards the sealed bodies.
+	UpdateMail(m *OutboxMessage) error
+	// RequeueSending moves every message left in sending (the app stopped mid-send)
+	// back to queued, due at now, and returns how many there were.
+	RequeueSending(now time.Time) (int, error)
+	// RescheduleMail makes every waiting message due at now, for new settings.
+	RescheduleMail(now time.Time) error
+	// CountMail counts the messages in each status.
+	CountMail() (OutboxCounts, error)
+}
+
+// OutboxService is the Outbox window's: what was sent, what waits, and why.
+type OutboxService struct {
+	store    Store
+	settings *EmailSettingsService
+	courier  *Courier
+	now      func() time.Time
+}
+
+// OutboxLimit is how many messages the Outbox window lists, newest first.
+const OutboxLimit = 1000
+
+// List returns the newest messages first.
+func (s *OutboxService) List(ctx context.Context) ([]*OutboxMessage, error) {
+	var out []*OutboxMessage
+	err := s.store.Read(ctx, func(tx Tx) (err error) {
+		out, err = tx.OutboxMessages(OutboxLimit)
+		return err
+	})
+	return out, wrapInternal("load the outbox", err)
+}
+
+// Get returns one message, without the code.
+func (s *OutboxService) Get(ctx context.Context, id int64) (*OutboxMessage, error) {
+	var out *OutboxMessage
+	err := s.store.Read(ctx, func(tx Tx) (err error) {
+		out, err = tx.OutboxMessage(id)
+		return err
+	})
+	return out, wrapInternal("load the message", err)
+}
+
+// RetryNow makes a queued or retrying message due now and tells the courier, which
+// also ends any pause it took after a failure.
+func (s *OutboxService) RetryNow(ctx context.Context, id int64) error {
+	err := s.store.Write(ctx, func(tx Tx) error {
+		m, err := tx.OutboxMessage(id)
+		if err != nil {
+			return err
+		}
+		switch m.Status {
+		case MailQueued, MailRetrying:
+		case MailSending:
+			return Errorf(ECONFLICT, "This message is being sent right now.")
+		case MailSent:
+			return Errorf(ECONFLICT, "This message was already sent.")
+		case MailFailed:
+			return Errorf(ECONFLICT, "This message can no longer be sent: the code it carried was discarded when it failed. Send a new one (Resend activation, Reset Password or Change Email).")
+		case MailCancelled:
+			return Errorf(ECONFLICT, "This message was cancelled.")
+		}
+		m.NextAttemptAt = s.now()
+		return tx.UpdateMail(m)
+	})
+	if err != nil {
+		return wrapInternal("retry the message", err)
+	}
+	if s.courier != nil {
+		s.courier.Resume()
+	}
+	return nil
+}
+
+// Cancel stops a message that has not been sent. Its bodies are discarded.
+func (s *OutboxService) Cancel(ctx context.Context, id int64) error {
+	err := s.store.Write(ctx, func(tx Tx) error {
+		m, err := tx.OutboxMessage(id)
+		if err != nil {
+			return err
+		}
+		switch m.Status {
+		case MailQueued, MailRetrying, MailFailed:
+		case MailSending:
+			return Errorf(ECONFLICT, "This message is being sent right now; it cannot be cancelled.")
+		case MailSent:
+			return Errorf(ECONFLICT, "This message was already sent.")
+		case MailCancelled:
+			return nil
+		}
+		m.Status = MailCancelled
+		return tx.UpdateMail(m)
+	})
+	return wrapInternal("cancel the message", err)
+}
+
+// MailView is an email as the recipient sees it, except that a code is masked: the
+// manager never learns a code meant for someone else.
+type MailView struct {
+	From    string // "Front Desk <office@example.com>", or "" when email is not set up
+	To      string // "Camille Staff <camilles@email.xyz>"
+	Subject string
+	Date    time.Time // when it was sent, or queued
+	Text    string
+	HTML    string
+}
+
+// View returns the message as the recipient sees it, codes masked.
+func (s *OutboxService) View(ctx context.Context, id int64) (*MailView, error) {
+	m, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	v := &MailView{To: formatAddress(m.ToName, m.ToAddress), Subject: m.Subject, Date: m.CreatedAt,
+		Text: m.RedactedText, HTML: m.RedactedHTML}
+	if !m.SentAt.IsZero() {
+		v.Date = m.SentAt
+	}
+	if cfg, err := s.settings.effective(ctx, false); err == nil && cfg.FromAddress != "" {
+		v.From = formatAddress(cfg.FromName, cfg.FromAddress)
+	}
+	return v, nil
+}
+
+// EML returns the message as an RFC 5322 file, for Save as .eml: the same headers the
+// recipient gets (Message-ID included), codes masked.
+func (s *OutboxService) EML(ctx context.Context, id int64) ([]byte, error) {
+	m, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := s.settings.effective(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.FromAddress == "" {
+		return nil, Errorf(EINVALID, "Set up email (Settings → Email) before saving a message: it needs the From address.")
+	}
+	date := m.CreatedAt
+	if !m.SentAt.IsZero() {
+		date = m.SentAt
+	}
+	raw, err := s.settings.postman.EML(cfg, Letter{MessageID: m.MessageID, ToName: m.ToName, ToAddress: m.ToAddress,
+		Subject: m.Subject, Text: m.RedactedText, HTML: m.RedactedHTML, Date: date})
+	if err != nil {
+		return nil, wrapInternal("save the message", err)
+	}
+	return raw, nil
+}
+
+// Summary is the main window's one line about mail: "Email is not set up — 2 messages
+// waiting", "Email is not going out: … — 3 messages waiting", "1 message failed", or
+// "" when mail flows.
+func (s *OutboxService) Summary(ctx context.Context) (string, error) {
+	var counts OutboxCounts
+	err := s.store.Read(ctx, func(tx Tx) (err error) {
+		counts, err = tx.CountMail()
+		return err
+	})
+	if err != nil {
+		return "", wrapInternal("count the outbox", err)
+	}
+	waiting, failed := counts.Waiting(), counts[MailFailed]
+	configured, err := s.settings.Configured(ctx)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case !configured && waiting > 0:
+		return fmt.Sprintf("Email is not set up — %s waiting", countOf(waiting, "message")), nil
+	case !configured:
+		return "Email is not set up", nil
+	}
+	if s.courier != nil && waiting > 0 {
+		if problem, _ := s.courier.Problem(); problem != "" {
+			return fmt.Sprintf("Email is not going out: %s — %s waiting", problem, countOf(waiting, "message")), nil
+		}
+	}
+	if failed > 0 {
+		return countOf(failed, "message") + " failed", nil
+	}
+	return "", nil
+}
+
+func countOf(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

@@ -1,0 +1,163 @@
+package app_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/staffdesk/staffdesk/app"
+)
+
+func rosterFixture() []*app.Staff {
+	return []*app.Staff{
+		{ID: 1, Username: "camilles", FirstName: "Camille", LastName: "Staff", Email: "camilles@email.xyz", ProviderName: "Kate Provider, MD", CellPhone: "+12125550123", Status: app.StatusActive, EmergencyAccess: true},
+		{ID: 2, Username: "marcusstaff", FirstName: "Marcus", LastName: "Staff", Email: "mstaff@email.xyz", ProviderName: "Hannah Provider, DO", Status: app.StatusPending},
+		{ID: 3, Username: "tbecker", FirstName: "Tom", LastName: "Becker", Email: "tom.becker@example.com", ProviderName: "Kate Provider, MD", HomePhone: "+12175550115", Status: app.StatusInactive},
+		{ID: 4, Username: "abello", FirstName: "Aisha", LastName: "Bello", Email: "aisha.bello@example.com", ProviderName: "Kate Provider, MD", CellPhone: "+12175550134", Status: app.StatusActive},
+	}
+}
+
+func usernames(r *app.Roster) []string {
+	var out []string
+	for i := 0; i < r.Len(); i++ {
+		out = append(out, r.Row(i).Username)
+	}
+	return out
+}
+
+func TestRosterFilter(t *testing.T) {
+	tests := []struct {
+		name         string
+		query        string
+		showInactive bool
+		want         string
+	}{
+		{"everyone active or pending, by login", "", false, "[abello camilles marcusstaff]"},
+		{"inactive shown", "", true, "[abello camilles marcusstaff tbecker]"},
+		{"by first name, any case", "CAMI", false, "[camilles]"},
+		{"by last name", "staff", false, "[camilles marcusstaff]"},
+		{"every word must match", "staff marcus", false, "[marcusstaff]"},
+		{"by email", "example.com", true, "[abello tbecker]"},
+		{"by provider", "hannah", false, "[marcusstaff]"},
+		{"by phone as shown", "(212) 555-0123", false, "[camilles]"},
+		{"by phone digits", "5550134", false, "[abello]"},
+		{"by national number", "2175550115", true, "[tbecker]"},
+		{"inactive hidden even when matching", "becker", false, "[]"},
+		{"nothing matches", "zzz", true, "[]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := app.NewRoster(rosterFixture())
+			r.SetShowInactive(tt.showInactive)
+			r.SetQuery(tt.query)
+			if got := fmt.Sprint(usernames(r)); got != tt.want && !(got == "[]" && tt.want == "[]") {
+				t.Errorf("query %q: got %s, want %s", tt.query, got, tt.want)
+			}
+			if r.Total() != 4 {
+				t.Errorf("Total = %d, want 4", r.Total())
+			}
+		})
+	}
+}
+
+func TestRosterSort(t *testing.T) {
+	tests := []struct {
+		col  app.StaffColumn
+		desc bool
+		want string
+	}{
+		{app.ColLogin, false, "[abello camilles marcusstaff tbecker]"},
+		{app.ColLogin, true, "[tbecker marcusstaff camilles abello]"},
+		{app.ColName, false, "[tbecker abello camilles marcusstaff]"},
+		{app.ColEmail, false, "[abello camilles marcusstaff tbecker]"},
+		{app.ColProvider, false, "[marcusstaff abello camilles tbecker]"},
+		{app.ColCell, false, "[camilles abello marcusstaff tbecker]"},
+		{app.ColEmergency, false, "[camilles abello marcusstaff tbecker]"},
+		{app.ColStatus, false, "[abello camilles tbecker marcusstaff]"},
+	}
+	for _, tt := range tests {
+		r := app.NewRoster(rosterFixture())
+		r.SetShowInactive(true)
+		r.SortBy(tt.col, tt.desc)
+		if got := fmt.Sprint(usernames(r)); got != tt.want {
+			t.Errorf("sort by %d desc=%v: got %s, want %s", tt.col, tt.desc, got, tt.want)
+		}
+		// Filtering keeps the sort.
+		r.SetQuery("example.com")
+		if r.Len() != 2 {
+			t.Errorf("after filter: %d rows, want 2", r.Len())
+		}
+	}
+}
+
+func TestRosterIndexOfAndReset(t *testing.T) {
+	r := app.NewRoster(rosterFixture())
+	r.SortBy(app.ColName, false)
+	if i := r.IndexOf(4); i < 0 || r.Row(i).ID != 4 {
+		t.Fatalf("IndexOf(4) = %d", i)
+	}
+	if i := r.IndexOf(3); i != -1 {
+		t.Fatalf("IndexOf(hidden inactive) = %d, want -1", i)
+	}
+	r.SetQuery("aisha")
+	r.Reset(append(rosterFixture(), &app.Staff{ID: 5, Username: "aishak", FirstName: "Aisha", LastName: "Khan", Status: app.StatusActive}))
+	if got := fmt.Sprint(usernames(r)); got != "[abello aishak]" {
+		t.Fatalf("after Reset the query and sort hold: got %s", got)
+	}
+	if col, desc := r.Sort(); col != app.ColName || desc {
+		t.Fatalf("Sort() = %v %v", col, desc)
+	}
+}
+
+// staff100k is a practice far larger than any real one, for the grid's benchmarks.
+func staff100k() []*app.Staff {
+	first := []string{"Camille", "Marcus", "Aisha", "Luis", "Grace", "Dmitri", "Priya", "Noah", "Mei", "Rosa", "Tom", "Jamie"}
+	last := []string{"Staff", "Bello", "Ortega", "Kim", "Volkov", "Raman", "Fischer", "Chen", "Delgado", "Becker", "Tester", "Nguyen"}
+	prov := []string{"Kate Provider, MD", "Hannah Provider, DO", "Robert Allen, Jr., MD"}
+	status := []app.StaffStatus{app.StatusActive, app.StatusActive, app.StatusPending, app.StatusInactive}
+	out := make([]*app.Staff, 100_000)
+	for i := range out {
+		f, l := first[i%len(first)], last[(i/len(first))%len(last)]
+		out[i] = &app.Staff{
+			ID: int64(i + 1), FirstName: f, LastName: l,
+			Username:     fmt.Sprintf("%s%s%d", f[:1], l, i),
+			Email:        fmt.Sprintf("%s.%s%d@example.com", f, l, i),
+			ProviderName: prov[i%len(prov)],
+			CellPhone:    fmt.Sprintf("+1217555%04d", i%10000),
+			Status:       status[i%len(status)],
+		}
+	}
+	return out
+}
+
+// BenchmarkRosterKeystroke is one keystroke in the search box: the query grows by a
+// letter and the 100,000 accounts are filtered again (the aim is under 16 ms).
+func BenchmarkRosterKeystroke(b *testing.B) {
+	r := app.NewRoster(staff100k())
+	queries := []string{"c", "ca", "cam", "cami", "camil", "camill", "camille", "camille ", "camille s", "camille st"}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r.SetQuery(queries[i%len(queries)])
+	}
+}
+
+// BenchmarkRosterSort is one click on a column header over 100,000 accounts.
+func BenchmarkRosterSort(b *testing.B) {
+	r := app.NewRoster(staff100k())
+	cols := []app.StaffColumn{app.ColName, app.ColEmail, app.ColProvider, app.ColLogin}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r.SortBy(cols[i%len(cols)], i%2 == 1)
+	}
+}
+
+// BenchmarkRosterLoad builds the grid's model from 100,000 accounts (once per reload).
+func BenchmarkRosterLoad(b *testing.B) {
+	staff := staff100k()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		app.NewRoster(staff)
+	}
+}

@@ -1,0 +1,157 @@
+package app
+
+import (
+	"net/mail"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// maxNameLen is the longest first name, last name or other name StaffDesk keeps, in
+// characters.
+const maxNameLen = 100
+
+// maxAddressLen is the longest office address, in characters, line breaks included.
+const maxAddressLen = 300
+
+// maxEmailLen is the longest address SMTP can carry (RFC 5321 path limit less the brackets).
+const maxEmailLen = 254
+
+// CheckName checks a required one-line name such as a first or last name and returns it
+// trimmed. label names the field in messages ("first name").
+func CheckName(field, label, v string) (string, error) {
+	return CheckText(field, label, v, maxNameLen, true)
+}
+
+// CheckText checks a one-line free-text field (a suffix, credentials, an office name)
+// and returns it trimmed: at most max characters and no tabs, line breaks or other
+// invisible control characters. An empty optional field is returned as "".
+func CheckText(field, label, v string, max int, required bool) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		if required {
+			return "", FieldError(field, "Enter %s %s.", article(label), label)
+		}
+		return "", nil
+	}
+	if !utf8.ValidString(v) || strings.IndexFunc(v, isHiddenRune) >= 0 {
+		return "", FieldError(field, "%s can't contain tabs, line breaks or other hidden characters.", capitalize(article(label)+" "+label))
+	}
+	if n := utf8.RuneCountInString(v); n > max {
+		return "", FieldError(field, "%s can be at most %d characters; this one has %d.", capitalize(article(label)+" "+label), max, n)
+	}
+	return v, nil
+}
+
+// CheckAddress checks an optional postal address. Line breaks are kept (Windows line
+// ends become plain ones); each line is trimmed and blank lines are dropped.
+func CheckAddress(field, v string) (string, error) {
+	v = strings.ReplaceAll(v, "\r\n", "\n")
+	v = strings.ReplaceAll(v, "\r", "\n")
+	var lines []string
+	for line := range strings.SplitSeq(v, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			lines = append(lines, line)
+		}
+	}
+	v = strings.Join(lines, "\n")
+	if v == "" {
+		return "", nil
+	}
+	if !utf8.ValidString(v) || strings.IndexFunc(v, func(r rune) bool { return r != '\n' && isHiddenRune(r) }) >= 0 {
+		return "", FieldError(field, "An address can't contain tabs or other hidden characters.")
+	}
+	if n := utf8.RuneCountInString(v); n > maxAddressLen {
+		return "", FieldError(field, "An address can be at most %d characters; this one has %d.", maxAddressLen, n)
+	}
+	return v, nil
+}
+
+// CheckUsername checks a username's form and returns it trimmed. Whether it is taken
+// is for the service to find out.
+func CheckUsername(v string) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", FieldError(FieldUsername, "Enter a username.")
+	}
+	if len(v) < 3 || len(v) > 32 || strings.IndexFunc(v, func(r rune) bool { return !isUsernameRune(r) }) >= 0 {
+		return "", FieldError(FieldUsername, "Usernames use 3–32 letters, digits, dots, underscores or hyphens.")
+	}
+	return v, nil
+}
+
+func isUsernameRune(r rune) bool {
+	return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '.' || r == '_' || r == '-'
+}
+
+// CheckEmail checks that v is exactly one plain email address (no name, no angle
+// brackets) and returns it trimmed with its domain in lower case. Activation and reset
+// links are sent to it, so a typo here locks the staff member out.
+func CheckEmail(v string) (string, error) {
+	const example = "Enter an email address such as jamie@example.com."
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", FieldError(FieldEmail, "Enter an email address.")
+	}
+	if !utf8.ValidString(v) || strings.IndexFunc(v, isHiddenRune) >= 0 {
+		return "", FieldError(FieldEmail, "An email address can't contain tabs, line breaks or other hidden characters.")
+	}
+	if n := utf8.RuneCountInString(v); n > maxEmailLen {
+		return "", FieldError(FieldEmail, "An email address can be at most %d characters; this one has %d.", maxEmailLen, n)
+	}
+	if strings.ContainsAny(v, "<>,;") {
+		return "", FieldError(FieldEmail, "Enter just one email address, such as jamie@example.com, without a name or brackets.")
+	}
+	addr, err := mail.ParseAddress(v)
+	if err != nil || addr.Name != "" || addr.Address != v {
+		return "", FieldError(FieldEmail, example)
+	}
+	at := strings.LastIndexByte(v, '@')
+	local, domain := v[:at], v[at+1:]
+	if !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") ||
+		strings.HasPrefix(domain, "[") {
+		return "", FieldError(FieldEmail, "The part after the @ must be a domain such as example.com.")
+	}
+	return local + "@" + strings.ToLower(domain), nil
+}
+
+// EmailLocalPart returns the part of an email address before the @, or "" when there
+// is no @.
+func EmailLocalPart(email string) string {
+	email = strings.TrimSpace(email)
+	at := strings.LastIndexByte(email, '@')
+	if at < 0 {
+		return ""
+	}
+	return email[:at]
+}
+
+// isHiddenRune reports runes a person can't see or type into a one-line field: control
+// characters (tab, CR, LF included), line and paragraph separators, and the bidi
+// embedding, override and isolate marks that make a name display as something other
+// than what it holds.
+func isHiddenRune(r rune) bool {
+	switch {
+	case unicode.IsControl(r), unicode.In(r, unicode.Zl, unicode.Zp):
+		return true
+	case 0x202A <= r && r <= 0x202E, 0x2066 <= r && r <= 0x2069:
+		return true
+	}
+	return false
+}
+
+// article returns "an" before a label that starts with a vowel sound, otherwise "a".
+func article(label string) string {
+	if label != "" && strings.ContainsRune("aeiouAEIOU", rune(label[0])) {
+		return "an"
+	}
+	return "a"
+}
+
+func capitalize(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
+}

@@ -1,0 +1,135 @@
+package app
+
+import (
+	"strings"
+	"time"
+)
+
+// Field names, used as keys of Error.Fields so that a window can put each message next
+// to the field that caused it.
+const (
+	FieldFirstName       = "first_name"
+	FieldLastName        = "last_name"
+	FieldProvider        = "provider"
+	FieldRole            = "role"
+	FieldCareTeamRole    = "care_team_role"
+	FieldCareTeamIDType  = "care_team_id_type"
+	FieldCareTeamID      = "care_team_id"
+	FieldEmail           = "email"
+	FieldUsername        = "username"
+	FieldPassword        = "password"
+	FieldConfirmPassword = "confirm_password"
+	FieldHomePhone       = "home_phone"
+	FieldCellPhone       = "cell_phone"
+	FieldUnlockPIN       = "unlock_pin"
+	FieldSupportPIN      = "support_pin"
+	FieldOffices         = "offices"
+	FieldConfirmUsername = "confirm_username"
+
+	// Provider, office and role fields.
+	FieldSuffix      = "suffix"
+	FieldCredentials = "credentials"
+	FieldNPI         = "npi"
+	FieldName        = "name"
+	FieldAddress     = "address"
+	FieldPhone       = "phone"
+)
+
+// StaffStatus is where an account is in its life.
+type StaffStatus string
+
+const (
+	StatusPending  StaffStatus = "pending"  // created, activation email not yet acted on
+	StatusActive   StaffStatus = "active"   // may sign in
+	StatusInactive StaffStatus = "inactive" // deactivated by a manager
+)
+
+// Label is the status as the grid shows it.
+func (s StaffStatus) Label() string {
+	switch s {
+	case StatusPending:
+		return "Pending activation"
+	case StatusActive:
+		return "Active"
+	case StatusInactive:
+		return "Inactive"
+	}
+	return string(s)
+}
+
+// CareTeamIDType is the kind of identifier given as a staff member's Care Team Identifier.
+type CareTeamIDType string
+
+const (
+	CareTeamIDNone  CareTeamIDType = ""
+	CareTeamIDNPI   CareTeamIDType = "NPI"
+	CareTeamIDNCSBN CareTeamIDType = "NCSBN ID"
+	CareTeamIDOther CareTeamIDType = "Other"
+)
+
+// CareTeamIDTypes lists the identifier kinds in the order a form offers them.
+var CareTeamIDTypes = []CareTeamIDType{CareTeamIDNPI, CareTeamIDNCSBN, CareTeamIDOther}
+
+// Staff is one office staff account.
+type Staff struct {
+	ID int64
+
+	FirstName      string
+	LastName       string
+	ProviderID     int64 // primary provider; must be active
+	RoleID         int64
+	CareTeamRoleID int64 // 0: none
+	CareTeamIDType CareTeamIDType
+	CareTeamID     string
+	Email          string
+	Username       string
+	HomePhone      string // E.164, or "" for none
+	CellPhone      string // E.164, or "" for none
+
+	SendDailyBilling  bool
+	UnlockPIN         string // 4 digits; encrypted at rest
+	SupportPIN        string // 6 digits; encrypted at rest
+	RestrictOffices   bool
+	OfficeIDs         []int64 // the offices the account is restricted to
+	UseNewDashboard   bool
+	EnableEmailUpdate bool
+	EmergencyAccess   bool
+	TwoFactor         bool // two-factor sign-in set up (arrives with sign-in)
+
+	Status      StaffStatus
+	ActivatedAt time.Time // zero until the account is first activated
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+
+	// ActivationExpires is when the live activation code expires (zero when there is
+	// none); PendingEmail is the address of an email change waiting for its code ("" when
+	// none, or expired). Both are resolved by the store when it reads an account;
+	// ignored on write.
+	ActivationExpires time.Time
+	PendingEmail      string
+
+	// Names resolved by the store when it reads an account; ignored on write.
+	ProviderName     string
+	RoleName         string
+	CareTeamRoleName string
+	OfficeNames      []string
+}
+
+// FullName is "First Last".
+func (s *Staff) FullName() string {
+	return strings.TrimSpace(s.FirstName + " " + s.LastName)
+}
+
+// NewStaff is what the New Office Staff window submits.
+type NewStaff struct {
+	Staff
+	Password        string
+	ConfirmPassword string
+}
+
+// StaffFilter narrows a read of staff accounts. The zero value reads all of them.
+type StaffFilter struct {
+	ID       int64
+	Username string // exact, ignoring case
+	Email    string // exact, ignoring case
+}

@@ -1,0 +1,385 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// StaffService creates, edits, deactivates and deletes office staff accounts.
+type StaffService struct {
+	store Store
+	// hash is HashPassword; a field so that tests of unrelated rules stay fast.
+	hash func(string) (string, error)
+	// mail queues the activation email in the transaction that creates the account
+	// (accounts.go).
+	mail *postbox
+}
+
+// NewStaffService returns the staff service over store.
+func NewStaffService(store Store) *StaffService {
+	return &StaffService{store: store, hash: HashPassword, mail: newPostbox(nil, nil, nil)}
+}
+
+// List returns every account, inactive ones included, for the Staff grid.
+func (s *StaffService) List(ctx context.Context) ([]*Staff, error) {
+	var out []*Staff
+	err := s.store.Read(ctx, func(tx Tx) (err error) {
+		out, err = tx.FindStaff(StaffFilter{})
+		return err
+	})
+	if err != nil {
+		return nil, wrapInternal("load the staff list", err)
+	}
+	return out, nil
+}
+
+// Get returns one account with its PINs and offices.
+func (s *StaffService) Get(ctx context.Context, id int64) (*Staff, error) {
+	var out *Staff
+	err := s.store.Read(ctx, func(tx Tx) (err error) {
+		out, err = tx.Staff(id)
+		return err
+	})
+	if err != nil {
+		return nil, wrapInternal("load the staff member", err)
+	}
+	return out, nil
+}
+
+// Create validates in and creates the account as Pending activation. A Support PIN is
+// generated when in has none; the password is stored only as an Argon2id hash.
+func (s *StaffService) Create(ctx context.Context, in *NewStaff) (*Staff, error) {
+	st := in.Staff
+	st.ID = 0
+	st.Status = StatusPending
+	st.TwoFactor = false
+	var p Problems
+	normalizeStaff(&st, &p)
+	p.AddErr(FieldPassword, CheckPassword(in.Password, in.ConfirmPassword, passwordContextOf(&st)))
+	if st.SupportPIN == "" {
+		pin, err := NewSupportPIN()
+		if err != nil {
+			return nil, Internal("generate a Support PIN", err)
+		}
+		st.SupportPIN = pin
+	}
+	if err := p.Err(); err != nil {
+		// Report reference and uniqueness problems too, so the manager fixes all at once.
+		if rerr := s.store.Read(ctx, func(tx Tx) error { return checkReferences(tx, &st, &p) }); rerr != nil && ErrorCode(rerr) == EINTERNAL {
+			return nil, wrapInternal("check the staff member", rerr)
+		}
+		return nil, p.Err()
+	}
+	hash, err := s.hash(in.Password)
+	if err != nil {
+		return nil, Internal("protect the password", err)
+	}
+	err = s.store.Write(ctx, func(tx Tx) error {
+		if err := checkReferences(tx, &st, &p); err != nil {
+			return err
+		}
+		if err := p.Err(); err != nil {
+			return err
+		}
+		if err := tx.CreateStaff(&st, hash); err != nil {
+			return err
+		}
+		if err := s.mail.sendActivation(tx, &st); err != nil {
+			return err
+		}
+		created, err := tx.Staff(st.ID)
+		if err != nil {
+			return err
+		}
+		st = *created
+		return nil
+	})
+	if err != nil {
+		return nil, wrapInternal(fmt.Sprintf("create the account %s", st.Username), err)
+	}
+	s.mail.ring()
+	return &st, nil
+}
+
+// Update validates and saves every editable field of st. The password and status are
+// not changed here.
+func (s *StaffService) Update(ctx context.Context, in *Staff) (*Staff, error) {
+	st := *in
+	var p Problems
+	normalizeStaff(&st, &p)
+	var out *Staff
+	err := s.store.Write(ctx, func(tx Tx) error {
+		cur, err := tx.Staff(st.ID)
+		if err != nil {
+			return err
+		}
+		if err := checkReferences(tx, &st, &p); err != nil {
+			return err
+		}
+		if err := p.Err(); err != nil {
+			return err
+		}
+		st.Status, st.ActivatedAt, st.CreatedAt = cur.Status, cur.ActivatedAt, cur.CreatedAt
+		if err := tx.UpdateStaff(&st); err != nil {
+			return err
+		}
+		if !strings.EqualFold(cur.Email, st.Email) {
+			// Codes sent to the old address stop working (a new email stops them all).
+			if err := tx.RevokeCodes(st.ID, s.mail.now()); err != nil {
+				return err
+			}
+		}
+		out, err = tx.Staff(st.ID)
+		return err
+	})
+	if err != nil {
+		return nil, wrapInternal(fmt.Sprintf("save the account %s", st.Username), err)
+	}
+	return out, nil
+}
+
+// Deactivate makes an account Inactive: it can no longer sign in.
+func (s *StaffService) Deactivate(ctx context.Context, id int64) (*Staff, error) {
+	return s.setStatus(ctx, id, func(cur *Staff) (StaffStatus, error) {
+		if cur.Status == StatusInactive {
+			return "", Errorf(ECONFLICT, "%s is already inactive.", cur.FullName())
+		}
+		return StatusInactive, nil
+	})
+}
+
+// Reactivate brings an Inactive account back: Active when it had been activated
+// before, Pending activation otherwise.
+func (s *StaffService) Reactivate(ctx context.Context, id int64) (*Staff, error) {
+	return s.setStatus(ctx, id, func(cur *Staff) (StaffStatus, error) {
+		if cur.Status != StatusInactive {
+			return "", Errorf(ECONFLICT, "%s is not inactive.", cur.FullName())
+		}
+		if cur.ActivatedAt.IsZero() {
+			return StatusPending, nil
+		}
+		return StatusActive, nil
+	})
+}
+
+func (s *StaffService) setStatus(ctx context.Context, id int64, next func(*Staff) (StaffStatus, error)) (*Staff, error) {
+	var out *Staff
+	err := s.store.Write(ctx, func(tx Tx) error {
+		cur, err := tx.Staff(id)
+		if err != nil {
+			return err
+		}
+		status, err := next(cur)
+		if err != nil {
+			return err
+		}
+		if err := tx.SetStaffStatus(id, status); err != nil {
+			return err
+		}
+		if status == StatusInactive {
+			// A deactivated account's codes stop working.
+			if err := tx.RevokeCodes(id, s.mail.now()); err != nil {
+				return err
+			}
+		}
+		out, err = tx.Staff(id)
+		return err
+	})
+	if err != nil {
+		return nil, wrapInternal("change the account's status", err)
+	}
+	return out, nil
+}
+
+// Delete removes an account for good. typedUsername is what the manager typed to
+// confirm; it must match the account's username (ignoring case and surrounding space).
+func (s *StaffService) Delete(ctx context.Context, id int64, typedUsername string) error {
+	err := s.store.Write(ctx, func(tx Tx) error {
+		cur, err := tx.Staff(id)
+		if err != nil {
+			return err
+		}
+		if !strings.EqualFold(strings.TrimSpace(typedUsername), cur.Username) {
+			return FieldError(FieldConfirmUsername, "Type %s to confirm.", cur.Username)
+		}
+		return tx.DeleteStaff(id)
+	})
+	return wrapInternal("delete the account", err)
+}
+
+// normalizeStaff trims and checks every field of st in place, recording problems.
+func normalizeStaff(st *Staff, p *Problems) {
+	var err error
+	st.FirstName, err = CheckName(FieldFirstName, "first name", st.FirstName)
+	p.AddErr(FieldFirstName, err)
+	st.LastName, err = CheckName(FieldLastName, "last name", st.LastName)
+	p.AddErr(FieldLastName, err)
+	if st.ProviderID == 0 {
+		p.Add(FieldProvider, "Choose the primary provider.")
+	}
+	if st.RoleID == 0 {
+		p.Add(FieldRole, "Choose a role.")
+	}
+	st.CareTeamID = strings.TrimSpace(st.CareTeamID)
+	switch st.CareTeamIDType {
+	case CareTeamIDNone:
+		if st.CareTeamID != "" {
+			p.Add(FieldCareTeamIDType, "Choose what kind of identifier this is.")
+		}
+	case CareTeamIDNPI:
+		if st.CareTeamID == "" {
+			p.Add(FieldCareTeamID, "Enter the NPI, or clear the identifier type.")
+		} else {
+			st.CareTeamID, err = CheckNPI(FieldCareTeamID, st.CareTeamID)
+			p.AddErr(FieldCareTeamID, err)
+		}
+	case CareTeamIDNCSBN:
+		if st.CareTeamID == "" {
+			p.Add(FieldCareTeamID, "Enter the NCSBN ID, or clear the identifier type.")
+		} else if !isDigits(st.CareTeamID) || len(st.CareTeamID) > 12 {
+			p.Add(FieldCareTeamID, "An NCSBN ID is a number of up to 12 digits.")
+		}
+	case CareTeamIDOther:
+		st.CareTeamID, err = CheckText(FieldCareTeamID, "identifier", st.CareTeamID, 50, true)
+		p.AddErr(FieldCareTeamID, err)
+	default:
+		p.Add(FieldCareTeamIDType, "Choose NPI, NCSBN ID or Other.")
+	}
+	st.Email, err = CheckEmail(st.Email)
+	p.AddErr(FieldEmail, err)
+	st.Username, err = CheckUsername(st.Username)
+	p.AddErr(FieldUsername, err)
+	st.HomePhone, err = CheckPhone(FieldHomePhone, st.HomePhone)
+	p.AddErr(FieldHomePhone, err)
+	st.CellPhone, err = CheckPhone(FieldCellPhone, st.CellPhone)
+	p.AddErr(FieldCellPhone, err)
+	st.UnlockPIN = strings.TrimSpace(st.UnlockPIN)
+	p.AddErr(FieldUnlockPIN, CheckUnlockPIN(st.UnlockPIN))
+	st.SupportPIN = strings.TrimSpace(st.SupportPIN)
+	if st.SupportPIN != "" || st.ID != 0 {
+		p.AddErr(FieldSupportPIN, CheckSupportPIN(st.SupportPIN))
+	}
+	st.OfficeIDs = uniqueIDs(st.OfficeIDs)
+	if !st.RestrictOffices {
+		st.OfficeIDs = nil
+	} else if len(st.OfficeIDs) == 0 {
+		p.Add(FieldOffices, "Choose at least one office, or turn off Restrict offices.")
+	}
+}
+
+// checkReferences checks, inside tx, what needs the store: the provider is active, the
+// role, care team role and offices exist, and the username and email are free.
+func checkReferences(tx Tx, st *Staff, p *Problems) error {
+	if st.ProviderID != 0 && !p.Has(FieldProvider) {
+		prov, err := tx.Provider(st.ProviderID)
+		switch {
+		case ErrorCode(err) == ENOTFOUND:
+			p.Add(FieldProvider, "That provider no longer exists; choose another.")
+		case err != nil:
+			return err
+		case !prov.Active:
+			p.Add(FieldProvider, fmt.Sprintf("%s is inactive; choose an active provider.", prov.DisplayName()))
+		}
+	}
+	if st.RoleID != 0 && !p.Has(FieldRole) {
+		if _, err := tx.Role(st.RoleID); ErrorCode(err) == ENOTFOUND {
+			p.Add(FieldRole, "That role no longer exists; choose another.")
+		} else if err != nil {
+			return err
+		}
+	}
+	if st.CareTeamRoleID != 0 {
+		if _, err := tx.CareTeamRole(st.CareTeamRoleID); ErrorCode(err) == ENOTFOUND {
+			p.Add(FieldCareTeamRole, "That care team role no longer exists; choose another.")
+		} else if err != nil {
+			return err
+		}
+	}
+	for _, id := range st.OfficeIDs {
+		if _, err := tx.Office(id); ErrorCode(err) == ENOTFOUND {
+			p.Add(FieldOffices, "One of the chosen offices no longer exists.")
+		} else if err != nil {
+			return err
+		}
+	}
+	if st.Username != "" && !p.Has(FieldUsername) {
+		found, err := tx.FindStaff(StaffFilter{Username: st.Username})
+		if err != nil {
+			return err
+		}
+		for _, o := range found {
+			if o.ID != st.ID {
+				p.Add(FieldUsername, fmt.Sprintf("The username %s is taken.", o.Username))
+			}
+		}
+	}
+	if st.Email != "" && !p.Has(FieldEmail) {
+		found, err := tx.FindStaff(StaffFilter{Email: st.Email})
+		if err != nil {
+			return err
+		}
+		for _, o := range found {
+			if o.ID != st.ID {
+				p.Add(FieldEmail, fmt.Sprintf("This email is already used by %s.", o.Username))
+			}
+		}
+	}
+	if st.Email != "" && !p.Has(FieldEmail) {
+		// An address another account is confirming (Change Email) is taken too.
+		owner, err := tx.PendingEmailOwner(st.Email, st.ID, time.Now())
+		if err != nil {
+			return err
+		} else if owner != "" {
+			p.Add(FieldEmail, fmt.Sprintf("This email is waiting to be confirmed by %s.", owner))
+		}
+	}
+	return nil
+}
+
+func passwordContextOf(st *Staff) PasswordContext {
+	return PasswordContext{Username: st.Username, FirstName: st.FirstName, LastName: st.LastName, Email: st.Email}
+}
+
+// PasswordContextOf returns what a password may not contain for st, for the strength meter.
+func PasswordContextOf(st *Staff) PasswordContext { return passwordContextOf(st) }
+
+// wrapInternal keeps app Errors as they are and wraps anything else as an internal
+// failure while doing what.
+func wrapInternal(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if ErrorCode(err) != EINTERNAL {
+		return err
+	}
+	if _, ok := err.(*Error); ok {
+		return err
+	}
+	return Internal(what, err)
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func uniqueIDs(ids []int64) []int64 {
+	seen := make(map[int64]bool, len(ids))
+	out := ids[:0:0]
+	for _, id := range ids {
+		if id != 0 && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}

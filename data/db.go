@@ -1,0 +1,332 @@
+// Package data keeps StaffDesk's records in a local SQLite file. It implements
+// app.Store: every service call runs in one transaction, the schema comes from the
+// numbered migrations embedded from migrations/, and the PINs managers are shown are
+// sealed with the app's Sealer before they reach the file.
+package data
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+	"github.com/staffdesk/staffdesk/app"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Connection settings shared by both pools. WAL lets readers work while a write is in
+// progress; the busy timeout makes a second writer (another window, another process
+// with the file open) wait its turn instead of failing with "database is locked".
+const commonParams = "_busy_timeout=5000&_foreign_keys=on&_synchronous=NORMAL"
+
+// The writer takes the write lock at BEGIN (_txlock=immediate): a transaction that
+// reads and then writes can never be refused half way because another writer got in
+// first, which is what would otherwise turn a race into SQLITE_BUSY instead of waiting.
+const writeParams = "_journal_mode=WAL&_txlock=immediate&" + commonParams
+
+// Readers begin deferred so that they never take the write lock, and are refused any
+// write: go-sqlite3 ignores sql.TxOptions.ReadOnly, so query_only is what enforces it.
+const readParams = "_txlock=deferred&_query_only=on&" + commonParams
+
+// DB is the practice's SQLite file.
+type DB struct {
+	path   string
+	sealer app.Sealer
+
+	// write holds a single connection: SQLite admits one writer at a time, and queueing
+	// writers in the pool (where they respect their context) is kinder than queueing
+	// them on the file lock.
+	write *sql.DB
+	// read serves Read transactions; under WAL they don't block the writer or each other.
+	read *sql.DB
+
+	// Now returns the current time; tests replace it to control the timestamps the
+	// store writes.
+	Now func() time.Time
+}
+
+var _ app.Store = (*DB)(nil)
+
+// Open opens the SQLite file at path, creating it (and its folder) if missing, and
+// brings its schema up to date. sealer seals and opens the staff PINs.
+func Open(path string, sealer app.Sealer) (*DB, error) {
+	if path == "" {
+		return nil, app.Internal("open the database", errors.New("no database path given"))
+	} else if sealer == nil {
+		return nil, app.Internal("open the database", errors.New("no sealer for the PINs"))
+	}
+	path, err := filepath.Abs(path)
+	if err != nil {
+		return nil, app.Internal("open the database", fmt.Errorf("resolve %q: %w", path, err))
+	}
+	if err := createPrivateFile(path); err != nil {
+		return nil, app.Internal("open the database", err)
+	}
+
+	db := &DB{path: path, sealer: sealer, Now: time.Now}
+	if err := db.open(); err != nil {
+		db.Close()
+		return nil, app.Internal("open the database", fmt.Errorf("open %s: %w", path, err))
+	}
+	return db, nil
+}
+
+func (db *DB) open() (err error) {
+	uri := fileURI(db.path)
+	if db.write, err = sql.Open("sqlite3", uri+"?"+writeParams); err != nil {
+		return err
+	}
+	db.write.SetMaxOpenConns(1)
+	// Keep the one connection open: reopening it would replay the connection pragmas
+	// and, were it the last, checkpoint and delete the WAL each time.
+	db.write.SetMaxIdleConns(1)
+	db.write.SetConnMaxLifetime(0)
+	db.write.SetConnMaxIdleTime(0)
+
+	if err := db.migrate(); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+
+	// The readers are opened only now: the writer's connection has switched the file
+	// to WAL (which persists in the file), so a reader never needs to write to do it.
+	if db.read, err = sql.Open("sqlite3", uri+"?"+readParams); err != nil {
+		return err
+	}
+	db.read.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
+	if err := db.read.Ping(); err != nil {
+		return err
+	}
+
+	// SQLite gives the -wal and -shm files the database file's mode, but a file left
+	// by an older run or another tool may be looser; staff records must not be.
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if err := os.Chmod(db.path+suffix, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}
+
+// createPrivateFile makes sure the database file exists with owner-only permissions
+// before SQLite opens it, so that it is never readable by others even for a moment.
+// Its folder is created owner-only too when missing.
+func createPrivateFile(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("create folder for %s: %w", path, err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("create %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	// An existing file may have been created looser (by hand, by a copy).
+	return os.Chmod(path, 0o600)
+}
+
+// fileURI turns an absolute path into an SQLite URI, escaping the characters ('?',
+// '#', '%') that would otherwise end the path early.
+func fileURI(path string) string {
+	p := filepath.ToSlash(path)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // "C:/..." on Windows
+	}
+	return (&url.URL{Scheme: "file", Path: p}).String()
+}
+
+// Path is the database file's absolute path.
+func (db *DB) Path() string { return db.path }
+
+// Close closes the database. It is safe to call on a partly opened DB.
+func (db *DB) Close() error {
+	var errs []error
+	if db.read != nil {
+		errs = append(errs, db.read.Close())
+	}
+	if db.write != nil {
+		errs = append(errs, db.write.Close())
+	}
+	if err := errors.Join(errs...); err != nil {
+		return app.Internal("close the database", err)
+	}
+	return nil
+}
+
+// migrate applies, in file-name order, each embedded migration not yet recorded in
+// schema_migrations. Adding a migration is dropping the next numbered file into
+// migrations/.
+func (db *DB) migrate() error {
+	if _, err := db.write.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    TEXT    PRIMARY KEY,
+		applied_at INTEGER NOT NULL
+	)`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	entries, err := fs.ReadDir(migrationFS, "migrations") // sorted by name
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if err := db.migrateFile(e.Name()); err != nil {
+			return fmt.Errorf("%s: %w", e.Name(), err)
+		}
+	}
+	return nil
+}
+
+// migrateFile applies one migration in its own transaction. The check that it has not
+// run yet is made inside that transaction, which holds the write lock from BEGIN, so
+// two processes opening the same new file cannot both apply it.
+func (db *DB) migrateFile(name string) error {
+	tx, err := db.write.Begin()
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+
+	var n int
+	if err := tx.QueryRow(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, name).Scan(&n); err != nil {
+		return err
+	} else if n > 0 {
+		return nil
+	}
+	buf, err := fs.ReadFile(migrationFS, "migrations/"+name)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.Exec(string(buf)); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
+		name, db.Now().UnixNano()); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Read runs fn in a read-only transaction.
+func (db *DB) Read(ctx context.Context, fn func(app.Tx) error) error {
+	sqlTx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return app.Internal("read the practice's records", err)
+	}
+	defer sqlTx.Rollback()
+	// A read commits nothing; returning fn's result and rolling back just ends it.
+	return fn(db.newTx(ctx, sqlTx))
+}
+
+// Write runs fn in a read-write transaction that commits when fn returns nil. Writes
+// take turns on one connection, so fn must not call Write itself: it would wait for
+// the connection it holds.
+func (db *DB) Write(ctx context.Context, fn func(app.Tx) error) error {
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return app.Internal("start saving the changes", err)
+	}
+	defer sqlTx.Rollback()
+
+	if err := fn(db.newTx(ctx, sqlTx)); err != nil {
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return app.Internal("save the changes", err)
+	}
+	return nil
+}
+
+func (db *DB) newTx(ctx context.Context, sqlTx *sql.Tx) *Tx {
+	return &Tx{tx: sqlTx, ctx: ctx, now: db.Now().UTC(), sealer: db.sealer}
+}
+
+// Tx is one transaction's view of the store, handed to the functions given to Read
+// and Write. Its methods compose: they all run inside the same SQLite transaction.
+type Tx struct {
+	tx     *sql.Tx
+	ctx    context.Context
+	sealer app.Sealer
+	// now is taken once at BEGIN so that everything a transaction stamps carries the
+	// same time.
+	now time.Time
+}
+
+var _ app.Tx = (*Tx)(nil)
+
+func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {
+	return tx.tx.ExecContext(tx.ctx, query, args...)
+}
+
+func (tx *Tx) query(query string, args ...any) (*sql.Rows, error) {
+	return tx.tx.QueryContext(tx.ctx, query, args...)
+}
+
+func (tx *Tx) queryRow(query string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(tx.ctx, query, args...)
+}
+
+// execOne runs an UPDATE or DELETE of one row by id and reports whether the row was
+// there. SQLite counts a matched row as affected even when no value changed.
+func (tx *Tx) execOne(query string, args ...any) (bool, error) {
+	res, err := tx.exec(query, args...)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
+
+// uniqueColumn reports whether err is a UNIQUE constraint failure and, if so, which
+// column refused the write, as SQLite names it: "staff.email".
+func uniqueColumn(err error) (string, bool) {
+	var se sqlite3.Error
+	if !errors.As(err, &se) || se.ExtendedCode != sqlite3.ErrConstraintUnique {
+		return "", false
+	}
+	_, col, _ := strings.Cut(se.Error(), "UNIQUE constraint failed: ")
+	return col, true
+}
+
+// isForeignKeyFailure reports whether err is a FOREIGN KEY constraint failure. SQLite
+// does not say which key; callers find out by looking.
+func isForeignKeyFailure(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintForeignKey
+}
+
+// Times are stored as Unix nanoseconds: exact, ordered, and read without parsing
+// (the staff grid reads three per row, 100,000 rows at a time).
+func timeFromNanos(n int64) time.Time { return time.Unix(0, n).UTC() }
+
+// nullableNanos stores the zero time as NULL ("not yet").
+func nullableNanos(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixNano()
+}
+
+func timeFromNullNanos(n sql.NullInt64) time.Time {
+	if !n.Valid {
+		return time.Time{}
+	}
+	return timeFromNanos(n.Int64)
+}
+
+// nullableID stores the "none" id 0 as NULL, which a foreign key accepts.
+func nullableID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}

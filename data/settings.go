@@ -1,0 +1,42 @@
+package data
+
+import "github.com/staffdesk/staffdesk/app"
+
+var _ app.SettingsTx = (*Tx)(nil)
+
+// Settings returns every setting whose key starts with prefix.
+func (tx *Tx) Settings(prefix string) (map[string]string, error) {
+	// substr rather than LIKE: a prefix holding _ or % must match only itself.
+	rows, err := tx.query(`SELECT key, value FROM settings WHERE substr(key, 1, ?) = ?`, len(prefix), prefix)
+	if err != nil {
+		return nil, app.Internal("load the settings", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, app.Internal("load the settings", err)
+		}
+		out[k] = v
+	}
+	if err := rows.Err(); err != nil {
+		return nil, app.Internal("load the settings", err)
+	}
+	return out, nil
+}
+
+// SetSetting sets key to value; "" removes the setting.
+func (tx *Tx) SetSetting(key, value string) error {
+	var err error
+	if value == "" {
+		_, err = tx.exec(`DELETE FROM settings WHERE key = ?`, key)
+	} else {
+		_, err = tx.exec(`INSERT INTO settings (key, value) VALUES (?, ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	}
+	if err != nil {
+		return app.Internal("save the settings", err)
+	}
+	return nil
+}

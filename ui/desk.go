@@ -1,0 +1,115 @@
+// Package ui is StaffDesk's Fyne interface: one file per window. It calls the services
+// in app/ and never touches storage itself.
+package ui
+
+import (
+	"context"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"github.com/sirupsen/logrus"
+
+	"github.com/staffdesk/staffdesk/app"
+)
+
+// Desk is the running application: the services, the log and the open windows.
+type Desk struct {
+	app fyne.App
+	svc *app.Services
+	log logrus.FieldLogger
+
+	staff *staffWindow // the main window
+
+	mu   sync.Mutex
+	open map[string]fyne.Window // windows that exist once, by key ("edit:12", "providers")
+	busy sync.WaitGroup         // background work under way; tests wait on it
+}
+
+// NewDesk returns the application over svc. Nothing is shown until ShowMain.
+func NewDesk(a fyne.App, svc *app.Services, log logrus.FieldLogger) *Desk {
+	return &Desk{app: a, svc: svc, log: log, open: map[string]fyne.Window{}}
+}
+
+// ShowMain builds and shows the Staff window and returns it.
+func (d *Desk) ShowMain() fyne.Window {
+	d.staff = newStaffWindow(d)
+	d.staff.win.Show()
+	return d.staff.win
+}
+
+// ctx is the context of a service call: the acting person is the manager at this desk
+// until sign-in exists.
+func (d *Desk) ctx() context.Context {
+	return app.WithActor(context.Background(), app.LocalManager)
+}
+
+// background runs work off the UI thread and then done on it. Every service call goes
+// through here so that a slow disk never freezes a window.
+func (d *Desk) background(work func(ctx context.Context) error, done func(err error)) {
+	d.busy.Add(1)
+	go func() {
+		defer d.busy.Done()
+		err := work(d.ctx())
+		fyne.Do(func() { done(err) })
+	}()
+}
+
+// waitIdle blocks until all background work has finished and reported back.
+func (d *Desk) waitIdle() { d.busy.Wait() }
+
+// showError tells the person what went wrong in win and logs the detail.
+func (d *Desk) showError(win fyne.Window, err error) {
+	d.logError(err)
+	dialog.ShowError(humanError{err}, win)
+}
+
+// logError writes err's full chain to the log; app errors never carry secrets.
+func (d *Desk) logError(err error) {
+	if err == nil {
+		return
+	}
+	entry := d.log.WithField("code", app.ErrorCode(err))
+	if app.ErrorCode(err) == app.EINTERNAL {
+		entry.Error(err.Error())
+	} else {
+		entry.Info(err.Error())
+	}
+}
+
+// single shows the window registered under key if it is open, otherwise builds one with
+// build, registers it until it closes and shows it.
+func (d *Desk) single(key string, build func() fyne.Window) fyne.Window {
+	d.mu.Lock()
+	w, ok := d.open[key]
+	d.mu.Unlock()
+	if ok {
+		w.Show()
+		w.RequestFocus()
+		return w
+	}
+	w = build()
+	d.mu.Lock()
+	d.open[key] = w
+	d.mu.Unlock()
+	w.SetOnClosed(func() {
+		d.mu.Lock()
+		delete(d.open, key)
+		d.mu.Unlock()
+	})
+	w.Show()
+	return w
+}
+
+// window returns the open window registered under key, if any.
+func (d *Desk) window(key string) (fyne.Window, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	w, ok := d.open[key]
+	return w, ok
+}
+
+// humanError shows only the person-facing message of an app error in a dialog.
+type humanError struct{ err error }
+
+func (h humanError) Error() string { return app.ErrorMessage(h.err) }

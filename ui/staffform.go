@@ -1,0 +1,854 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/staffdesk/staffdesk/app"
+)
+
+const (
+	titleNewStaff  = "New Office Staff"
+	titleEditStaff = "Edit Office Staff"
+
+	phonePlaceholder = "(212) 555-0123"
+	noneOption       = "(None)"
+	inactiveSuffix   = " (inactive)"
+	mismatchMessage  = "The passwords don't match."
+)
+
+// openNewStaff opens the New Office Staff window, or brings it forward when open.
+func (d *Desk) openNewStaff() { d.showStaffForm(0) }
+
+// openEditStaff opens the Edit Office Staff window of account id, or brings it forward.
+func (d *Desk) openEditStaff(id int64) { d.showStaffForm(id) }
+
+// showStaffForm opens the New (id 0) or Edit window and returns its form, or nil when
+// the window was already open and has only been brought forward.
+func (d *Desk) showStaffForm(id int64) *staffForm {
+	key := "new-staff"
+	if id != 0 {
+		key = "edit:" + strconv.FormatInt(id, 10)
+	}
+	var f *staffForm
+	d.single(key, func() fyne.Window {
+		f = newStaffForm(d, id)
+		return f.win
+	})
+	return f
+}
+
+// staffForm is the New Office Staff window (id 0) and the Edit Office Staff window:
+// the same fields, except that only New sets a password.
+type staffForm struct {
+	d    *Desk
+	win  fyne.Window
+	id   int64    // 0 for New
+	keys formKeys // Enter submits, Escape cancels
+	dir  *app.Directory
+	cur  *app.Staff // Edit: the account as loaded
+
+	fields *fieldSet
+	scroll *container.Scroll
+	order  []focusTarget // the fields in the order a person sees them
+
+	firstName, lastName   *entry
+	provider, role        *choice
+	providers, roles      options
+	careTeamRole          *choice
+	careTeamRoles         options
+	careTeamIDType        *choice
+	careTeamID            *entry
+	email, username       *entry
+	password, confirm     *entry // New only
+	strength              *strengthMeter
+	homePhone, cellPhone  *entry
+	dailyBilling          *check
+	unlockPIN             *entry
+	newUnlockPIN          *widget.Button
+	supportPIN            *widget.Label  // Edit: the current Support PIN, read-only
+	newSupportPIN         *widget.Button // Edit only
+	restrictOffices       *check
+	officeChecks          []*check
+	officeIDs             []int64 // parallel to officeChecks
+	officeList            *fyne.Container
+	newDashboard          *check
+	emailUpdate           *check
+	emergencyAccess       *check
+	summary               *widget.Label
+	submit, cancel        *widget.Button
+	discard               *dialog.ConfirmDialog // the "Discard changes?" question while shown
+	supportPINValue       string
+	baseline              formState // what was loaded or defaulted: changes are measured against it
+	ready, busy, finished bool
+}
+
+// focusTarget is where the cursor goes when a field's message is shown.
+type focusTarget struct {
+	field  string
+	target fyne.Focusable
+}
+
+// formState is everything the manager can change, for telling whether anything was.
+type formState struct {
+	staff             app.Staff
+	password, confirm string
+}
+
+func newStaffForm(d *Desk, id int64) *staffForm {
+	f := &staffForm{d: d, id: id}
+	title := titleNewStaff
+	if id != 0 {
+		title = titleEditStaff
+	}
+	f.win = d.app.NewWindow(title)
+	f.keys = formKeys{submit: f.onSubmit, cancel: f.onCancel}
+	f.keys.attach(f.win)
+	f.win.SetCloseIntercept(f.onCancel)
+	f.win.SetContent(container.NewCenter(widget.NewLabel("Loading…")))
+	f.win.Resize(fyne.NewSize(720, 760))
+	f.load()
+	return f
+}
+
+func (f *staffForm) isNew() bool { return f.id == 0 }
+
+// load reads the directory (and, in Edit, the account) and then builds the form.
+func (f *staffForm) load() {
+	var dir *app.Directory
+	var cur *app.Staff
+	f.d.background(func(ctx context.Context) (err error) {
+		if f.id != 0 {
+			if cur, err = f.d.svc.Staff.Get(ctx, f.id); err != nil {
+				return err
+			}
+		}
+		dir, err = f.d.svc.Directory.Load(ctx)
+		return err
+	}, func(err error) {
+		if f.finished {
+			return
+		}
+		if err != nil {
+			f.d.logError(err)
+			f.showLoadFailure(err)
+			return
+		}
+		f.dir, f.cur = dir, cur
+		if cur != nil {
+			f.win.SetTitle(titleEditStaff + " — " + cur.Username)
+		}
+		f.buildUI()
+		f.ready = true
+	})
+}
+
+// showLoadFailure replaces "Loading…" with what went wrong and a way out.
+func (f *staffForm) showLoadFailure(err error) {
+	msg := widget.NewLabel(app.ErrorMessage(err))
+	msg.Wrapping = fyne.TextWrapWord
+	msg.Alignment = fyne.TextAlignCenter
+	msg.Importance = widget.DangerImportance
+	f.cancel = widget.NewButton("Close", f.close)
+	f.win.SetContent(container.NewBorder(nil,
+		container.NewHBox(layout.NewSpacer(), f.cancel), nil, nil,
+		container.NewCenter(msg)))
+}
+
+func (f *staffForm) buildUI() {
+	f.fields = newFieldSet()
+	fs := f.fields
+
+	f.firstName = newEntry(&f.keys, "")
+	f.lastName = newEntry(&f.keys, "")
+	fs.add(app.FieldFirstName, "First name", true, f.firstName, "")
+	fs.add(app.FieldLastName, "Last name", true, f.lastName, "")
+	f.order = append(f.order,
+		focusTarget{app.FieldFirstName, f.firstName},
+		focusTarget{app.FieldLastName, f.lastName})
+
+	var curProvider, curRole, curCareTeamRole int64
+	if f.cur != nil {
+		curProvider, curRole, curCareTeamRole = f.cur.ProviderID, f.cur.RoleID, f.cur.CareTeamRoleID
+	}
+	for _, p := range f.dir.Providers {
+		if p.Active || p.ID == curProvider {
+			f.providers.add(p.ID, p.DisplayName(), p.Active)
+		}
+	}
+	f.provider = newChoice(&f.keys, f.providers.labels, nil)
+	providerHint := ""
+	if !f.providers.anyActive() {
+		f.provider.PlaceHolder = "(No active providers)"
+		providerHint = "Add a provider under Providers first."
+	}
+	fs.add(app.FieldProvider, "Primary Provider", true, f.provider, providerHint)
+
+	for _, r := range f.dir.Roles {
+		if r.Active || r.ID == curRole {
+			f.roles.add(r.ID, r.Name, r.Active)
+		}
+	}
+	f.role = newChoice(&f.keys, f.roles.labels, nil)
+	roleHint := ""
+	if !f.roles.anyActive() {
+		f.role.PlaceHolder = "(No active roles)"
+		roleHint = "Add a role under Roles first."
+	}
+	fs.add(app.FieldRole, "Role", true, f.role, roleHint)
+	f.order = append(f.order,
+		focusTarget{app.FieldProvider, f.provider},
+		focusTarget{app.FieldRole, f.role})
+
+	f.careTeamRoles.add(0, noneOption, true)
+	for _, r := range f.dir.CareTeamRoles {
+		if r.Active || r.ID == curCareTeamRole {
+			f.careTeamRoles.add(r.ID, r.Name, r.Active)
+		}
+	}
+	f.careTeamRole = newChoice(&f.keys, f.careTeamRoles.labels, nil)
+	f.careTeamRole.SetSelectedIndex(0)
+	fs.add(app.FieldCareTeamRole, "Care Team Role", false, f.careTeamRole, "")
+
+	idTypes := []string{noneOption}
+	for _, t := range app.CareTeamIDTypes {
+		idTypes = append(idTypes, string(t))
+	}
+	f.careTeamID = newEntry(&f.keys, "")
+	f.careTeamIDType = newChoice(&f.keys, idTypes, f.onCareTeamIDTypeChanged)
+	f.careTeamIDType.SetSelectedIndex(0)
+	// Both messages of the identifier go under its row; the type comes first so that
+	// Tab reaches it before the value, as it is seen.
+	idRow := fs.add(app.FieldCareTeamID, "Care Team Identifier", false,
+		container.New(layout.NewBorderLayout(nil, nil, f.careTeamIDType, nil), f.careTeamIDType, f.careTeamID), "")
+	fs.byName[app.FieldCareTeamIDType] = idRow
+	f.order = append(f.order,
+		focusTarget{app.FieldCareTeamRole, f.careTeamRole},
+		focusTarget{app.FieldCareTeamIDType, f.careTeamIDType},
+		focusTarget{app.FieldCareTeamID, f.careTeamID})
+
+	f.email = newEntry(&f.keys, "name@example.com")
+	f.username = newEntry(&f.keys, "")
+	fs.add(app.FieldEmail, "Email address", true, f.email, "")
+	fs.add(app.FieldUsername, "Username", true, f.username, "")
+	f.order = append(f.order,
+		focusTarget{app.FieldEmail, f.email},
+		focusTarget{app.FieldUsername, f.username})
+	// The strength of a password depends on the name, email and username it must avoid.
+	for _, e := range []*entry{f.firstName, f.lastName, f.email, f.username} {
+		e.OnChanged = func(string) { f.updateStrength() }
+	}
+
+	if f.isNew() {
+		f.password = newPasswordEntry(&f.keys, "")
+		f.confirm = newPasswordEntry(&f.keys, "")
+		f.strength = newStrengthMeter()
+		f.password.OnChanged = func(string) {
+			// The meter now says what is wrong as the password is typed; the message
+			// from the last attempt would only contradict it.
+			f.fields.setError(app.FieldPassword, "")
+			f.updateStrength()
+			f.updateMismatch()
+		}
+		f.confirm.OnChanged = func(string) { f.updateMismatch() }
+		fs.add(app.FieldPassword, "Password", true, container.NewVBox(f.password, f.strength), "")
+		fs.add(app.FieldConfirmPassword, "Confirm Password", true, f.confirm, "")
+		f.order = append(f.order,
+			focusTarget{app.FieldPassword, f.password},
+			focusTarget{app.FieldConfirmPassword, f.confirm})
+	}
+
+	f.homePhone = newEntry(&f.keys, phonePlaceholder)
+	f.cellPhone = newEntry(&f.keys, phonePlaceholder)
+	fs.add(app.FieldHomePhone, "Home phone", false, f.homePhone, "")
+	fs.add(app.FieldCellPhone, "Cell phone", false, f.cellPhone, "")
+	f.order = append(f.order,
+		focusTarget{app.FieldHomePhone, f.homePhone},
+		focusTarget{app.FieldCellPhone, f.cellPhone})
+
+	fs.heading("Settings")
+	f.dailyBilling = newCheck(&f.keys, "", nil)
+	fs.add("", "Send daily billing report?", false, f.dailyBilling, "")
+
+	f.unlockPIN = newEntry(&f.keys, "4 digits")
+	f.newUnlockPIN = widget.NewButtonWithIcon("New PIN", theme.ViewRefreshIcon(), f.onNewUnlockPIN)
+	fs.add(app.FieldUnlockPIN, "App Unlock PIN", true, trailing(f.unlockPIN, f.newUnlockPIN),
+		"A four-digit PIN to unlock the StaffDesk apps. You can change it.")
+	f.order = append(f.order, focusTarget{app.FieldUnlockPIN, f.unlockPIN})
+
+	if f.isNew() {
+		fs.add(app.FieldSupportPIN, "Support PIN", false, widget.NewLabel("The Support PIN will be auto generated."), "")
+	} else {
+		f.supportPIN = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+		f.newSupportPIN = widget.NewButtonWithIcon("New Support PIN", theme.ViewRefreshIcon(), f.onNewSupportPIN)
+		fs.add(app.FieldSupportPIN, "Support PIN", false, trailing(f.supportPIN, f.newSupportPIN),
+			"A new Support PIN takes effect when you save.")
+		f.order = append(f.order, focusTarget{app.FieldSupportPIN, f.newSupportPIN})
+	}
+
+	f.restrictOffices = newCheck(&f.keys, "", f.onRestrictOfficesChanged)
+	f.officeList = container.NewVBox()
+	var curOffices map[int64]bool
+	if f.cur != nil {
+		curOffices = map[int64]bool{}
+		for _, id := range f.cur.OfficeIDs {
+			curOffices[id] = true
+		}
+	}
+	for _, o := range f.dir.Offices {
+		if !o.Active && !curOffices[o.ID] {
+			continue
+		}
+		name := o.Name
+		if !o.Active {
+			name += inactiveSuffix
+		}
+		c := newCheck(&f.keys, name, nil)
+		f.officeChecks = append(f.officeChecks, c)
+		f.officeIDs = append(f.officeIDs, o.ID)
+		f.officeList.Add(c)
+	}
+	if len(f.officeChecks) == 0 {
+		f.officeList.Add(&widget.Label{Text: "There are no active offices. Add one under Offices first.",
+			Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance})
+	}
+	f.officeList.Hide()
+	fs.add(app.FieldOffices, "Restrict offices?", false, container.NewVBox(f.restrictOffices, f.officeList), "")
+	officeTarget := fyne.Focusable(f.restrictOffices)
+	if len(f.officeChecks) > 0 {
+		officeTarget = f.officeChecks[0]
+	}
+	f.order = append(f.order, focusTarget{app.FieldOffices, officeTarget})
+
+	f.newDashboard = newCheck(&f.keys, "", nil)
+	fs.add("", "Use new dashboard?", false, f.newDashboard, "")
+	f.emailUpdate = newCheck(&f.keys, "", nil)
+	fs.add("", "Enable Email Update", false, f.emailUpdate,
+		"Enables/Disables the ability for the user to update their email address in the staff's Account Settings.")
+	f.emergencyAccess = newCheck(&f.keys, "", nil)
+	fs.add("", "Emergency access", false, f.emergencyAccess, "")
+
+	body := container.NewVBox()
+	if f.isNew() {
+		note := widget.NewRichTextFromMarkdown("New staff accounts must be activated via an email that will be sent after creating the account.\n\n**Please note:** Activation link will only be valid for 3 days.")
+		note.Wrapping = fyne.TextWrapWord
+		body.Add(note)
+		body.Add(widget.NewSeparator())
+	}
+	body.Add(fs.container())
+	f.scroll = container.NewVScroll(container.NewPadded(body))
+
+	f.summary = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
+	f.summary.Hide()
+	submitText := "Create new staff account"
+	submitIcon := theme.ContentAddIcon()
+	if !f.isNew() {
+		submitText = "Save staff account"
+		submitIcon = theme.DocumentSaveIcon()
+	}
+	f.submit = &widget.Button{Text: submitText, Icon: submitIcon, Importance: widget.HighImportance, OnTapped: f.onSubmit}
+	f.cancel = widget.NewButton("Cancel", f.onCancel)
+	footer := container.NewVBox(widget.NewSeparator(), f.summary,
+		container.NewHBox(layout.NewSpacer(), f.cancel, f.submit))
+	f.win.SetContent(container.NewBorder(nil, footer, nil, nil, f.scroll))
+
+	if f.isNew() {
+		f.dailyBilling.SetChecked(true)
+		f.emailUpdate.SetChecked(true)
+		if pin, err := app.NewUnlockPIN(); err != nil {
+			f.d.logError(err)
+		} else {
+			f.unlockPIN.SetText(pin)
+		}
+	} else {
+		f.fill(f.cur)
+	}
+	f.updateStrength()
+	f.baseline = f.state()
+	f.win.Canvas().Focus(f.firstName)
+}
+
+// trailing lays out control with a button after it: the control stretches and Tab
+// reaches it before the button.
+func trailing(control, button fyne.CanvasObject) *fyne.Container {
+	return container.New(layout.NewBorderLayout(nil, nil, nil, button), control, button)
+}
+
+// fill shows the loaded account s in the widgets.
+func (f *staffForm) fill(s *app.Staff) {
+	f.firstName.SetText(s.FirstName)
+	f.lastName.SetText(s.LastName)
+	selectID(f.provider, &f.providers, s.ProviderID)
+	selectID(f.role, &f.roles, s.RoleID)
+	selectID(f.careTeamRole, &f.careTeamRoles, s.CareTeamRoleID)
+	if s.CareTeamIDType != app.CareTeamIDNone {
+		f.careTeamIDType.SetSelected(string(s.CareTeamIDType))
+	}
+	f.careTeamID.SetText(s.CareTeamID)
+	f.email.SetText(s.Email)
+	f.username.SetText(s.Username)
+	f.homePhone.SetText(formatPhone(s.HomePhone))
+	f.cellPhone.SetText(formatPhone(s.CellPhone))
+	f.dailyBilling.SetChecked(s.SendDailyBilling)
+	f.unlockPIN.SetText(s.UnlockPIN)
+	f.supportPINValue = s.SupportPIN
+	f.supportPIN.SetText(s.SupportPIN)
+	f.restrictOffices.SetChecked(s.RestrictOffices)
+	chosen := map[int64]bool{}
+	for _, id := range s.OfficeIDs {
+		chosen[id] = true
+	}
+	for i, c := range f.officeChecks {
+		c.SetChecked(chosen[f.officeIDs[i]])
+	}
+	f.newDashboard.SetChecked(s.UseNewDashboard)
+	f.emailUpdate.SetChecked(s.EnableEmailUpdate)
+	f.emergencyAccess.SetChecked(s.EmergencyAccess)
+}
+
+func formatPhone(e164 string) string {
+	if e164 == "" {
+		return ""
+	}
+	return app.FormatPhone(e164)
+}
+
+func selectID(c *choice, o *options, id int64) {
+	if i := o.index(id); i >= 0 {
+		c.SetSelectedIndex(i)
+	}
+}
+
+// staff returns the account as the widgets describe it. Phones go as typed: the
+// service normalizes them.
+func (f *staffForm) staff() app.Staff {
+	var s app.Staff
+	if f.cur != nil {
+		s = *f.cur
+	}
+	s.FirstName = f.firstName.Text
+	s.LastName = f.lastName.Text
+	s.ProviderID = f.providers.id(f.provider.SelectedIndex())
+	s.RoleID = f.roles.id(f.role.SelectedIndex())
+	s.CareTeamRoleID = f.careTeamRoles.id(f.careTeamRole.SelectedIndex())
+	s.CareTeamIDType = app.CareTeamIDNone
+	if t := f.careTeamIDType.Selected; t != "" && t != noneOption {
+		s.CareTeamIDType = app.CareTeamIDType(t)
+	}
+	s.CareTeamID = f.careTeamID.Text
+	s.Email = f.email.Text
+	s.Username = f.username.Text
+	s.HomePhone = f.homePhone.Text
+	s.CellPhone = f.cellPhone.Text
+	s.SendDailyBilling = f.dailyBilling.Checked
+	s.UnlockPIN = f.unlockPIN.Text
+	s.SupportPIN = f.supportPINValue
+	s.RestrictOffices = f.restrictOffices.Checked
+	s.OfficeIDs = nil
+	for i, c := range f.officeChecks {
+		if c.Checked {
+			s.OfficeIDs = append(s.OfficeIDs, f.officeIDs[i])
+		}
+	}
+	s.UseNewDashboard = f.newDashboard.Checked
+	s.EnableEmailUpdate = f.emailUpdate.Checked
+	s.EmergencyAccess = f.emergencyAccess.Checked
+	return s
+}
+
+func (f *staffForm) state() formState {
+	st := formState{staff: f.staff()}
+	if f.isNew() {
+		st.password, st.confirm = f.password.Text, f.confirm.Text
+	}
+	return st
+}
+
+// changed reports whether any field differs from what was loaded or defaulted.
+func (f *staffForm) changed() bool {
+	return f.ready && !reflect.DeepEqual(f.state(), f.baseline)
+}
+
+func (f *staffForm) updateStrength() {
+	if f.strength == nil {
+		return
+	}
+	pw := f.password.Text
+	if pw == "" {
+		f.strength.set(nil)
+	} else {
+		so := f.staff()
+		st := app.PasswordStrength(pw, app.PasswordContextOf(&so))
+		if st.Hint == f.fields.errorOf(app.FieldPassword) {
+			st.Hint = "" // already said, in red, right below
+		}
+		f.strength.set(&st)
+	}
+	f.relayout()
+}
+
+// relayout fits the form around rows that appeared or disappeared.
+func (f *staffForm) relayout() {
+	if f.scroll != nil {
+		f.scroll.Refresh()
+	}
+}
+
+// updateMismatch says at once when the confirmation differs, rather than on submit.
+func (f *staffForm) updateMismatch() {
+	pw, again := f.password.Text, f.confirm.Text
+	switch {
+	case pw != "" && again != "" && pw != again:
+		f.fields.setError(app.FieldConfirmPassword, mismatchMessage)
+	case f.fields.errorOf(app.FieldConfirmPassword) == mismatchMessage || pw == again:
+		f.fields.setError(app.FieldConfirmPassword, "")
+	}
+	f.relayout()
+}
+
+func (f *staffForm) onCareTeamIDTypeChanged(t string) {
+	switch app.CareTeamIDType(t) {
+	case app.CareTeamIDNPI:
+		f.careTeamID.SetPlaceHolder("10-digit NPI")
+	case app.CareTeamIDNCSBN:
+		f.careTeamID.SetPlaceHolder("NCSBN ID (up to 12 digits)")
+	case app.CareTeamIDOther:
+		f.careTeamID.SetPlaceHolder("Identifier")
+	default:
+		f.careTeamID.SetPlaceHolder("Choose the kind of identifier first")
+	}
+}
+
+func (f *staffForm) onRestrictOfficesChanged(on bool) {
+	if on {
+		f.officeList.Show()
+	} else {
+		f.officeList.Hide()
+	}
+	f.relayout()
+}
+
+func (f *staffForm) onNewUnlockPIN() {
+	pin, err := app.NewUnlockPIN()
+	if err != nil {
+		f.d.showError(f.win, app.Internal("generate an App Unlock PIN", err))
+		return
+	}
+	f.unlockPIN.SetText(pin)
+	f.fields.setError(app.FieldUnlockPIN, "")
+}
+
+func (f *staffForm) onNewSupportPIN() {
+	pin, err := app.NewSupportPIN()
+	if err != nil {
+		f.d.showError(f.win, app.Internal("generate a Support PIN", err))
+		return
+	}
+	f.supportPINValue = pin
+	f.supportPIN.SetText(pin)
+	f.fields.setError(app.FieldSupportPIN, "")
+}
+
+func (f *staffForm) onSubmit() {
+	if !f.ready || f.busy || f.finished {
+		return
+	}
+	f.setBusy(true)
+	st := f.staff()
+	var pw, again string
+	if f.isNew() {
+		pw, again = f.password.Text, f.confirm.Text
+	}
+	var saved *app.Staff
+	f.d.background(func(ctx context.Context) (err error) {
+		if f.isNew() {
+			saved, err = f.d.svc.Staff.Create(ctx, &app.NewStaff{Staff: st, Password: pw, ConfirmPassword: again})
+		} else {
+			saved, err = f.d.svc.Staff.Update(ctx, &st)
+		}
+		return err
+	}, func(err error) {
+		if f.finished {
+			return
+		}
+		f.setBusy(false)
+		if err != nil {
+			f.showProblems(err)
+			return
+		}
+		f.close()
+		f.d.staffSaved(saved)
+	})
+}
+
+func (f *staffForm) setBusy(busy bool) {
+	f.busy = busy
+	if busy {
+		f.submit.Disable()
+		f.cancel.Disable()
+	} else {
+		f.submit.Enable()
+		f.cancel.Enable()
+	}
+}
+
+// showProblems puts each of err's messages under its field, brings the first into
+// view and says how many there are; what belongs to no field goes to a dialog.
+func (f *staffForm) showProblems(err error) {
+	rest := f.fields.showErrors(err)
+	shown := len(app.ErrorFields(err)) - len(rest)
+	if f.isNew() {
+		if f.fields.errorOf(app.FieldConfirmPassword) == "" {
+			f.updateMismatch()
+		}
+		f.updateStrength()
+	}
+	f.relayout()
+	switch {
+	case shown == 1:
+		f.summary.SetText("Please fix the problem highlighted below.")
+		f.summary.Show()
+	case shown > 1:
+		f.summary.SetText(fmt.Sprintf("Please fix the %d problems highlighted below.", shown))
+		f.summary.Show()
+	default:
+		f.summary.Hide()
+	}
+	if shown > 0 {
+		f.revealFirstProblem(app.ErrorFields(err))
+	}
+	switch {
+	case len(rest) > 0:
+		f.d.logError(err)
+		dialog.ShowError(fmt.Errorf("%s", strings.Join(rest, "\n")), f.win)
+	case shown == 0:
+		f.d.showError(f.win, err)
+	}
+}
+
+func (f *staffForm) revealFirstProblem(problems map[string]string) {
+	for _, t := range f.order {
+		if _, ok := problems[t.field]; !ok {
+			continue
+		}
+		f.scrollTo(f.fields.byName[t.field])
+		f.win.Canvas().Focus(t.target)
+		return
+	}
+}
+
+// scrollTo scrolls the form so that row's label is at the top of the view, or as near
+// as the form's length allows.
+func (f *staffForm) scrollTo(row *field) {
+	f.scroll.Refresh()
+	drv := f.d.app.Driver()
+	y := drv.AbsolutePositionForObject(row.label).Y - drv.AbsolutePositionForObject(f.scroll.Content).Y
+	y -= theme.Padding()
+	maxY := f.scroll.Content.Size().Height - f.scroll.Size().Height
+	y = min(y, maxY)
+	f.scroll.ScrollToOffset(fyne.NewPos(0, max(y, 0)))
+}
+
+// onCancel is Cancel, Escape and the window's close button: it asks before throwing
+// away changes.
+func (f *staffForm) onCancel() {
+	if f.discard != nil || f.busy {
+		return
+	}
+	if !f.changed() {
+		f.close()
+		return
+	}
+	f.discard = dialog.NewConfirm("Discard changes?", "Your changes to this account have not been saved.", func(ok bool) {
+		f.discard = nil
+		if ok {
+			f.close()
+		}
+	}, f.win)
+	f.discard.SetConfirmText("Discard")
+	f.discard.SetDismissText("Keep editing")
+	f.discard.SetConfirmImportance(widget.DangerImportance)
+	f.discard.Show()
+}
+
+func (f *staffForm) close() {
+	f.finished = true
+	f.win.Close()
+}
+
+// options maps a drop-down's labels to the records they stand for.
+type options struct {
+	labels []string
+	ids    []int64
+	active int // how many of them are active
+}
+
+// add appends a record. Inactive ones say so; a label already taken gets a number so
+// that two providers of the same name stay distinguishable.
+func (o *options) add(id int64, label string, active bool) {
+	if !active {
+		label += inactiveSuffix
+	} else {
+		o.active++
+	}
+	base := label
+	for n := 2; o.has(label); n++ {
+		label = fmt.Sprintf("%s (%d)", base, n)
+	}
+	o.labels = append(o.labels, label)
+	o.ids = append(o.ids, id)
+}
+
+func (o *options) has(label string) bool {
+	for _, l := range o.labels {
+		if l == label {
+			return true
+		}
+	}
+	return false
+}
+
+func (o *options) anyActive() bool { return o.active > 0 }
+
+// id returns the record at index i of the list, 0 for none.
+func (o *options) id(i int) int64 {
+	if i < 0 || i >= len(o.ids) {
+		return 0
+	}
+	return o.ids[i]
+}
+
+func (o *options) index(id int64) int {
+	for i, v := range o.ids {
+		if v == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// strengthMeter shows how hard a password is to guess: four bars coloured by the
+// score, its label and what would make it stronger.
+type strengthMeter struct {
+	widget.BaseWidget
+	strength *app.Strength // nil while nothing is typed
+
+	bars  [4]*canvas.Rectangle
+	label *widget.Label
+	hint  *widget.Label
+}
+
+func newStrengthMeter() *strengthMeter {
+	m := &strengthMeter{
+		label: &widget.Label{SizeName: theme.SizeNameCaptionText, TextStyle: fyne.TextStyle{Bold: true}},
+		hint:  &widget.Label{SizeName: theme.SizeNameCaptionText, Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance},
+	}
+	for i := range m.bars {
+		m.bars[i] = canvas.NewRectangle(theme.Color(theme.ColorNameDisabled))
+		m.bars[i].SetMinSize(fyne.NewSize(10, 5))
+		m.bars[i].CornerRadius = 2
+	}
+	m.ExtendBaseWidget(m)
+	m.set(nil)
+	return m
+}
+
+// set shows s, or an empty meter for nil.
+func (m *strengthMeter) set(s *app.Strength) {
+	m.strength = s
+	if s == nil {
+		m.label.SetText("")
+		m.label.Hide()
+		m.hint.SetText("")
+		m.hint.Hide()
+	} else {
+		m.label.Importance = strengthImportance(s.Score)
+		m.label.SetText("Strength: " + s.Label)
+		m.label.Show()
+		m.hint.SetText(s.Hint)
+		if s.Hint == "" {
+			m.hint.Hide()
+		} else {
+			m.hint.Show()
+		}
+	}
+	m.Refresh()
+}
+
+// score is the meter's score, -1 when empty.
+func (m *strengthMeter) score() int {
+	if m.strength == nil {
+		return -1
+	}
+	return m.strength.Score
+}
+
+func strengthImportance(score int) widget.Importance {
+	switch {
+	case score <= 1:
+		return widget.DangerImportance
+	case score == 2:
+		return widget.WarningImportance
+	}
+	return widget.SuccessImportance
+}
+
+func (m *strengthMeter) CreateRenderer() fyne.WidgetRenderer {
+	bars := container.NewGridWithColumns(len(m.bars))
+	for _, b := range m.bars {
+		bars.Add(b)
+	}
+	// The label and hint sit close under the bars: they read as one piece.
+	box := container.New(layout.NewCustomPaddedVBoxLayout(0), bars, m.label, m.hint)
+	return &strengthRenderer{m: m, box: box}
+}
+
+type strengthRenderer struct {
+	m   *strengthMeter
+	box *fyne.Container
+}
+
+func (r *strengthRenderer) Layout(size fyne.Size) { r.box.Resize(size) }
+
+func (r *strengthRenderer) MinSize() fyne.Size { return r.box.MinSize() }
+
+func (r *strengthRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.box} }
+
+func (r *strengthRenderer) Destroy() {}
+
+// Refresh colours the bars here, not in set, so that they follow a change of theme.
+func (r *strengthRenderer) Refresh() {
+	lit := theme.Color(theme.ColorNameDisabled)
+	n := 0
+	if s := r.m.strength; s != nil {
+		n = max(s.Score, 1) // even the weakest password lights one bar, in red
+		switch strengthImportance(s.Score) {
+		case widget.DangerImportance:
+			lit = theme.Color(theme.ColorNameError)
+		case widget.WarningImportance:
+			lit = theme.Color(theme.ColorNameWarning)
+		default:
+			lit = theme.Color(theme.ColorNameSuccess)
+		}
+	}
+	for i, b := range r.m.bars {
+		if i < n {
+			b.FillColor = lit
+		} else {
+			b.FillColor = theme.Color(theme.ColorNameDisabled)
+		}
+		b.Refresh()
+	}
+	r.box.Refresh()
+}

@@ -1,0 +1,907 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"image/color"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/staffdesk/staffdesk/app"
+)
+
+// gridColumn is one column of the Staff grid. The first nine are the roster's sort
+// columns in the same order (app.ColLogin ... app.ColStatus); the last holds the actions.
+type gridColumn struct {
+	title  string // a "\n" splits a long title over the header's two lines
+	sample string // the widest text the column should show without cutting it off
+	wraps  bool   // the text may take the row's second line
+}
+
+var staffColumns = []gridColumn{
+	{title: "Login", sample: "camilles.staff"},
+	{title: "Name", sample: "Camille Staffordson"},
+	{title: "Email", sample: "camilles@email.xyz.com"},
+	{title: "Primary\nProvider", sample: "Kate Provider, MD"},
+	{title: "Cell", sample: "(212) 555-0123"},
+	{title: "Home", sample: "(212) 555-0123"},
+	{title: "Emer\nAcs", sample: "Acs"},
+	{title: "2-Fac\nSec", sample: "Inactive"},
+	{title: "Status", sample: "activation", wraps: true},
+	{title: "Actions"},
+}
+
+// colActions is the column after the roster's last sort column.
+const colActions = int(app.ColStatus) + 1
+
+// gridInnerPadding is the grid's padding inside a cell. The theme's 8 would push the
+// Actions column past the right edge of a 1280-pixel window.
+const gridInnerPadding = 6
+
+// staffWindow is the main window: every staff account in a grid the manager searches,
+// sorts and acts on.
+type staffWindow struct {
+	d   *Desk
+	win fyne.Window
+
+	roster   *app.Roster // nil until the first load
+	selected int64       // the selected account's ID; an ID survives sorting and filtering
+	loads    int         // numbers each reload so that only the newest one is shown
+
+	search       *widget.Entry
+	showInactive *widget.Check
+	addButton    *widget.Button
+	table        *staffTable
+	footer       *widget.Label
+
+	loading      *widget.Label
+	emptyState   *fyne.Container // no staff at all
+	emptyText    *widget.Label
+	addProvider  *widget.Button
+	emptyAdd     *widget.Button
+	noMatch      *fyne.Container // the search or switch hides every account
+	noMatchLabel *widget.Label
+	clearSearch  *widget.Button
+
+	confirm  *dialog.ConfirmDialog // the Deactivate question, while it is open
+	deletion *staffDeletion        // the Delete dialog, while it is open
+}
+
+func newStaffWindow(d *Desk) *staffWindow {
+	w := &staffWindow{d: d, win: d.app.NewWindow("StaffDesk — Staff")}
+	w.buildUI()
+	w.win.SetMaster()
+	w.win.Resize(fyne.NewSize(1280, 800))
+	w.reload(0)
+	return w
+}
+
+func (w *staffWindow) buildUI() {
+	w.search = widget.NewEntry()
+	w.search.PlaceHolder = "Search name, username, email, phone or provider"
+	w.search.OnChanged = w.onSearch
+	w.showInactive = widget.NewCheck("Show inactive", w.onShowInactive)
+	w.addButton = &widget.Button{Text: "+ Add Staff Member", Importance: widget.HighImportance, OnTapped: w.d.openNewStaff}
+	toolbar := container.NewBorder(nil, nil, nil, container.NewHBox(w.showInactive, w.addButton), w.search)
+
+	w.table = newStaffTable(w)
+	w.footer = widget.NewLabel("")
+
+	w.loading = widget.NewLabel("Loading staff…")
+
+	title := widget.NewLabelWithStyle("No staff members yet", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameSubHeadingText
+	w.emptyText = &widget.Label{Alignment: fyne.TextAlignCenter}
+	w.addProvider = &widget.Button{Text: "Add a provider", Importance: widget.HighImportance, OnTapped: w.d.openProviders}
+	w.emptyAdd = &widget.Button{Text: "+ Add Staff Member", Importance: widget.HighImportance, OnTapped: w.d.openNewStaff}
+	w.emptyState = container.NewCenter(container.NewVBox(
+		title, w.emptyText, container.NewCenter(container.NewHBox(w.addProvider, w.emptyAdd))))
+
+	w.noMatchLabel = &widget.Label{Alignment: fyne.TextAlignCenter, Truncation: fyne.TextTruncateEllipsis}
+	w.clearSearch = widget.NewButton("Clear search", w.onClearSearch)
+	w.noMatch = container.NewVBox(layout.NewSpacer(), w.noMatchLabel, container.NewCenter(w.clearSearch), layout.NewSpacer())
+
+	w.showOnly(w.loading)
+	body := container.NewStack(w.table, w.emptyState, w.noMatch, container.NewCenter(w.loading))
+	w.win.SetContent(container.NewBorder(toolbar, w.footer, nil, nil, body))
+	w.win.SetMainMenu(w.mainMenu())
+}
+
+func (w *staffWindow) mainMenu() *fyne.MainMenu {
+	newStaff := fyne.NewMenuItem("New Staff Member", w.d.openNewStaff)
+	newStaff.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
+	find := fyne.NewMenuItem("Find Staff", w.onFind)
+	find.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
+	quit := fyne.NewMenuItem("Quit", w.d.app.Quit)
+	quit.IsQuit = true
+	return fyne.NewMainMenu(
+		fyne.NewMenu("File", newStaff, find, fyne.NewMenuItemSeparator(), quit),
+		fyne.NewMenu("Practice",
+			fyne.NewMenuItem("Providers…", w.d.openProviders),
+			fyne.NewMenuItem("Offices…", w.d.openOffices),
+			fyne.NewMenuItem("Roles…", w.d.openRoles),
+			fyne.NewMenuItem("Care Team Roles…", w.d.openCareTeamRoles)),
+		fyne.NewMenu("Help", fyne.NewMenuItem("About StaffDesk", w.onAbout)),
+	)
+}
+
+// reload reads every account again and then selects the account with id (0 keeps the
+// current selection).
+func (w *staffWindow) reload(id int64) {
+	w.reloadThen(func() {
+		if id != 0 {
+			w.selected = id
+		}
+		w.scrollToSelected()
+	})
+}
+
+// reloadThen reads every account in the background and calls then once they are shown.
+// With no staff at all it also checks for an active provider, which the empty state needs.
+func (w *staffWindow) reloadThen(then func()) {
+	w.loads++
+	load := w.loads
+	var staff []*app.Staff
+	var hasProvider bool
+	w.d.background(func(ctx context.Context) error {
+		var err error
+		if staff, err = w.d.svc.Staff.List(ctx); err != nil || len(staff) > 0 {
+			return err
+		}
+		dir, err := w.d.svc.Directory.Load(ctx)
+		if err != nil {
+			return err
+		}
+		for _, p := range dir.Providers {
+			hasProvider = hasProvider || p.Active
+		}
+		return nil
+	}, func(err error) {
+		if load != w.loads {
+			return // a newer reload is under way and will show its own result
+		}
+		if err != nil {
+			w.loading.SetText("The staff list could not be loaded.")
+			w.d.showError(w.win, err)
+			return
+		}
+		if w.roster == nil {
+			w.roster = app.NewRoster(staff)
+			w.roster.SetQuery(w.search.Text)
+			w.roster.SetShowInactive(w.showInactive.Checked)
+			// Typing straight away searches: looking someone up is what the window is for.
+			w.win.Canvas().Focus(w.search)
+		} else {
+			w.roster.Reset(staff)
+		}
+		w.setEmptyStateText(hasProvider)
+		w.refresh()
+		if then != nil {
+			then()
+		}
+	})
+}
+
+func (w *staffWindow) setEmptyStateText(hasProvider bool) {
+	if hasProvider {
+		w.emptyText.SetText("Staff members you add appear here.\nEach one gets an email to activate their account.")
+		w.addProvider.Hide()
+		w.emptyAdd.Importance = widget.HighImportance
+	} else {
+		w.emptyText.SetText("Every staff member needs a primary provider.\nAdd a provider first, then add your staff.")
+		w.addProvider.Show()
+		w.emptyAdd.Importance = widget.MediumImportance
+	}
+	w.emptyAdd.Refresh()
+}
+
+// refresh redraws the grid from the roster and shows the right state: the grid, the
+// empty practice, or a search that matches nothing.
+func (w *staffWindow) refresh() {
+	if w.roster == nil {
+		return
+	}
+	switch {
+	case w.roster.Total() == 0:
+		w.showOnly(w.emptyState)
+	case w.roster.Len() == 0:
+		if q := strings.TrimSpace(w.search.Text); q != "" {
+			w.noMatchLabel.SetText(fmt.Sprintf("No staff members match “%s”.", q))
+			w.clearSearch.SetText("Clear search")
+		} else {
+			w.noMatchLabel.SetText("Every staff member is inactive.")
+			w.clearSearch.SetText("Show inactive")
+		}
+		w.showOnly(w.noMatch)
+	default:
+		w.showOnly(w.table)
+	}
+	w.footer.SetText(fmt.Sprintf("Showing %d of %d records", w.roster.Len(), w.roster.Total()))
+	w.table.Refresh()
+}
+
+func (w *staffWindow) showOnly(shown fyne.CanvasObject) {
+	for _, o := range []fyne.CanvasObject{w.table, w.emptyState, w.noMatch, w.loading} {
+		if o == shown {
+			o.Show()
+		} else {
+			o.Hide()
+		}
+	}
+}
+
+// selectedRow is the shown position of the selected account, or -1.
+func (w *staffWindow) selectedRow() int {
+	if w.roster == nil || w.selected == 0 {
+		return -1
+	}
+	return w.roster.IndexOf(w.selected)
+}
+
+// selectRow selects the account shown at row and brings it into view.
+func (w *staffWindow) selectRow(row int) {
+	if w.roster == nil || row < 0 || row >= w.roster.Len() {
+		return
+	}
+	w.selected = w.roster.Row(row).ID
+	w.scrollToSelected()
+}
+
+// scrollToSelected brings the selected row into view and puts the table's keyboard
+// focus on it. The table's own selection marks a single cell, so the row highlight is
+// drawn by the cells; the table is only asked to move its focus there.
+func (w *staffWindow) scrollToSelected() {
+	w.table.Refresh()
+	row := w.selectedRow()
+	if row < 0 {
+		return
+	}
+	id := widget.TableCellID{Row: row, Col: 0}
+	w.table.Select(id)
+	w.table.Unselect(id)
+}
+
+// staffSaved shows a created or edited account: reloaded, selected and in view, even
+// when the search or the Show inactive switch would have hidden it.
+func (d *Desk) staffSaved(s *app.Staff) {
+	w := d.staff
+	if w == nil || s == nil {
+		return
+	}
+	w.reloadThen(func() {
+		w.selected = s.ID
+		if w.roster.IndexOf(s.ID) < 0 && s.Status == app.StatusInactive && !w.showInactive.Checked {
+			w.showInactive.SetChecked(true)
+		}
+		if w.roster.IndexOf(s.ID) < 0 && w.search.Text != "" {
+			w.search.SetText("")
+		}
+		w.scrollToSelected()
+	})
+}
+
+// directoryChanged reloads the grid: a provider's or role's name may have changed.
+func (d *Desk) directoryChanged() {
+	if d.staff != nil {
+		d.staff.reload(0)
+	}
+}
+
+// onSearch filters the accounts already in memory: typing never waits on the database.
+func (w *staffWindow) onSearch(q string) {
+	if w.roster == nil {
+		return
+	}
+	w.roster.SetQuery(q)
+	w.refresh()
+}
+
+func (w *staffWindow) onShowInactive(show bool) {
+	if w.roster == nil {
+		return
+	}
+	w.roster.SetShowInactive(show)
+	w.refresh()
+	w.scrollToSelected()
+}
+
+func (w *staffWindow) onClearSearch() {
+	if strings.TrimSpace(w.search.Text) == "" {
+		w.showInactive.SetChecked(true)
+	} else {
+		w.search.SetText("")
+	}
+	w.win.Canvas().Focus(w.search)
+}
+
+func (w *staffWindow) onFind() {
+	w.win.Canvas().Focus(w.search)
+}
+
+func (w *staffWindow) onAbout() {
+	meta := fyne.CurrentApp().Metadata()
+	name := meta.Name
+	if name == "" {
+		name = "StaffDesk"
+	}
+	version := meta.Version
+	if version == "" {
+		version = "development build"
+	} else if meta.Build > 0 {
+		version = fmt.Sprintf("%s (build %d)", version, meta.Build)
+	}
+	dialog.ShowInformation("About StaffDesk",
+		fmt.Sprintf("%s %s\n\nOffice staff accounts for your practice, kept on this computer.", name, version), w.win)
+}
+
+// onSort sorts by the column whose header was clicked; clicking it again reverses.
+func (w *staffWindow) onSort(col int) {
+	if w.roster == nil || col >= colActions {
+		return
+	}
+	cur, desc := w.roster.Sort()
+	w.roster.SortBy(app.StaffColumn(col), cur == app.StaffColumn(col) && !desc)
+	w.refresh()
+	w.scrollToSelected()
+}
+
+func (w *staffWindow) onEditSelected() {
+	if w.selectedRow() >= 0 {
+		w.d.openEditStaff(w.selected)
+	}
+}
+
+func (w *staffWindow) onMoveSelection(delta int) {
+	if w.roster == nil || w.roster.Len() == 0 {
+		return
+	}
+	row := w.selectedRow()
+	if row < 0 {
+		row = 0
+	} else {
+		row = min(max(row+delta, 0), w.roster.Len()-1)
+	}
+	w.selectRow(row)
+}
+
+// onDeactivate asks before an account loses its sign-in.
+func (w *staffWindow) onDeactivate(s *app.Staff) {
+	w.selected = s.ID
+	w.table.Refresh()
+	w.confirm = dialog.NewConfirm("Deactivate staff member",
+		fmt.Sprintf("Deactivate %s (%s)? They will no longer be able to sign in.", s.FullName(), s.Username),
+		func(ok bool) {
+			w.confirm = nil
+			if ok {
+				w.changeStatus(s.ID, w.d.svc.Staff.Deactivate)
+			}
+		}, w.win)
+	w.confirm.SetConfirmText("Deactivate")
+	w.confirm.SetConfirmImportance(widget.DangerImportance)
+	w.confirm.Show()
+}
+
+// onReactivate needs no question: it is undone by Deactivate.
+func (w *staffWindow) onReactivate(s *app.Staff) {
+	w.selected = s.ID
+	w.changeStatus(s.ID, w.d.svc.Staff.Reactivate)
+}
+
+func (w *staffWindow) changeStatus(id int64, change func(context.Context, int64) (*app.Staff, error)) {
+	w.d.background(func(ctx context.Context) error {
+		_, err := change(ctx, id)
+		return err
+	}, func(err error) {
+		if err != nil {
+			w.d.showError(w.win, err)
+		}
+		w.reload(0)
+	})
+}
+
+func (w *staffWindow) onDelete(s *app.Staff) {
+	w.selected = s.ID
+	w.table.Refresh()
+	w.deletion = newStaffDeletion(w, s)
+}
+
+// staffDeletion is the Delete dialog: the manager types the username to confirm, so an
+// account is never deleted by a slip of the mouse.
+type staffDeletion struct {
+	w      *staffWindow
+	staff  *app.Staff
+	dialog *dialog.CustomDialog
+	entry  *entry
+	errMsg *widget.Label
+	delete *widget.Button
+	cancel *widget.Button
+}
+
+func newStaffDeletion(w *staffWindow, s *app.Staff) *staffDeletion {
+	del := &staffDeletion{w: w, staff: s}
+	keys := &formKeys{submit: del.onDelete, cancel: del.onCancel}
+	del.entry = newEntry(keys, s.Username)
+	del.entry.OnChanged = del.onTyped
+	del.errMsg = &widget.Label{Importance: widget.DangerImportance, SizeName: theme.SizeNameCaptionText}
+	del.errMsg.Hide()
+	del.delete = &widget.Button{Text: "Delete", Icon: theme.DeleteIcon(), Importance: widget.DangerImportance, OnTapped: del.onDelete}
+	del.delete.Disable()
+	del.cancel = widget.NewButton("Cancel", del.onCancel)
+
+	content := container.NewVBox(
+		widget.NewLabel(fmt.Sprintf("This permanently deletes the account of %s. It cannot be undone.\n"+
+			"To stop them signing in but keep the record, use Deactivate instead.", s.FullName())),
+		widget.NewLabel(fmt.Sprintf("Type the username %s to confirm:", s.Username)),
+		del.entry, del.errMsg)
+	del.dialog = dialog.NewCustomWithoutButtons("Delete "+s.Username+"?", content, w.win)
+	del.dialog.SetButtons([]fyne.CanvasObject{del.cancel, del.delete})
+	del.dialog.SetOnClosed(func() {
+		if w.deletion == del {
+			w.deletion = nil
+		}
+	})
+	del.dialog.Show()
+	w.win.Canvas().Focus(del.entry)
+	return del
+}
+
+func (del *staffDeletion) matches() bool {
+	return strings.EqualFold(strings.TrimSpace(del.entry.Text), del.staff.Username)
+}
+
+func (del *staffDeletion) onTyped(string) {
+	del.errMsg.Hide()
+	if del.matches() {
+		del.delete.Enable()
+	} else {
+		del.delete.Disable()
+	}
+}
+
+func (del *staffDeletion) onCancel() { del.dialog.Hide() }
+
+func (del *staffDeletion) onDelete() {
+	if !del.matches() || del.delete.Disabled() {
+		return
+	}
+	del.delete.Disable()
+	typed := del.entry.Text
+	w := del.w
+	w.d.background(func(ctx context.Context) error {
+		return w.d.svc.Staff.Delete(ctx, del.staff.ID, typed)
+	}, func(err error) {
+		if err != nil {
+			w.d.logError(err)
+			msg := app.ErrorFields(err)[app.FieldConfirmUsername]
+			if msg == "" {
+				msg = app.ErrorMessage(err)
+			}
+			del.errMsg.SetText(msg)
+			del.errMsg.Show()
+			del.onTyped(del.entry.Text)
+			if app.ErrorCode(err) == app.ENOTFOUND {
+				w.reload(0) // someone else deleted it; the grid should stop showing it
+			}
+			return
+		}
+		del.dialog.Hide()
+		if w.selected == del.staff.ID {
+			w.selected = 0
+		}
+		w.reload(0)
+	})
+}
+
+// staffTable is the grid: Enter opens the selected account and the arrow keys move the
+// selection by whole rows.
+type staffTable struct {
+	widget.Table
+	w *staffWindow
+}
+
+func newStaffTable(w *staffWindow) *staffTable {
+	t := &staffTable{w: w}
+	t.Length = func() (int, int) {
+		if w.roster == nil {
+			return 0, len(staffColumns)
+		}
+		return w.roster.Len(), len(staffColumns)
+	}
+	t.CreateCell = func() fyne.CanvasObject { return newStaffCell(w) }
+	t.UpdateCell = func(id widget.TableCellID, o fyne.CanvasObject) { o.(*staffCell).update(id) }
+	t.ShowHeaderRow = true
+	t.CreateHeader = func() fyne.CanvasObject { return newColumnHeader(w) }
+	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) { o.(*columnHeader).update(id.Col) }
+	t.ExtendBaseWidget(t)
+	for i, c := range staffColumns {
+		t.SetColumnWidth(i, columnWidth(c))
+	}
+	return t
+}
+
+// columnWidth fits the column's sample text and its header with the sort arrow.
+func columnWidth(c gridColumn) float32 {
+	size := theme.TextSize()
+	if c.title == "Actions" {
+		var w float32
+		for _, label := range []string{"View", "Edit", "Deactivate", "Delete"} {
+			w += fyne.MeasureText(label, size, fyne.TextStyle{}).Width + 2*gridInnerPadding + theme.Padding()
+		}
+		return float32(int(w + 1))
+	}
+	iconGap := theme.IconInlineSize() + theme.Padding()
+	w := fyne.MeasureText(c.sample, size, fyne.TextStyle{}).Width
+	for _, line := range strings.Split(c.title, "\n") {
+		w = max(w, fyne.MeasureText(line, size, fyne.TextStyle{Bold: true}).Width+iconGap)
+	}
+	return float32(int(w + 2*gridInnerPadding + 1))
+}
+
+func (t *staffTable) TypedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		t.w.onEditSelected()
+	case fyne.KeyUp:
+		t.w.onMoveSelection(-1)
+	case fyne.KeyDown:
+		t.w.onMoveSelection(1)
+	case fyne.KeySpace:
+		// The table would mark one cell; the row is already selected.
+	default:
+		t.Table.TypedKey(ev)
+	}
+}
+
+// staffCell is one cell of the grid. It shows its column's text, the emergency access
+// check or the row's action buttons, draws the row highlight, selects its row on a tap
+// and opens the account on a double tap.
+type staffCell struct {
+	widget.BaseWidget
+	w   *staffWindow
+	id  int64 // the account shown; 0 while the cell is a template
+	row int
+	col int
+
+	highlight *canvas.Rectangle
+	text      *widget.Label
+	sub       *widget.Label // the role under the name
+	check     *widget.Icon
+	actions   *fyne.Container
+	view      *widget.Button
+	edit      *widget.Button
+	toggle    *widget.Button // Deactivate, or Reactivate on an inactive row
+	del       *widget.Button
+	themed    *container.ThemeOverride // all but the highlight, in the grid's tighter theme
+}
+
+func newStaffCell(w *staffWindow) *staffCell {
+	c := &staffCell{w: w, row: -1}
+	c.highlight = canvas.NewRectangle(color.Transparent)
+	c.highlight.Hide()
+	c.text = &widget.Label{Text: "Camille Staff", Truncation: fyne.TextTruncateEllipsis}
+	c.sub = &widget.Label{Text: "Nurse", Truncation: fyne.TextTruncateEllipsis, SizeName: theme.SizeNameCaptionText}
+	c.check = widget.NewIcon(theme.ConfirmIcon())
+	c.view = widget.NewButton("View", func() { c.act(func(s *app.Staff) { c.w.d.openView(s.ID) }) })
+	c.edit = widget.NewButton("Edit", func() { c.act(func(s *app.Staff) { c.w.d.openEditStaff(s.ID) }) })
+	c.toggle = widget.NewButton("Deactivate", c.onToggle)
+	c.del = &widget.Button{Text: "Delete", Importance: widget.DangerImportance, OnTapped: func() { c.act(c.w.onDelete) }}
+	c.actions = container.NewHBox(c.view, c.edit, c.toggle, c.del)
+	content := &fyne.Container{Objects: []fyne.CanvasObject{c.text, c.sub, c.check, c.actions}}
+	content.Layout = staffCellLayout{c}
+	c.themed = container.NewThemeOverride(content, gridTheme{})
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+// act runs f on the cell's account as it is now in the roster.
+func (c *staffCell) act(f func(*app.Staff)) {
+	if c.w == nil || c.w.roster == nil {
+		return
+	}
+	if row := c.w.roster.IndexOf(c.id); row >= 0 {
+		f(c.w.roster.Row(row))
+	}
+}
+
+func (c *staffCell) onToggle() {
+	c.act(func(s *app.Staff) {
+		if s.Status == app.StatusInactive {
+			c.w.onReactivate(s)
+		} else {
+			c.w.onDeactivate(s)
+		}
+	})
+}
+
+func (c *staffCell) update(id widget.TableCellID) {
+	c.row, c.col = id.Row, id.Col
+	s := c.w.roster.Row(id.Row)
+	c.id = s.ID
+	text, sub := "", ""
+	c.text.TextStyle = fyne.TextStyle{}
+	c.text.Wrapping, c.text.Truncation = fyne.TextWrapOff, fyne.TextTruncateEllipsis
+	switch app.StaffColumn(id.Col) {
+	case app.ColLogin:
+		text = s.Username
+	case app.ColName:
+		text, sub = s.FullName(), s.RoleName
+		c.text.TextStyle.Bold = true
+	case app.ColEmail:
+		text = s.Email
+	case app.ColProvider:
+		text = s.ProviderName
+	case app.ColCell:
+		text = app.FormatPhone(s.CellPhone)
+	case app.ColHome:
+		text = app.FormatPhone(s.HomePhone)
+	case app.ColTwoFactor:
+		text = twoFactorLabel(s)
+	case app.ColStatus:
+		text = s.Status.Label()
+		c.text.Wrapping, c.text.Truncation = fyne.TextWrapWord, fyne.TextTruncateOff
+	}
+	c.text.Text, c.sub.Text = text, sub
+	c.text.Importance = widget.MediumImportance
+	if s.Status == app.StatusInactive {
+		c.text.Importance = widget.LowImportance
+	}
+	setVisible(c.text, id.Col != int(app.ColEmergency) && id.Col != colActions)
+	setVisible(c.sub, sub != "")
+	setVisible(c.check, id.Col == int(app.ColEmergency) && s.EmergencyAccess)
+	setVisible(c.actions, id.Col == colActions)
+	if id.Col == colActions {
+		if s.Status == app.StatusInactive {
+			c.toggle.SetText("Reactivate")
+		} else {
+			c.toggle.SetText("Deactivate")
+		}
+	}
+	c.highlight.FillColor = c.Theme().Color(theme.ColorNameSelection, fyne.CurrentApp().Settings().ThemeVariant())
+	setVisible(c.highlight, s.ID == c.w.selected)
+	c.keepGridTheme()
+	c.Refresh()
+}
+
+func twoFactorLabel(s *app.Staff) string {
+	if s.TwoFactor {
+		return "Active"
+	}
+	return "Inactive"
+}
+
+func setVisible(o fyne.CanvasObject, visible bool) {
+	if visible {
+		o.Show()
+	} else {
+		o.Hide()
+	}
+}
+
+// Tapped selects the cell's row and gives the grid the keyboard.
+func (c *staffCell) Tapped(*fyne.PointEvent) {
+	if c.w == nil || c.id == 0 {
+		return
+	}
+	c.w.selected = c.id
+	c.w.scrollToSelected()
+	c.w.win.Canvas().Focus(c.w.table)
+}
+
+// DoubleTapped opens the account for editing.
+func (c *staffCell) DoubleTapped(*fyne.PointEvent) {
+	if c.w == nil || c.id == 0 {
+		return
+	}
+	c.w.selected = c.id
+	c.w.table.Refresh()
+	c.w.d.openEditStaff(c.id)
+}
+
+func (c *staffCell) CreateRenderer() fyne.WidgetRenderer {
+	return &staffCellRenderer{c: c, objects: []fyne.CanvasObject{c.highlight, c.themed}}
+}
+
+// keepGridTheme puts the grid's theme back on any part of the cell that lost it: Fyne
+// drops a widget's theme override with its renderer when the widget has been hidden
+// for a while, as the action buttons are in every other column.
+func (c *staffCell) keepGridTheme() {
+	for _, o := range []fyne.Widget{c.text, c.sub, c.check, c.view, c.edit, c.toggle, c.del} {
+		if th, ok := o.(interface{ Theme() fyne.Theme }); ok && th.Theme().Size(theme.SizeNameInnerPadding) != gridInnerPadding {
+			c.themed.Refresh()
+			return
+		}
+	}
+}
+
+type staffCellRenderer struct {
+	c       *staffCell
+	objects []fyne.CanvasObject
+}
+
+func (r *staffCellRenderer) Destroy() {}
+
+func (r *staffCellRenderer) Objects() []fyne.CanvasObject { return r.objects }
+
+func (r *staffCellRenderer) Refresh() {
+	r.c.highlight.Refresh()
+	r.c.themed.Content.Refresh()
+	r.Layout(r.c.Size())
+}
+
+func (r *staffCellRenderer) MinSize() fyne.Size { return r.c.themed.MinSize() }
+
+func (r *staffCellRenderer) Layout(size fyne.Size) {
+	r.c.highlight.Resize(size)
+	r.c.themed.Resize(size)
+}
+
+// staffCellLayout places a cell's content inside the grid's theme.
+type staffCellLayout struct{ c *staffCell }
+
+// MinSize is the size of a row: two lines of text, or a button, whichever is taller.
+func (l staffCellLayout) MinSize([]fyne.CanvasObject) fyne.Size {
+	c := l.c
+	twoLines := c.text.MinSize().Height + c.sub.MinSize().Height - 2*gridInnerPadding
+	return fyne.NewSize(c.text.MinSize().Width, max(twoLines, c.actions.MinSize().Height)+2*theme.Padding())
+}
+
+// Layout centres the cell's content vertically; a name and its role share the middle,
+// overlapping the labels' padding so that they read as one block.
+func (l staffCellLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
+	c := l.c
+	if c.actions.Visible() {
+		min := c.actions.MinSize()
+		c.actions.Move(fyne.NewPos(0, (size.Height-min.Height)/2))
+		c.actions.Resize(fyne.NewSize(size.Width, min.Height))
+	}
+	if c.check.Visible() {
+		s := theme.IconInlineSize()
+		c.check.Move(fyne.NewPos(gridInnerPadding, (size.Height-s)/2))
+		c.check.Resize(fyne.NewSize(s, s))
+	}
+	if !c.text.Visible() {
+		return
+	}
+	c.text.Resize(size)
+	textH := min(c.text.MinSize().Height, size.Height) // wrapped text reports its lines once sized
+	total := textH
+	if c.sub.Visible() {
+		total += c.sub.MinSize().Height - 2*gridInnerPadding
+	}
+	top := max((size.Height-total)/2, 0)
+	c.text.Move(fyne.NewPos(0, top))
+	c.text.Resize(fyne.NewSize(size.Width, textH))
+	if c.sub.Visible() {
+		c.sub.Move(fyne.NewPos(0, top+textH-2*gridInnerPadding))
+		c.sub.Resize(fyne.NewSize(size.Width, c.sub.MinSize().Height))
+	}
+}
+
+// columnHeader is a column's title. A click sorts by the column and an arrow shows the
+// direction; the Actions header is plain text that does not react.
+type columnHeader struct {
+	widget.BaseWidget
+	w     *staffWindow
+	col   int
+	label *widget.Label
+	arrow *widget.Icon
+}
+
+func newColumnHeader(w *staffWindow) *columnHeader {
+	h := &columnHeader{w: w, col: -1,
+		label: &widget.Label{Text: "Primary\nProvider", TextStyle: fyne.TextStyle{Bold: true}},
+		arrow: widget.NewIcon(theme.MenuDropUpIcon()),
+	}
+	h.ExtendBaseWidget(h)
+	return h
+}
+
+func (h *columnHeader) sortable() bool { return h.col >= 0 && h.col < colActions }
+
+func (h *columnHeader) update(col int) {
+	h.col = col
+	if col < 0 || col >= len(staffColumns) {
+		return
+	}
+	h.label.SetText(staffColumns[col].title)
+	h.arrow.Hide()
+	if h.w.roster != nil && h.sortable() {
+		sortCol, desc := h.w.roster.Sort()
+		if int(sortCol) == col {
+			if desc {
+				h.arrow.SetResource(theme.MenuDropDownIcon())
+			} else {
+				h.arrow.SetResource(theme.MenuDropUpIcon())
+			}
+			h.arrow.Show()
+		}
+	}
+	h.Refresh()
+}
+
+func (h *columnHeader) Tapped(*fyne.PointEvent) {
+	if h.sortable() {
+		h.w.onSort(h.col)
+	}
+}
+
+func (h *columnHeader) Cursor() desktop.Cursor {
+	if h.sortable() {
+		return desktop.PointerCursor
+	}
+	return desktop.DefaultCursor
+}
+
+func (h *columnHeader) CreateRenderer() fyne.WidgetRenderer {
+	return &columnHeaderRenderer{h: h, objects: []fyne.CanvasObject{h.label, h.arrow}}
+}
+
+type columnHeaderRenderer struct {
+	h       *columnHeader
+	objects []fyne.CanvasObject
+}
+
+func (r *columnHeaderRenderer) Destroy() {}
+
+func (r *columnHeaderRenderer) Objects() []fyne.CanvasObject { return r.objects }
+
+func (r *columnHeaderRenderer) Refresh() {
+	for _, o := range r.objects {
+		o.Refresh()
+	}
+	r.Layout(r.h.Size())
+}
+
+// MinSize leaves room for a two-line title.
+func (r *columnHeaderRenderer) MinSize() fyne.Size {
+	th := r.h.Theme()
+	line := fyne.MeasureText("Mg", th.Size(theme.SizeNameText), fyne.TextStyle{Bold: true}).Height
+	return fyne.NewSize(r.h.label.MinSize().Width, 2*line+th.Size(theme.SizeNameLineSpacing)+2*th.Size(theme.SizeNameInnerPadding))
+}
+
+// Layout puts the title at the leading edge, centred vertically, with the arrow after
+// its last line.
+func (r *columnHeaderRenderer) Layout(size fyne.Size) {
+	h := r.h
+	th := h.Theme()
+	min := h.label.MinSize()
+	h.label.Move(fyne.NewPos(0, (size.Height-min.Height)/2))
+	h.label.Resize(fyne.NewSize(size.Width, min.Height))
+	lines := strings.Split(h.label.Text, "\n")
+	last := fyne.MeasureText(lines[len(lines)-1], th.Size(theme.SizeNameText), fyne.TextStyle{Bold: true})
+	icon := th.Size(theme.SizeNameInlineIcon)
+	inner := th.Size(theme.SizeNameInnerPadding)
+	y := (size.Height-min.Height)/2 + min.Height - inner - last.Height + (last.Height-icon)/2
+	h.arrow.Move(fyne.NewPos(inner+last.Width+th.Size(theme.SizeNamePadding)/2, y))
+	h.arrow.Resize(fyne.NewSize(icon, icon))
+}
+
+// gridTheme is the app's theme with a tighter padding inside the grid's cells.
+type gridTheme struct{}
+
+func (gridTheme) base() fyne.Theme { return fyne.CurrentApp().Settings().Theme() }
+
+func (t gridTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	return t.base().Color(n, v)
+}
+
+func (t gridTheme) Font(s fyne.TextStyle) fyne.Resource { return t.base().Font(s) }
+
+func (t gridTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return t.base().Icon(n) }
+
+func (t gridTheme) Size(n fyne.ThemeSizeName) float32 {
+	if n == theme.SizeNameInnerPadding {
+		return gridInnerPadding
+	}
+	return t.base().Size(n)
+}
+
+var _ fyne.Theme = gridTheme{}

@@ -1,0 +1,241 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/staffdesk/staffdesk/app"
+)
+
+// staffView is the read-only sheet of one account: who they are, how to reach them and
+// how their account is set up, PINs included, so the manager can read them out.
+type staffView struct {
+	d   *Desk
+	id  int64
+	win fyne.Window
+
+	loading  *widget.Label
+	missing  *widget.Label // the account no longer exists
+	details  *fyne.Container
+	values   map[string]*widget.Label // Basic section values by caption ("First Name")
+	status   *widget.Label
+	settings map[string][2]*widget.Label // Status and Detail by setting name
+	edit     *widget.Button
+	close    *widget.Button
+}
+
+// openView shows the account with id; a second request brings its window forward.
+func (d *Desk) openView(id int64) { d.showView(id) }
+
+// showView opens the sheet of account id and returns it, or returns nil when the sheet
+// was already open and has only been brought forward.
+func (d *Desk) showView(id int64) *staffView {
+	var v *staffView
+	d.single(fmt.Sprintf("view:%d", id), func() fyne.Window {
+		v = &staffView{d: d, id: id, win: d.app.NewWindow("Staff")}
+		v.buildUI()
+		v.load()
+		return v.win
+	})
+	return v
+}
+
+var (
+	viewBasicColumns = [][]string{
+		{"First Name", "Last Name", "Primary Provider"},
+		{"Care Team Role", "Care Team Identifier", "Username"},
+		{"Email", "Cell Phone", "Home Phone"},
+	}
+	viewSettings = []string{
+		"App Unlock PIN",
+		"Support PIN",
+		"Enable email update",
+		"Restrict offices",
+		"Send daily billing report",
+		"Use new dashboard",
+		"Emergency access",
+	}
+)
+
+func (v *staffView) buildUI() {
+	v.loading = widget.NewLabel("Loading…")
+	v.missing = &widget.Label{Text: "This staff member no longer exists. Their account may have been deleted.", Wrapping: fyne.TextWrapWord}
+	v.missing.Hide()
+
+	v.values = map[string]*widget.Label{}
+	columns := make([]fyne.CanvasObject, 0, len(viewBasicColumns))
+	for _, captions := range viewBasicColumns {
+		col := container.NewVBox()
+		for _, caption := range captions {
+			value := &widget.Label{Text: "-", Truncation: fyne.TextTruncateEllipsis}
+			v.values[caption] = value
+			col.Add(container.NewVBox(
+				&widget.Label{Text: caption, TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameCaptionText},
+				value))
+		}
+		columns = append(columns, col)
+	}
+	basicTitle := widget.NewLabelWithStyle("Basic", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	basicTitle.SizeName = theme.SizeNameSubHeadingText
+	v.status = &widget.Label{Wrapping: fyne.TextWrapWord}
+
+	v.settings = map[string][2]*widget.Label{}
+	bold := fyne.TextStyle{Bold: true}
+	rows := container.NewVBox(settingRow(
+		widget.NewLabelWithStyle("Setting", fyne.TextAlignLeading, bold),
+		widget.NewLabelWithStyle("Status", fyne.TextAlignLeading, bold),
+		widget.NewLabelWithStyle("Detail", fyne.TextAlignLeading, bold)))
+	for _, name := range viewSettings {
+		status := widget.NewLabel("")
+		detail := &widget.Label{Truncation: fyne.TextTruncateEllipsis}
+		v.settings[name] = [2]*widget.Label{status, detail}
+		rows.Add(settingRow(widget.NewLabel(name), status, detail))
+	}
+	settingsTitle := widget.NewLabelWithStyle("Settings", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	settingsTitle.SizeName = theme.SizeNameSubHeadingText
+
+	v.details = container.NewVBox(
+		basicTitle,
+		container.NewGridWithColumns(3, columns...),
+		v.status,
+		widget.NewSeparator(),
+		settingsTitle,
+		rows,
+	)
+	v.details.Hide()
+
+	v.edit = &widget.Button{Text: "Edit", Icon: theme.DocumentCreateIcon(), Importance: widget.HighImportance, OnTapped: v.onEdit}
+	v.edit.Disable()
+	// Nothing takes the focus: a focused widget would swallow Escape, which closes the sheet.
+	v.close = widget.NewButton("Close", v.win.Close)
+	buttons := container.NewHBox(layout.NewSpacer(), v.close, v.edit)
+
+	body := container.NewVBox(v.loading, v.missing, v.details)
+	v.win.SetContent(container.NewBorder(nil, container.NewPadded(buttons), nil, nil, container.NewVScroll(container.NewPadded(body))))
+	keys := &formKeys{cancel: v.win.Close}
+	keys.attach(v.win)
+	v.win.Resize(fyne.NewSize(760, 700))
+}
+
+// settingRow lines up a setting's name and status in fixed columns and gives the
+// detail (an office list can be long) the rest of the width.
+func settingRow(name, status, detail fyne.CanvasObject) fyne.CanvasObject {
+	h := name.MinSize().Height
+	return container.NewBorder(nil, nil, container.NewHBox(
+		container.NewGridWrap(fyne.NewSize(230, h), name),
+		container.NewGridWrap(fyne.NewSize(90, h), status)), nil, detail)
+}
+
+func (v *staffView) load() {
+	var s *app.Staff
+	v.d.background(func(ctx context.Context) (err error) {
+		s, err = v.d.svc.Staff.Get(ctx, v.id)
+		return err
+	}, func(err error) {
+		v.loading.Hide()
+		switch {
+		case app.ErrorCode(err) == app.ENOTFOUND:
+			v.d.logError(err)
+			v.missing.Show()
+		case err != nil:
+			v.missing.SetText(app.ErrorMessage(err))
+			v.missing.Show()
+			v.d.showError(v.win, err)
+		default:
+			v.show(s)
+		}
+	})
+}
+
+func (v *staffView) show(s *app.Staff) {
+	v.win.SetTitle("Staff — " + s.Username)
+	careTeamID := "-"
+	if s.CareTeamIDType != app.CareTeamIDNone && s.CareTeamID != "" {
+		careTeamID = string(s.CareTeamIDType) + " " + s.CareTeamID
+	}
+	for caption, value := range map[string]string{
+		"First Name":           s.FirstName,
+		"Last Name":            s.LastName,
+		"Primary Provider":     s.ProviderName,
+		"Care Team Role":       s.CareTeamRoleName,
+		"Care Team Identifier": careTeamID,
+		"Username":             s.Username,
+		"Email":                s.Email,
+		"Cell Phone":           app.FormatPhone(s.CellPhone),
+		"Home Phone":           app.FormatPhone(s.HomePhone),
+	} {
+		v.values[caption].SetText(orDash(value))
+	}
+
+	parts := []string{}
+	if s.RoleName != "" {
+		parts = append(parts, s.RoleName)
+	}
+	parts = append(parts, s.Status.Label())
+	if s.TwoFactor {
+		parts = append(parts, "Two-factor sign-in set up")
+	} else {
+		parts = append(parts, "Two-factor sign-in not set up")
+	}
+	v.status.SetText(strings.Join(parts, " · "))
+
+	offices := "-"
+	if s.RestrictOffices && len(s.OfficeNames) > 0 {
+		offices = strings.Join(s.OfficeNames, ", ")
+	}
+	v.setSetting("App Unlock PIN", setOrNot(s.UnlockPIN), orDash(s.UnlockPIN))
+	v.setSetting("Support PIN", setOrNot(s.SupportPIN), orDash(s.SupportPIN))
+	emailUpdate := "-"
+	if s.EnableEmailUpdate {
+		emailUpdate = "May change their own email address"
+	}
+	v.setSetting("Enable email update", onOff(s.EnableEmailUpdate), emailUpdate)
+	v.setSetting("Restrict offices", onOff(s.RestrictOffices), offices)
+	v.setSetting("Send daily billing report", onOff(s.SendDailyBilling), "-")
+	v.setSetting("Use new dashboard", onOff(s.UseNewDashboard), "-")
+	v.setSetting("Emergency access", onOff(s.EmergencyAccess), "-")
+
+	v.details.Show()
+	v.edit.Enable()
+}
+
+func (v *staffView) setSetting(name, status, detail string) {
+	labels := v.settings[name]
+	labels[0].SetText(status)
+	labels[1].SetText(detail)
+}
+
+// onEdit hands over to the Edit window and closes the sheet, which would otherwise go
+// on showing what the edit changes.
+func (v *staffView) onEdit() {
+	v.d.openEditStaff(v.id)
+	v.win.Close()
+}
+
+func orDash(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "-"
+	}
+	return s
+}
+
+func onOff(on bool) string {
+	if on {
+		return "On"
+	}
+	return "Off"
+}
+
+func setOrNot(pin string) string {
+	if pin == "" {
+		return "Not set"
+	}
+	return "Set"
+}

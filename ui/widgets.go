@@ -1,0 +1,224 @@
+package ui
+
+import (
+	"sort"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/staffdesk/staffdesk/app"
+)
+
+// formKeys are a window's keyboard actions: Enter submits, Escape cancels. Fyne sends a
+// key without a modifier only to the focused widget, so the form's widgets forward
+// these two to here, and attach covers the case where nothing has focus.
+type formKeys struct {
+	submit func()
+	cancel func()
+}
+
+func (k *formKeys) handle(ev *fyne.KeyEvent, multiLine bool) bool {
+	switch ev.Name {
+	case fyne.KeyEscape:
+		if k.cancel != nil {
+			k.cancel()
+			return true
+		}
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if !multiLine && k.submit != nil {
+			k.submit()
+			return true
+		}
+	}
+	return false
+}
+
+// attach makes Enter and Escape work in win when no widget has focus.
+func (k *formKeys) attach(win fyne.Window) {
+	win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) { k.handle(ev, false) })
+}
+
+// entry is a text field that submits its form on Enter and cancels it on Escape.
+type entry struct {
+	widget.Entry
+	keys *formKeys
+}
+
+func newEntry(keys *formKeys, placeholder string) *entry {
+	e := &entry{keys: keys}
+	e.PlaceHolder = placeholder
+	e.Wrapping = fyne.TextWrapOff
+	e.Scroll = container.ScrollHorizontalOnly
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+func newPasswordEntry(keys *formKeys, placeholder string) *entry {
+	e := &entry{keys: keys}
+	e.PlaceHolder = placeholder
+	e.Password = true
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+func newMultiLineEntry(keys *formKeys, placeholder string) *entry {
+	e := &entry{keys: keys}
+	e.PlaceHolder = placeholder
+	e.MultiLine = true
+	e.Wrapping = fyne.TextWrapWord
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+func (e *entry) TypedKey(ev *fyne.KeyEvent) {
+	if e.keys != nil && e.keys.handle(ev, e.MultiLine) {
+		return
+	}
+	e.Entry.TypedKey(ev)
+}
+
+// check is a check box that honours Enter and Escape like the rest of its form.
+type check struct {
+	widget.Check
+	keys *formKeys
+}
+
+func newCheck(keys *formKeys, text string, changed func(bool)) *check {
+	c := &check{keys: keys}
+	c.Text = text
+	c.OnChanged = changed
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+func (c *check) TypedKey(ev *fyne.KeyEvent) {
+	if c.keys != nil && c.keys.handle(ev, false) {
+		return
+	}
+	c.Check.TypedKey(ev)
+}
+
+// choice is a drop-down that honours Enter and Escape like the rest of its form.
+type choice struct {
+	widget.Select
+	keys *formKeys
+}
+
+func newChoice(keys *formKeys, options []string, changed func(string)) *choice {
+	c := &choice{keys: keys}
+	c.Options = options
+	c.OnChanged = changed
+	c.PlaceHolder = "(Select one)"
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+func (c *choice) TypedKey(ev *fyne.KeyEvent) {
+	if c.keys != nil && c.keys.handle(ev, false) {
+		return
+	}
+	c.Select.TypedKey(ev)
+}
+
+// field is one row of a form: its label, its control, an optional hint beneath, and the
+// message of the rule it breaks, shown in the error colour right under the control.
+type field struct {
+	label *widget.Label
+	hint  *widget.Label
+	err   *widget.Label
+	cell  *fyne.Container
+}
+
+func (f *field) setError(msg string) {
+	f.err.SetText(msg)
+	if msg == "" {
+		f.err.Hide()
+	} else {
+		f.err.Show()
+	}
+	// The message changes the cell's height: lay the form out again so it does not
+	// draw over the control.
+	f.cell.Refresh()
+}
+
+// fieldSet lays out a form's fields in two columns and puts the app's field messages
+// (app.ErrorFields) next to the fields that caused them.
+type fieldSet struct {
+	byName map[string]*field
+	rows   []fyne.CanvasObject
+}
+
+func newFieldSet() *fieldSet { return &fieldSet{byName: map[string]*field{}} }
+
+// add appends a row. name is the app.Field* the row's messages arrive under; required
+// rows get an asterisk; hint is shown under the control in small text.
+func (fs *fieldSet) add(name, label string, required bool, control fyne.CanvasObject, hint string) *field {
+	if required {
+		label += " *"
+	}
+	f := &field{
+		label: widget.NewLabelWithStyle(label, fyne.TextAlignTrailing, fyne.TextStyle{Bold: required}),
+		hint:  &widget.Label{Text: hint, Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance, SizeName: theme.SizeNameCaptionText},
+		err:   &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance, SizeName: theme.SizeNameCaptionText},
+	}
+	f.err.Hide()
+	if hint == "" {
+		f.hint.Hide()
+	}
+	f.cell = container.NewVBox(control, f.hint, f.err)
+	if name != "" {
+		fs.byName[name] = f
+	}
+	fs.rows = append(fs.rows, f.label, f.cell)
+	return f
+}
+
+// heading appends a section title spanning the form.
+func (fs *fieldSet) heading(text string) {
+	fs.rows = append(fs.rows, widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), layout.NewSpacer())
+}
+
+// container returns the laid-out form.
+func (fs *fieldSet) container() *fyne.Container {
+	return container.New(layout.NewFormLayout(), fs.rows...)
+}
+
+// showErrors clears every field's message, then shows those carried by err. It returns
+// the messages that belong to no field of this form (to show elsewhere), sorted.
+func (fs *fieldSet) showErrors(err error) []string {
+	fs.clearErrors()
+	var rest []string
+	for name, msg := range app.ErrorFields(err) {
+		if f, ok := fs.byName[name]; ok {
+			f.setError(msg)
+		} else {
+			rest = append(rest, msg)
+		}
+	}
+	sort.Strings(rest)
+	return rest
+}
+
+// setError shows msg under the field called name ("" clears it).
+func (fs *fieldSet) setError(name, msg string) {
+	if f, ok := fs.byName[name]; ok {
+		f.setError(msg)
+	}
+}
+
+// errorOf returns the message shown under the field called name.
+func (fs *fieldSet) errorOf(name string) string {
+	if f, ok := fs.byName[name]; ok {
+		return f.err.Text
+	}
+	return ""
+}
+
+func (fs *fieldSet) clearErrors() {
+	for _, f := range fs.byName {
+		f.setError("")
+	}
+}
