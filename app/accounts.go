@@ -116,7 +116,7 @@ func (a *AccountService) ResetPassword(ctx context.Context, username, code, pass
 			return err
 		}
 		now := a.mail.now()
-		if err := tx.RevokeCodes(st.ID, now); err != nil {
+		if err := a.mail.revoke(tx, st.ID); err != nil {
 			return err
 		}
 		return a.mail.queue(tx, MailPasswordChanged, st, st.Email, "", "", mailData{When: mailTime(now)})
@@ -184,7 +184,7 @@ func (a *AccountService) ConfirmEmailChange(ctx context.Context, username, code 
 		if err := tx.UpdateStaff(full); err != nil {
 			return err
 		}
-		if err := tx.RevokeCodes(st.ID, a.mail.now()); err != nil {
+		if err := a.mail.revoke(tx, st.ID); err != nil {
 			return err
 		}
 		out, err = tx.Staff(st.ID)
@@ -207,7 +207,7 @@ func (a *AccountService) CancelEmailChange(ctx context.Context, staffID int64) e
 		} else if err != nil {
 			return err
 		}
-		return tx.RevokeCodes(staffID, a.mail.now(), CodeEmailChange)
+		return a.mail.revoke(tx, staffID, CodeEmailChange)
 	})
 	return wrapInternal("cancel the email change", err)
 }
@@ -383,6 +383,10 @@ func (p *postbox) issueCode(tx Tx, staffID int64, kind CodeKind, newEmail string
 		return "", time.Time{}, Internal("make a code", err)
 	}
 	norm, _ := NormalizeCode(code)
+	// An email still waiting with the older code would only confuse.
+	if err := tx.CancelWaitingMail(staffID, codeMail[kind]); err != nil {
+		return "", time.Time{}, err
+	}
 	now := p.now()
 	valid := ActivationValidFor
 	switch kind {
@@ -397,6 +401,29 @@ func (p *postbox) issueCode(tx Tx, staffID int64, kind CodeKind, newEmail string
 		return "", time.Time{}, err
 	}
 	return code, c.ExpiresAt, nil
+}
+
+// codeMail is the email that carries each kind of code.
+var codeMail = map[CodeKind]MailKind{
+	CodeActivation:    MailActivation,
+	CodePasswordReset: MailPasswordReset,
+	CodeEmailChange:   MailEmailChangeVerify,
+}
+
+// revoke ends the account's live codes of kinds (every kind when none is given) and
+// cancels the emails still waiting to carry them.
+func (p *postbox) revoke(tx Tx, staffID int64, kinds ...CodeKind) error {
+	if err := tx.RevokeCodes(staffID, p.now(), kinds...); err != nil {
+		return err
+	}
+	if len(kinds) == 0 {
+		kinds = []CodeKind{CodeActivation, CodePasswordReset, CodeEmailChange}
+	}
+	mails := make([]MailKind, len(kinds))
+	for i, k := range kinds {
+		mails[i] = codeMail[k]
+	}
+	return tx.CancelWaitingMail(staffID, mails...)
 }
 
 // sendActivation issues an activation code for st and queues its email.

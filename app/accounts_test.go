@@ -173,6 +173,15 @@ func TestCodes_SingleUseAndBoundToTheirAccount(t *testing.T) {
 	}
 	_, err = r.svc.Accounts.Activate(r.ctx(), "marcus", old)
 	wantCode(t, err, app.EINVALID, "no longer works")
+	statuses := map[app.MailStatus]int{}
+	for _, m := range r.outbox() {
+		if m.ToAddress == "marcus@email.xyz" {
+			statuses[m.Status]++
+		}
+	}
+	if statuses[app.MailCancelled] != 1 || statuses[app.MailQueued] != 1 {
+		t.Fatalf("after resending, marcus's emails: %v; want the waiting old one cancelled", statuses)
+	}
 	if _, err := r.svc.Accounts.Activate(r.ctx(), "marcus", r.peekCode(r.message(app.MailActivation, "marcus@email.xyz"))); err != nil {
 		t.Fatal(err)
 	}
@@ -371,7 +380,6 @@ func TestCodes_NeverStoredRaw(t *testing.T) {
 		codes = append(codes, r.peekCode(r.message(app.MailActivation, u+"@email.xyz")),
 			r.peekCode(r.message(app.MailPasswordReset, u+"@email.xyz")))
 	}
-	r.sendDue() // delivered: the sealed bodies are discarded too
 	path := filepath.Join(r.dir, "staffdesk.db")
 	scan := func(when string) {
 		t.Helper()
@@ -392,7 +400,9 @@ func TestCodes_NeverStoredRaw(t *testing.T) {
 			}
 		}
 	}
-	scan("before checkpoint")
+	scan("queued")
+	r.sendDue() // delivered: the sealed bodies are discarded too
+	scan("sent")
 	if err := r.db.Write(r.ctx(), func(tx app.Tx) error { return nil }); err != nil {
 		t.Fatal(err)
 	}

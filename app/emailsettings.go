@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/zalando/go-keyring"
@@ -506,9 +505,8 @@ func normalizeEmailSettings(in EmailSettings) EmailSettings {
 
 // checkPracticeSettings checks the two settings that are app's, not the mail server's.
 func checkPracticeSettings(c EmailSettings, p *Problems) {
-	if msg := headerTextProblem("practice name", c.PracticeName, 100); msg != "" {
-		p.Add(FieldPracticeName, msg)
-	}
+	_, err := CheckText(FieldPracticeName, "practice name", c.PracticeName, 100, false)
+	p.AddErr(FieldPracticeName, err)
 	if c.LinkAddress != "" {
 		u, err := url.Parse(c.LinkAddress)
 		switch {
@@ -538,11 +536,7 @@ func headerTextProblem(what, s string, max int) string {
 	return ""
 }
 
-func hasControlChar(s string) bool {
-	return strings.IndexFunc(s, func(r rune) bool {
-		return unicode.IsControl(r) || r == '\u2028' || r == '\u2029'
-	}) >= 0
-}
+func hasControlChar(s string) bool { return strings.IndexFunc(s, isHiddenRune) >= 0 }
 
 // practiceName is the practice as the emails name it.
 func practiceName(c EmailSettings) string {

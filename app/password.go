@@ -99,6 +99,12 @@ func assessPassword(pw string, pc PasswordContext) (score int, problem string) {
 	if isPaddedCommonPassword(pw) {
 		return 0, "This is a commonly used password."
 	}
+	// zxcvbn-go sees neither "12121212…" nor runs that wrap from 9 to 0; no memorable
+	// password of this length has fewer than five different characters, or mostly
+	// steps of one (or none) from each character to the next.
+	if distinctRunes(pw) < 5 || mostlySteps(pw) {
+		return 0, "This password is a simple sequence or repetition."
+	}
 
 	var filters []func(match.Matcher) bool
 	if n > maxL33tLen {
@@ -136,9 +142,13 @@ func personalProblem(pw string, pc PasswordContext) string {
 		{"staffdesk", "The password contains the name of this app."},
 	} {
 		v := strings.ToLower(strings.TrimSpace(c.value))
-		sq := strings.ToLower(onlyLettersDigits(v))
-		if utf8.RuneCountInString(v) >= 3 && strings.Contains(lower, v) ||
-			utf8.RuneCountInString(sq) >= 3 && strings.Contains(squeezed, sq) {
+		if utf8.RuneCountInString(v) >= 3 && strings.Contains(lower, v) {
+			return c.msg
+		}
+		// "mei.chen" or "Mary Ann" written without or with other separators. Only
+		// values that have separators are compared this way: squeezing the password
+		// alone would find "Mei" in "time in the meadow".
+		if sq := onlyLettersDigits(v); sq != v && utf8.RuneCountInString(sq) >= 3 && strings.Contains(squeezed, sq) {
 			return c.msg
 		}
 	}
@@ -181,14 +191,17 @@ func explainWeak(seq []match.Match) string {
 }
 
 // commonPasswords holds the 1,000 most used passwords of zxcvbn's list (most used
-// first), lower-cased.
-var commonPasswords = func() map[string]bool {
+// first), lower-cased; maxCommonLen is the length of the longest, in characters.
+var commonPasswords, maxCommonLen = func() (map[string]bool, int) {
 	list := frequency.Lists["Passwords"].List
 	m := make(map[string]bool, 1000)
+	longest := 0
 	for _, w := range list[:min(1000, len(list))] {
-		m[strings.ToLower(w)] = true
+		w = strings.ToLower(w)
+		m[w] = true
+		longest = max(longest, utf8.RuneCountInString(w))
 	}
-	return m
+	return m, longest
 }()
 
 // isPaddedCommonPassword reports whether pw is a common password, perhaps repeated or
@@ -200,23 +213,28 @@ func isPaddedCommonPassword(pw string) bool {
 	if !slices.ContainsFunc(r, unicode.IsLetter) {
 		return false // digits and symbols alone are zxcvbn's to judge
 	}
-	lead := 0
-	for lead < len(r) && !unicode.IsLetter(r[lead]) {
-		lead++
+	// Padding is what comes before the first letter and after the last one.
+	lead := slices.IndexFunc(r, unicode.IsLetter)
+	last := len(r) - 1
+	for !unicode.IsLetter(r[last]) {
+		last--
 	}
-	trail := 0
-	for trail < len(r)-lead && !unicode.IsLetter(r[len(r)-1-trail]) {
-		trail++
+	trail := len(r) - 1 - last
+	var trailOK []int // suffix lengths that are trivial padding, longest first
+	for k := trail; k >= 0; k-- {
+		if trivialPadding(r[len(r)-k:]) {
+			trailOK = append(trailOK, k)
+		}
 	}
-	for i := 0; i <= lead; i++ {
+	for i := lead; i >= 0; i-- {
 		if !trivialPadding(r[:i]) {
 			continue
 		}
-		for k := 0; k <= trail; k++ {
-			if !trivialPadding(r[len(r)-k:]) || len(r)-k-i < 3 {
+		for _, k := range trailOK {
+			unit := smallestUnit(r[i : len(r)-k])
+			if len(unit) < 3 || len(unit) > maxCommonLen {
 				continue
 			}
-			unit := smallestUnit(r[i : len(r)-k])
 			for _, v := range unl33t(unit) {
 				if commonPasswords[v] {
 					return true
@@ -225,6 +243,30 @@ func isPaddedCommonPassword(pw string) bool {
 		}
 	}
 	return false
+}
+
+// mostlySteps reports whether at least 60% of the neighbouring characters in s differ
+// by one or not at all, ignoring case and reading 9 and 0 as neighbours: "abcdabcd",
+// "1234567890123", "ababab". A passphrase or a random string is far below that.
+func mostlySteps(s string) bool {
+	r := []rune(strings.ToLower(s))
+	steps := 0
+	for i := 1; i < len(r); i++ {
+		d := r[i] - r[i-1]
+		if d >= -1 && d <= 1 || r[i-1] == '9' && r[i] == '0' || r[i-1] == '0' && r[i] == '9' {
+			steps++
+		}
+	}
+	return len(r) > 1 && steps*10 >= (len(r)-1)*6
+}
+
+// distinctRunes counts the different characters in s, ignoring case.
+func distinctRunes(s string) int {
+	seen := map[rune]bool{}
+	for _, r := range strings.ToLower(s) {
+		seen[r] = true
+	}
+	return len(seen)
 }
 
 // trivialPadding reports whether s, a run without letters, adds next to nothing to a

@@ -53,6 +53,10 @@ func TestCheckPassword(t *testing.T) {
 		{pw: "123456789012345", msg: sequence},
 		{pw: "abcdefghijklmno", msg: sequence},
 		{pw: "zyxwvutsrqponmlk", msg: sequence},
+		{pw: "abababababababab", msg: sequence},
+		{pw: strings.Repeat("1234567890", 6) + "ab" + strings.Repeat("0987654321", 6), msg: sequence},
+		{pw: "abcdxyzabcdxyzab", msg: sequence},
+		{pw: strings.Repeat("12", 31) + "ab" + strings.Repeat("21", 32), msg: sequence},
 		// Guessable for other reasons.
 		{pw: "Dragon839201746", msg: guess},
 		// Personal information, ignoring case and punctuation.
@@ -85,6 +89,22 @@ func TestCheckPasswordEmailLocalPart(t *testing.T) {
 	err := CheckPassword("walrus jdtfront tangerine", "walrus jdtfront tangerine", pc)
 	if msg := ruleFieldMessage(t, err, FieldPassword); msg != "The password contains the first part of the email address." {
 		t.Errorf("message = %q", msg)
+	}
+	// Separators are ignored only where the account's own value has them.
+	pc = PasswordContext{Username: "mchen", FirstName: "Mei", LastName: "Chen", Email: "mei.chen@example.com"}
+	for pw, want := range map[string]string{
+		"time in the meadow":        "",
+		"walrus MeiChen tangerine":  "The password contains the first name.",
+		"walrus mei_chen tangerine": "The password contains the first name.",
+		"walrus m-chen tangerine":   "The password contains the last name.",
+		"walrus mei chen tangerine": "The password contains the first name.",
+	} {
+		if got := ErrorFields(CheckPassword(pw, pw, pc))[FieldPassword]; got != want {
+			t.Errorf("CheckPassword(%q) = %q, want %q", pw, got, want)
+		}
+	}
+	if got := personalProblem("walrus m e i c h e n", pc); got != "The password contains the first part of the email address." {
+		t.Errorf("spaced-out email name: %q", got)
 	}
 	// Short names don't count: "Al" may be part of any word.
 	pc = PasswordContext{Username: "alw", FirstName: "Al", LastName: "Li", Email: "al@example.com"}
@@ -173,13 +193,22 @@ func TestPasswordStrength(t *testing.T) {
 			t.Errorf("%q: accepted %v but score %d", tt.pw, accepted, s.Score)
 		}
 	}
-	long := strings.Repeat("4@8(3610!|1!7+$5%2", 10) // beyond 128 characters, full of l33t
-	start := time.Now()
-	s := PasswordStrength(long, camille)
-	if d := time.Since(start); d > 250*time.Millisecond {
-		t.Errorf("PasswordStrength on %d characters took %v", len(long), d)
+	// Fast enough for every keystroke, in the worst cases: the l33t matcher at its
+	// longest, and the longest password allowed. (About 15 ms each on an idle machine;
+	// the bound leaves room for a busy test run.)
+	l33t := strings.Repeat("4@8(3610!|1!7+$5%2", 10)
+	for _, pw := range []string{
+		l33t[:maxL33tLen], l33t[:maxPasswordLen],
+		strings.Repeat("!", 60) + "password" + strings.Repeat("!", 60),  // longest padding
+		strings.Repeat("!", 60) + "dragonfly" + strings.Repeat("?", 59), // and not common
+	} {
+		start := time.Now()
+		PasswordStrength(pw, camille)
+		if d := time.Since(start); d > 250*time.Millisecond {
+			t.Errorf("PasswordStrength on %d characters took %v", len(pw), d)
+		}
 	}
-	if s.Score > 2 || !strings.Contains(s.Hint, "at most 128") {
+	if s := PasswordStrength(l33t, camille); s.Score != 0 || !strings.Contains(s.Hint, "at most 128") {
 		t.Errorf("too long: %+v", s)
 	}
 }

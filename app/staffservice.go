@@ -67,7 +67,7 @@ func (s *StaffService) Create(ctx context.Context, in *NewStaff) (*Staff, error)
 	}
 	if err := p.Err(); err != nil {
 		// Report reference and uniqueness problems too, so the manager fixes all at once.
-		if rerr := s.store.Read(ctx, func(tx Tx) error { return checkReferences(tx, &st, &p) }); rerr != nil && ErrorCode(rerr) == EINTERNAL {
+		if rerr := s.store.Read(ctx, func(tx Tx) error { return checkReferences(tx, &st, &p, s.mail.now()) }); rerr != nil && ErrorCode(rerr) == EINTERNAL {
 			return nil, wrapInternal("check the staff member", rerr)
 		}
 		return nil, p.Err()
@@ -77,7 +77,7 @@ func (s *StaffService) Create(ctx context.Context, in *NewStaff) (*Staff, error)
 		return nil, Internal("protect the password", err)
 	}
 	err = s.store.Write(ctx, func(tx Tx) error {
-		if err := checkReferences(tx, &st, &p); err != nil {
+		if err := checkReferences(tx, &st, &p, s.mail.now()); err != nil {
 			return err
 		}
 		if err := p.Err(); err != nil {
@@ -115,7 +115,7 @@ func (s *StaffService) Update(ctx context.Context, in *Staff) (*Staff, error) {
 		if err != nil {
 			return err
 		}
-		if err := checkReferences(tx, &st, &p); err != nil {
+		if err := checkReferences(tx, &st, &p, s.mail.now()); err != nil {
 			return err
 		}
 		if err := p.Err(); err != nil {
@@ -127,7 +127,7 @@ func (s *StaffService) Update(ctx context.Context, in *Staff) (*Staff, error) {
 		}
 		if !strings.EqualFold(cur.Email, st.Email) {
 			// Codes sent to the old address stop working (a new email stops them all).
-			if err := tx.RevokeCodes(st.ID, s.mail.now()); err != nil {
+			if err := s.mail.revoke(tx, st.ID); err != nil {
 				return err
 			}
 		}
@@ -180,7 +180,7 @@ func (s *StaffService) setStatus(ctx context.Context, id int64, next func(*Staff
 		}
 		if status == StatusInactive {
 			// A deactivated account's codes stop working.
-			if err := tx.RevokeCodes(id, s.mail.now()); err != nil {
+			if err := s.mail.revoke(tx, id); err != nil {
 				return err
 			}
 		}
@@ -270,8 +270,9 @@ func normalizeStaff(st *Staff, p *Problems) {
 }
 
 // checkReferences checks, inside tx, what needs the store: the provider is active, the
-// role, care team role and offices exist, and the username and email are free.
-func checkReferences(tx Tx, st *Staff, p *Problems) error {
+// role, care team role and offices exist, and the username and email are free (not
+// used, nor waiting to be confirmed by another account at now).
+func checkReferences(tx Tx, st *Staff, p *Problems, now time.Time) error {
 	if st.ProviderID != 0 && !p.Has(FieldProvider) {
 		prov, err := tx.Provider(st.ProviderID)
 		switch {
@@ -328,7 +329,7 @@ func checkReferences(tx Tx, st *Staff, p *Problems) error {
 	}
 	if st.Email != "" && !p.Has(FieldEmail) {
 		// An address another account is confirming (Change Email) is taken too.
-		owner, err := tx.PendingEmailOwner(st.Email, st.ID, time.Now())
+		owner, err := tx.PendingEmailOwner(st.Email, st.ID, now)
 		if err != nil {
 			return err
 		} else if owner != "" {

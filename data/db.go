@@ -51,8 +51,8 @@ type DB struct {
 	// read serves Read transactions; under WAL they don't block the writer or each other.
 	read *sql.DB
 
-	// Now returns the current time; tests replace it to control the timestamps the
-	// store writes.
+	// Now returns the current time: for the timestamps the store writes and for
+	// deciding whether an email change has expired. Tests replace it.
 	Now func() time.Time
 }
 
@@ -88,11 +88,6 @@ func (db *DB) open() (err error) {
 		return err
 	}
 	db.write.SetMaxOpenConns(1)
-	// Keep the one connection open: reopening it would replay the connection pragmas
-	// and, were it the last, checkpoint and delete the WAL each time.
-	db.write.SetMaxIdleConns(1)
-	db.write.SetConnMaxLifetime(0)
-	db.write.SetConnMaxIdleTime(0)
 
 	if err := db.migrate(); err != nil {
 		return fmt.Errorf("migrate: %w", err)

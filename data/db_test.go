@@ -255,7 +255,11 @@ func TestRead_SeesCommittedWritesOnly(t *testing.T) {
 			return nil
 		})
 	}()
-	<-inWrite
+	select {
+	case <-inWrite:
+	case err := <-writeErr:
+		t.Fatal(err)
+	}
 	mustRead(t, db, func(tx app.Tx) error {
 		n, err := tx.CountStaff()
 		if n != 0 {

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/staffdesk/staffdesk/app"
@@ -183,6 +184,23 @@ func (tx *Tx) RequeueSending(now time.Time) (int, error) {
 	}
 	n, err := res.RowsAffected()
 	return int(n), err
+}
+
+// CancelWaitingMail cancels the account's waiting messages of the given kinds.
+func (tx *Tx) CancelWaitingMail(staffID int64, kinds ...app.MailKind) error {
+	if len(kinds) == 0 {
+		return nil
+	}
+	args := []any{staffID}
+	for _, k := range kinds {
+		args = append(args, string(k))
+	}
+	if _, err := tx.exec(`UPDATE outbox SET status = 'cancelled', payload = NULL
+		WHERE staff_id = ? AND status IN ('queued', 'retrying')
+		  AND kind IN (?`+strings.Repeat(", ?", len(kinds)-1)+`)`, args...); err != nil {
+		return app.Internal("update the outbox", err)
+	}
+	return nil
 }
 
 // RescheduleMail makes every waiting message due at now.

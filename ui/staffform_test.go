@@ -176,6 +176,13 @@ func TestStaffFormRequiredFields(t *testing.T) {
 		t.Errorf("focus is on %T, want the first name", got)
 	}
 
+	// Typing a password hands over from the old message to the live meter.
+	test.Type(f.password, "abc")
+	if msg := f.fields.errorOf(app.FieldPassword); msg != "" || f.strength.score() < 0 {
+		t.Errorf("password still says %q; meter %d", msg, f.strength.score())
+	}
+	f.password.SetText("")
+
 	// Fixing a field and submitting again clears its message.
 	test.Type(f.firstName, "Olivia")
 	submit(td, f)
@@ -583,5 +590,37 @@ func walk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
 		for _, c := range test.WidgetRenderer(o).Objects() {
 			walk(c, fn)
 		}
+	}
+}
+
+func TestStaffFormEditInactiveProvider(t *testing.T) {
+	td := newTestDesk(t, true)
+	ctx := app.WithActor(t.Context(), app.LocalManager)
+	zoe, err := td.svc.Directory.SaveProvider(ctx, &app.Provider{FirstName: "Zoe", LastName: "Park", Credentials: "NP"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Only an inactive account may keep a provider who is then deactivated.
+	tom := staffByUsername(t, td, "tbecker")
+	tom.ProviderID = zoe.ID
+	if _, err := td.svc.Staff.Update(ctx, tom); err != nil {
+		t.Fatal(err)
+	}
+	if err := td.svc.Directory.SetProviderActive(ctx, zoe.ID, false); err != nil {
+		t.Fatal(err)
+	}
+
+	f := openForm(t, td, tom.ID)
+	if f.provider.Selected != "Zoe Park, NP (inactive)" {
+		t.Errorf("provider shows %q", f.provider.Selected)
+	}
+	submit(td, f)
+	if msg := f.fields.errorOf(app.FieldProvider); !strings.Contains(msg, "inactive") {
+		t.Errorf("provider says %q", msg)
+	}
+	f.provider.SetSelected("Kate Provider, MD")
+	submit(td, f)
+	if s := staffByUsername(t, td, "tbecker"); s.ProviderName != "Kate Provider, MD" {
+		t.Errorf("provider saved as %q", s.ProviderName)
 	}
 }

@@ -80,7 +80,7 @@ func newStaffWindow(d *Desk) *staffWindow {
 	w.buildUI()
 	w.win.SetMaster()
 	w.win.Resize(fyne.NewSize(1280, 800))
-	w.reload(0)
+	w.reload()
 	return w
 }
 
@@ -133,16 +133,8 @@ func (w *staffWindow) mainMenu() *fyne.MainMenu {
 	)
 }
 
-// reload reads every account again and then selects the account with id (0 keeps the
-// current selection).
-func (w *staffWindow) reload(id int64) {
-	w.reloadThen(func() {
-		if id != 0 {
-			w.selected = id
-		}
-		w.scrollToSelected()
-	})
-}
+// reload reads every account again, keeping the selection.
+func (w *staffWindow) reload() { w.reloadThen(w.scrollToSelected) }
 
 // reloadThen reads every account in the background and calls then once they are shown.
 // With no staff at all it also checks for an active provider, which the empty state needs.
@@ -291,7 +283,7 @@ func (d *Desk) staffSaved(s *app.Staff) {
 // directoryChanged reloads the grid: a provider's or role's name may have changed.
 func (d *Desk) directoryChanged() {
 	if d.staff != nil {
-		d.staff.reload(0)
+		d.staff.reload()
 	}
 }
 
@@ -403,7 +395,7 @@ func (w *staffWindow) changeStatus(id int64, change func(context.Context, int64)
 		if err != nil {
 			w.d.showError(w.win, err)
 		}
-		w.reload(0)
+		w.reload()
 	})
 }
 
@@ -488,7 +480,7 @@ func (del *staffDeletion) onDelete() {
 			del.errMsg.Show()
 			del.onTyped(del.entry.Text)
 			if app.ErrorCode(err) == app.ENOTFOUND {
-				w.reload(0) // someone else deleted it; the grid should stop showing it
+				w.reload() // someone else deleted it; the grid should stop showing it
 			}
 			return
 		}
@@ -496,7 +488,7 @@ func (del *staffDeletion) onDelete() {
 		if w.selected == del.staff.ID {
 			w.selected = 0
 		}
-		w.reload(0)
+		w.reload()
 	})
 }
 

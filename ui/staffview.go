@@ -76,7 +76,8 @@ func (v *staffView) buildUI() {
 		for _, caption := range captions {
 			value := &widget.Label{Text: "-", Truncation: fyne.TextTruncateEllipsis}
 			v.values[caption] = value
-			col.Add(container.NewVBox(
+			// The caption sits tight on its value, over the labels' own padding.
+			col.Add(container.New(layout.NewCustomPaddedVBoxLayout(-theme.InnerPadding()),
 				&widget.Label{Text: caption, TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameCaptionText},
 				value))
 		}
@@ -121,7 +122,7 @@ func (v *staffView) buildUI() {
 	v.win.SetContent(container.NewBorder(nil, container.NewPadded(buttons), nil, nil, container.NewVScroll(container.NewPadded(body))))
 	keys := &formKeys{cancel: v.win.Close}
 	keys.attach(v.win)
-	v.win.Resize(fyne.NewSize(760, 700))
+	v.win.Resize(fyne.NewSize(760, 720))
 }
 
 // settingRow lines up a setting's name and status in fixed columns and gives the

@@ -105,8 +105,8 @@ func IsTemporary(err error) bool {
 // computer; Validate should make it unreachable.
 var errInsecureAuth = errors.New("refusing to send the password over an unencrypted connection")
 
-// failure turns err, met during step, into a SendError. secret is scrubbed from every
-// text that came from outside (server replies, causes).
+// failure turns err, met during step, into a SendError. The password is scrubbed from
+// every text that came from outside (server replies, causes).
 func (a *attempt) failure(step string, err error) *SendError {
 	e := &SendError{Step: step, Server: a.cfg.addr(), Err: err, Temporary: true}
 	var (
@@ -125,6 +125,7 @@ func (a *attempt) failure(step string, err error) *SendError {
 		e.msg = "Sending was stopped before it finished."
 	case errors.As(err, &reply):
 		e.Code = reply.Code
+		e.Err = &textproto.Error{Code: reply.Code, Msg: a.redact(reply.Msg)} // a server may echo what it was sent
 		e.EnhancedCode, e.ServerText = serverText(reply.Code, a.redact(reply.Msg))
 		e.Temporary = reply.Code < 500
 		e.Failure = FailReply

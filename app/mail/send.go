@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/mail"
 	"net/smtp"
+	"slices"
 	"strings"
 	"time"
 
@@ -48,10 +49,7 @@ func (s *Sender) Send(ctx context.Context, m Message) error {
 		return err
 	}
 	a := &attempt{ctx: ctx, cfg: s.cfg, to: m.To.Address}
-	if err := a.deliver(raw); err != nil {
-		return err
-	}
-	return nil
+	return a.deliver(raw)
 }
 
 // SendTest sends a short test message to the address to ("jane@example.com" or
@@ -181,21 +179,12 @@ func (a *attempt) chooseAuth(c *smtp.Client) (smtp.Auth, *SendError) {
 	mechs := strings.Fields(strings.ToUpper(list))
 	host := a.cfg.Host
 	switch {
-	case contains(mechs, "PLAIN"):
+	case slices.Contains(mechs, "PLAIN"):
 		return &plainAuth{host: host, username: a.cfg.Username, password: a.cfg.Password}, nil
-	case contains(mechs, "LOGIN"):
+	case slices.Contains(mechs, "LOGIN"):
 		return &loginAuth{host: host, username: a.cfg.Username, password: a.cfg.Password}, nil
 	}
 	return nil, a.configFailure(StepAuth, fmt.Sprintf("The mail server at %s offers only sign-in methods StaffDesk does not support (%s).", a.cfg.addr(), strings.Join(mechs, ", ")))
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // helloName is what the client calls itself in EHLO: its own address as an RFC 5321

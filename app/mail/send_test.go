@@ -41,11 +41,24 @@ func assertNoSecret(t *testing.T, err error) {
 			t.Errorf("error leaks the password: %s", s)
 		}
 	}
-	for e := errors.Unwrap(err); e != nil; e = errors.Unwrap(e) {
-		if strings.Contains(e.Error(), testPassword) {
-			t.Errorf("wrapped error leaks the password: %s", e)
+	var walk func(error)
+	walk = func(e error) {
+		if e == nil {
+			return
+		}
+		if strings.Contains(e.Error(), testPassword) || strings.Contains(fmt.Sprintf("%#v", e), testPassword) {
+			t.Errorf("wrapped error %T leaks the password: %s", e, e)
+		}
+		switch u := e.(type) {
+		case interface{ Unwrap() error }:
+			walk(u.Unwrap())
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				walk(e)
+			}
 		}
 	}
+	walk(err)
 }
 
 // sendError asserts err is a *SendError of the given failure and returns it.
