@@ -17,6 +17,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/staffdesk/staffdesk/app"
+	"github.com/staffdesk/staffdesk/app/mail"
 	"github.com/staffdesk/staffdesk/assets"
 	"github.com/staffdesk/staffdesk/data"
 	"github.com/staffdesk/staffdesk/ui"
@@ -29,14 +30,15 @@ func main() {
 	dbPath := flag.String("db", os.Getenv("STAFFDESK_DB"), "the database `file` (default: StaffDesk's folder in your config folder; also STAFFDESK_DB)")
 	demo := flag.Bool("demo", false, "open a separate demo database filled with a sample practice")
 	level := flag.String("log-level", "info", "log `level`: debug, info, warn or error")
+	smtp := flag.String("smtp", os.Getenv("STAFFDESK_SMTP"), "the mail server as a `URL`, e.g. smtp://user:pass@host:587?security=starttls (also STAFFDESK_SMTP); overrides Settings → Email")
 	flag.Parse()
-	if err := run(*dbPath, *demo, *level); err != nil {
+	if err := run(*dbPath, *demo, *level, *smtp); err != nil {
 		fmt.Fprintln(os.Stderr, "staffdesk:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dbPath string, demo bool, level string) error {
+func run(dbPath string, demo bool, level, smtp string) error {
 	dir, err := dataDir()
 	if err != nil {
 		return err
@@ -68,12 +70,27 @@ func run(dbPath string, demo bool, level string) error {
 	defer db.Close()
 	log.WithField("db", dbPath).Info("StaffDesk started")
 
-	svc := app.NewServices(db)
+	svc := app.NewServices(db, app.MailOptions{
+		Digester: app.NewDigester(key), Postman: mail.NewPostman(), Folder: dir,
+		Courier: app.CourierOptions{Log: log}})
+	if smtp != "" {
+		if err := svc.EmailSettings.SetOverride(smtp); err != nil {
+			return fmt.Errorf("--smtp / STAFFDESK_SMTP: %s", app.ErrorMessage(err))
+		}
+	}
 	if demo {
 		if err := app.SeedDemo(app.WithActor(context.Background(), app.LocalManager), svc); err != nil {
 			return err
 		}
 	}
+
+	// The courier delivers the outbox in the background for as long as the app runs.
+	ctx, stop := context.WithCancel(app.WithActor(context.Background(), app.LocalManager))
+	defer stop()
+	if err := svc.Courier.Start(ctx); err != nil {
+		return err
+	}
+	defer svc.Courier.Stop()
 
 	meta := metadata()
 	fyneapp.SetMetadata(meta)
