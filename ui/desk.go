@@ -24,6 +24,10 @@ type Desk struct {
 	mu   sync.Mutex
 	open map[string]fyne.Window // windows that exist once, by key ("edit:12", "providers")
 	busy sync.WaitGroup         // background work under way; tests wait on it
+	// done serialises the completion callbacks of background work. On a real screen
+	// fyne.Do already runs them one at a time on the UI thread; Fyne's test driver runs
+	// them on the calling goroutine, where two could otherwise overlap.
+	done sync.Mutex
 }
 
 // NewDesk returns the application over svc. Nothing is shown until ShowMain.
@@ -51,7 +55,11 @@ func (d *Desk) background(work func(ctx context.Context) error, done func(err er
 	go func() {
 		defer d.busy.Done()
 		err := work(d.ctx())
-		fyne.Do(func() { done(err) })
+		fyne.Do(func() {
+			d.done.Lock()
+			defer d.done.Unlock()
+			done(err)
+		})
 	}()
 }
 
