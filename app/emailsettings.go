@@ -238,20 +238,32 @@ func (s *EmailSettingsService) Configured(ctx context.Context) (bool, error) {
 func configured(c EmailSettings) bool { return c.Host != "" && c.FromAddress != "" }
 
 // Save checks and saves the settings. A new password goes to the keychain; when the
-// keychain does not answer, nothing is saved and the error wraps ErrNoKeychain.
+// keychain does not answer, nothing is saved and the error wraps ErrNoKeychain. While
+// --smtp or STAFFDESK_SMTP is in force, only the practice name and link address are saved.
 func (s *EmailSettingsService) Save(ctx context.Context, in EmailSettings, opt SaveEmailOptions) error {
-	_, store, err := s.saved(ctx)
+	saved, store, err := s.saved(ctx)
 	if err != nil {
 		return err
 	}
 	cfg := normalizeEmailSettings(in)
+	s.mu.Lock()
+	outside := s.outside != nil
+	s.mu.Unlock()
+	if outside {
+		// --smtp or STAFFDESK_SMTP sets the server, and the window shows those values:
+		// only the practice's own two settings are saved, never the outside server over
+		// the saved one.
+		practice, link := cfg.PracticeName, cfg.LinkAddress
+		cfg, opt = saved, SaveEmailOptions{}
+		cfg.PracticeName, cfg.LinkAddress = practice, link
+	}
 	var p Problems
 	checkPracticeSettings(cfg, &p)
 	check := cfg
 	if check.Password == "" && store != "" && !opt.ForgetPassword {
 		check.Password = "(stored)" // only to check the user name goes with one
 	}
-	if s.postman != nil {
+	if s.postman != nil && !outside {
 		p.AddErr("", s.postman.Check(check))
 	}
 	if err := p.Err(); err != nil {

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
@@ -25,7 +24,6 @@ const (
 	phonePlaceholder = "(212) 555-0123"
 	noneOption       = "(None)"
 	inactiveSuffix   = " (inactive)"
-	mismatchMessage  = "The passwords don't match."
 )
 
 // openNewStaff opens the New Office Staff window, or brings it forward when open.
@@ -71,7 +69,10 @@ type staffForm struct {
 	careTeamIDType        *choice
 	careTeamID            *entry
 	email, username       *entry
-	password, confirm     *entry // New only
+	emailChange           *emailChange   // Edit: the address, read-only, and Change Email
+	password, confirm     *entry         // New only
+	resetPassword         *widget.Button // Edit only
+	reset                 *passwordReset // Edit: the last Reset Password asked
 	strength              *strengthMeter
 	homePhone, cellPhone  *entry
 	dailyBilling          *check
@@ -238,16 +239,24 @@ func (f *staffForm) buildUI() {
 		focusTarget{app.FieldCareTeamIDType, f.careTeamIDType},
 		focusTarget{app.FieldCareTeamID, f.careTeamID})
 
-	f.email = newEntry(&f.keys, "name@example.com")
 	f.username = newEntry(&f.keys, "")
-	fs.add(app.FieldEmail, "Email address", true, f.email, "")
+	if f.isNew() {
+		f.email = newEntry(&f.keys, "name@example.com")
+		fs.add(app.FieldEmail, "Email address", true, f.email, "")
+		f.order = append(f.order, focusTarget{app.FieldEmail, f.email})
+	} else {
+		// An address is changed only once its owner proves it with a code (Change Email).
+		f.emailChange = newEmailChange(f.d, f.win, f.cur, f.onAccountChanged)
+		fs.add(app.FieldEmail, "Email address", true, f.emailChange.content, "")
+		f.order = append(f.order, focusTarget{app.FieldEmail, f.emailChange.change})
+	}
 	fs.add(app.FieldUsername, "Username", true, f.username, "")
-	f.order = append(f.order,
-		focusTarget{app.FieldEmail, f.email},
-		focusTarget{app.FieldUsername, f.username})
+	f.order = append(f.order, focusTarget{app.FieldUsername, f.username})
 	// The strength of a password depends on the name, email and username it must avoid.
 	for _, e := range []*entry{f.firstName, f.lastName, f.email, f.username} {
-		e.OnChanged = func(string) { f.updateStrength() }
+		if e != nil {
+			e.OnChanged = func(string) { f.updateStrength() }
+		}
 	}
 
 	if f.isNew() {
@@ -267,6 +276,12 @@ func (f *staffForm) buildUI() {
 		f.order = append(f.order,
 			focusTarget{app.FieldPassword, f.password},
 			focusTarget{app.FieldConfirmPassword, f.confirm})
+	} else {
+		// The manager never sets the password of an existing account: the staff member
+		// chooses it with the code from a password reset email.
+		f.resetPassword = widget.NewButtonWithIcon("Reset Password", theme.MailSendIcon(), f.onResetPassword)
+		fs.add(app.FieldPassword, "Password", false, container.NewHBox(f.resetPassword),
+			"Emails a link to choose a new password, valid for 72 hours.")
 	}
 
 	f.homePhone = newEntry(&f.keys, phonePlaceholder)
@@ -396,7 +411,6 @@ func (f *staffForm) fill(s *app.Staff) {
 		f.careTeamIDType.SetSelected(string(s.CareTeamIDType))
 	}
 	f.careTeamID.SetText(s.CareTeamID)
-	f.email.SetText(s.Email)
 	f.username.SetText(s.Username)
 	f.homePhone.SetText(formatPhone(s.HomePhone))
 	f.cellPhone.SetText(formatPhone(s.CellPhone))
@@ -447,7 +461,9 @@ func (f *staffForm) staff() app.Staff {
 		s.CareTeamIDType = app.CareTeamIDType(t)
 	}
 	s.CareTeamID = f.careTeamID.Text
-	s.Email = f.email.Text
+	if f.email != nil {
+		s.Email = f.email.Text
+	}
 	s.Username = f.username.Text
 	s.HomePhone = f.homePhone.Text
 	s.CellPhone = f.cellPhone.Text
@@ -484,17 +500,8 @@ func (f *staffForm) updateStrength() {
 	if f.strength == nil {
 		return
 	}
-	pw := f.password.Text
-	if pw == "" {
-		f.strength.set(nil)
-	} else {
-		so := f.staff()
-		st := app.PasswordStrength(pw, app.PasswordContextOf(&so))
-		if st.Hint == f.fields.errorOf(app.FieldPassword) {
-			st.Hint = "" // already said, in red, right below
-		}
-		f.strength.set(&st)
-	}
+	so := f.staff()
+	f.strength.set(passwordStrength(f.fields, f.password.Text, app.PasswordContextOf(&so)))
 	f.relayout()
 }
 
@@ -507,14 +514,21 @@ func (f *staffForm) relayout() {
 
 // updateMismatch says at once when the confirmation differs, rather than on submit.
 func (f *staffForm) updateMismatch() {
-	pw, again := f.password.Text, f.confirm.Text
-	switch {
-	case pw != "" && again != "" && pw != again:
-		f.fields.setError(app.FieldConfirmPassword, mismatchMessage)
-	case f.fields.errorOf(app.FieldConfirmPassword) == mismatchMessage || pw == again:
-		f.fields.setError(app.FieldConfirmPassword, "")
-	}
+	showMismatch(f.fields, f.password.Text, f.confirm.Text)
 	f.relayout()
+}
+
+// onAccountChanged takes in what Change Email changed (the address, the pending change)
+// without touching what the manager is editing, and shows it in the grid.
+func (f *staffForm) onAccountChanged(s *app.Staff) {
+	f.cur.Email, f.cur.PendingEmail = s.Email, s.PendingEmail
+	f.baseline.staff.Email, f.baseline.staff.PendingEmail = s.Email, s.PendingEmail
+	f.relayout()
+	f.d.staffSaved(s)
+}
+
+func (f *staffForm) onResetPassword() {
+	f.reset = f.d.resetPassword(f.win, f.cur)
 }
 
 func (f *staffForm) onCareTeamIDTypeChanged(t string) {
@@ -736,119 +750,4 @@ func (o *options) index(id int64) int {
 		}
 	}
 	return -1
-}
-
-// strengthMeter shows how hard a password is to guess: four bars coloured by the
-// score, its label and what would make it stronger.
-type strengthMeter struct {
-	widget.BaseWidget
-	strength *app.Strength // nil while nothing is typed
-
-	bars  [4]*canvas.Rectangle
-	label *widget.Label
-	hint  *widget.Label
-}
-
-func newStrengthMeter() *strengthMeter {
-	m := &strengthMeter{
-		label: &widget.Label{SizeName: theme.SizeNameCaptionText, TextStyle: fyne.TextStyle{Bold: true}},
-		hint:  &widget.Label{SizeName: theme.SizeNameCaptionText, Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance},
-	}
-	for i := range m.bars {
-		m.bars[i] = canvas.NewRectangle(theme.Color(theme.ColorNameDisabled))
-		m.bars[i].SetMinSize(fyne.NewSize(10, 5))
-		m.bars[i].CornerRadius = 2
-	}
-	m.ExtendBaseWidget(m)
-	m.set(nil)
-	return m
-}
-
-// set shows s, or an empty meter for nil.
-func (m *strengthMeter) set(s *app.Strength) {
-	m.strength = s
-	if s == nil {
-		m.label.SetText("")
-		m.label.Hide()
-		m.hint.SetText("")
-		m.hint.Hide()
-	} else {
-		m.label.Importance = strengthImportance(s.Score)
-		m.label.SetText("Strength: " + s.Label)
-		m.label.Show()
-		m.hint.SetText(s.Hint)
-		if s.Hint == "" {
-			m.hint.Hide()
-		} else {
-			m.hint.Show()
-		}
-	}
-	m.Refresh()
-}
-
-// score is the meter's score, -1 when empty.
-func (m *strengthMeter) score() int {
-	if m.strength == nil {
-		return -1
-	}
-	return m.strength.Score
-}
-
-func strengthImportance(score int) widget.Importance {
-	switch {
-	case score <= 1:
-		return widget.DangerImportance
-	case score == 2:
-		return widget.WarningImportance
-	}
-	return widget.SuccessImportance
-}
-
-func (m *strengthMeter) CreateRenderer() fyne.WidgetRenderer {
-	bars := container.NewGridWithColumns(len(m.bars))
-	for _, b := range m.bars {
-		bars.Add(b)
-	}
-	// The label and hint sit close under the bars: they read as one piece.
-	box := container.New(layout.NewCustomPaddedVBoxLayout(0), bars, m.label, m.hint)
-	return &strengthRenderer{m: m, box: box}
-}
-
-type strengthRenderer struct {
-	m   *strengthMeter
-	box *fyne.Container
-}
-
-func (r *strengthRenderer) Layout(size fyne.Size) { r.box.Resize(size) }
-
-func (r *strengthRenderer) MinSize() fyne.Size { return r.box.MinSize() }
-
-func (r *strengthRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.box} }
-
-func (r *strengthRenderer) Destroy() {}
-
-// Refresh colours the bars here, not in set, so that they follow a change of theme.
-func (r *strengthRenderer) Refresh() {
-	lit := theme.Color(theme.ColorNameDisabled)
-	n := 0
-	if s := r.m.strength; s != nil {
-		n = max(s.Score, 1) // even the weakest password lights one bar, in red
-		switch strengthImportance(s.Score) {
-		case widget.DangerImportance:
-			lit = theme.Color(theme.ColorNameError)
-		case widget.WarningImportance:
-			lit = theme.Color(theme.ColorNameWarning)
-		default:
-			lit = theme.Color(theme.ColorNameSuccess)
-		}
-	}
-	for i, b := range r.m.bars {
-		if i < n {
-			b.FillColor = lit
-		} else {
-			b.FillColor = theme.Color(theme.ColorNameDisabled)
-		}
-		b.Refresh()
-	}
-	r.box.Refresh()
 }

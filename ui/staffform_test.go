@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -326,8 +327,8 @@ func TestStaffFormEdit(t *testing.T) {
 	if got := f.win.Title(); got != "Edit Office Staff — camilles" {
 		t.Errorf("title = %q", got)
 	}
-	if f.firstName.Text != "Camille" || f.lastName.Text != "Staff" || f.email.Text != "camilles@email.xyz" || f.username.Text != "camilles" {
-		t.Errorf("loaded %q %q %q %q", f.firstName.Text, f.lastName.Text, f.email.Text, f.username.Text)
+	if f.firstName.Text != "Camille" || f.lastName.Text != "Staff" || f.emailChange.address.Text != "camilles@email.xyz" || f.username.Text != "camilles" {
+		t.Errorf("loaded %q %q %q %q", f.firstName.Text, f.lastName.Text, f.emailChange.address.Text, f.username.Text)
 	}
 	if f.provider.Selected != "Kate Provider, MD" || f.role.Selected != "Nurse" || f.careTeamRole.Selected != "General nurse (occupation)" {
 		t.Errorf("loaded choices %q %q %q", f.provider.Selected, f.role.Selected, f.careTeamRole.Selected)
@@ -344,28 +345,36 @@ func TestStaffFormEdit(t *testing.T) {
 	if !f.emergencyAccess.Checked || !f.newDashboard.Checked {
 		t.Error("settings not loaded")
 	}
-	if f.password != nil || f.confirm != nil {
-		t.Error("Edit has password fields")
+	if f.password != nil || f.confirm != nil || f.email != nil {
+		t.Error("Edit has password fields or an email entry")
 	}
+	// The password is only reset (by email), and the address only changed with a code:
+	// neither is typed over here.
+	var buttons []string
 	walk(f.win.Content(), func(o fyne.CanvasObject) {
 		switch o := o.(type) {
 		case *entry:
 			if o.Password {
 				t.Error("Edit shows a password entry")
 			}
-		case *widget.Button:
-			if strings.Contains(o.Text, "Password") {
-				t.Errorf("Edit shows a %q button", o.Text)
+			if strings.Contains(o.Text, "@") || strings.Contains(o.PlaceHolder, "@") {
+				t.Errorf("Edit shows an editable email entry (%q)", o.Text)
 			}
+		case *widget.Button:
+			buttons = append(buttons, o.Text)
 		}
 	})
+	for _, want := range []string{"Change Email", "Reset Password"} {
+		if !slices.Contains(buttons, want) {
+			t.Errorf("Edit has no %q button; buttons: %q", want, buttons)
+		}
+	}
 	if f.changed() {
 		t.Error("a freshly loaded account counts as changed")
 	}
 
 	f.lastName.SetText("Nurse")
 	f.homePhone.SetText("212.555.0177")
-	f.email.SetText("camille.nurse@example.com")
 	f.dailyBilling.SetChecked(!camille.SendDailyBilling)
 	oldSupport := camille.SupportPIN
 	for range 5 {
@@ -384,7 +393,7 @@ func TestStaffFormEdit(t *testing.T) {
 		t.Error("the window is still open after saving")
 	}
 	s := staffByUsername(t, td, "camilles")
-	if s.LastName != "Nurse" || s.HomePhone != "+12125550177" || s.Email != "camille.nurse@example.com" || s.SendDailyBilling == camille.SendDailyBilling {
+	if s.LastName != "Nurse" || s.HomePhone != "+12125550177" || s.Email != camille.Email || s.SendDailyBilling == camille.SendDailyBilling {
 		t.Errorf("saved %q %q %q %v", s.LastName, s.HomePhone, s.Email, s.SendDailyBilling)
 	}
 	if s.SupportPIN != newSupport || s.SupportPIN == oldSupport {
@@ -395,20 +404,28 @@ func TestStaffFormEdit(t *testing.T) {
 	}
 }
 
+// In Edit the address changes through Change Email, whose dialog says when the new
+// address is taken.
 func TestStaffFormEditDuplicateEmail(t *testing.T) {
 	td := newTestDesk(t, true)
 	marcus := staffByUsername(t, td, "marcusstaff")
 	f := openForm(t, td, marcus.ID)
-	f.email.SetText("CAMILLES@email.xyz")
-	submit(td, f)
-	if msg := f.fields.errorOf(app.FieldEmail); !strings.Contains(msg, "already used by camilles") {
+	test.Tap(f.emailChange.change)
+	ask := f.emailChange.ask
+	test.Type(ask.input, "CAMILLES@email.xyz")
+	test.Tap(ask.submit)
+	td.waitIdle()
+	if msg := ask.fields.errorOf(app.FieldEmail); !strings.Contains(msg, "already used by camilles") {
 		t.Errorf("email says %q", msg)
 	}
-	if f.email.Text != "CAMILLES@email.xyz" {
-		t.Errorf("the typed email became %q", f.email.Text)
+	if ask.input.Text != "CAMILLES@email.xyz" || ask.closed {
+		t.Errorf("the typed email became %q (dialog closed: %v)", ask.input.Text, ask.closed)
 	}
-	if s := staffByUsername(t, td, "marcusstaff"); s.Email != marcus.Email {
-		t.Errorf("email saved anyway: %q", s.Email)
+	if s := staffByUsername(t, td, "marcusstaff"); s.Email != marcus.Email || s.PendingEmail != "" {
+		t.Errorf("email changed anyway: %q, pending %q", s.Email, s.PendingEmail)
+	}
+	if f.emailChange.pendingRow.Visible() {
+		t.Error("a refused change shows as pending")
 	}
 }
 
@@ -503,7 +520,7 @@ func TestStaffFormTabOrder(t *testing.T) {
 	camille := staffByUsername(t, td, "camilles")
 	e := openForm(t, td, camille.ID)
 	want = []fyne.Focusable{e.firstName, e.lastName, e.provider, e.role, e.careTeamRole, e.careTeamIDType, e.careTeamID,
-		e.email, e.username, e.homePhone, e.cellPhone,
+		e.emailChange.change, e.username, e.resetPassword, e.homePhone, e.cellPhone,
 		e.dailyBilling, e.unlockPIN, e.newUnlockPIN, e.newSupportPIN, e.restrictOffices, e.newDashboard, e.emailUpdate, e.emergencyAccess,
 		e.cancel, e.submit}
 	assertTabOrder(t, e, want)

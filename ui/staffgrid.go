@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -23,7 +24,6 @@ import (
 type gridColumn struct {
 	title  string // a "\n" splits a long title over the header's two lines
 	sample string // the widest text the column should show without cutting it off
-	wraps  bool   // the text may take the row's second line
 }
 
 var staffColumns = []gridColumn{
@@ -35,12 +35,16 @@ var staffColumns = []gridColumn{
 	{title: "Home", sample: "(212) 555-0123"},
 	{title: "Emer\nAcs", sample: "Acs"},
 	{title: "2-Fac\nSec", sample: "Inactive"},
-	{title: "Status", sample: "activation", wraps: true},
+	{title: "Status", sample: "Pending activation"},
 	{title: "Actions"},
 }
 
 // colActions is the column after the roster's last sort column.
 const colActions = int(app.ColStatus) + 1
+
+// mailBannerEvery is how often the main window asks how mail is flowing: the courier
+// sends in the background, so the banner changes without anything done here.
+var mailBannerEvery = 5 * time.Second
 
 // gridInnerPadding is the grid's padding inside a cell. The theme's 8 would push the
 // Actions column past the right edge of a 1280-pixel window.
@@ -71,16 +75,35 @@ type staffWindow struct {
 	noMatchLabel *widget.Label
 	clearSearch  *widget.Button
 
-	confirm  *dialog.ConfirmDialog // the Deactivate question, while it is open
+	// The mail banner: "Email is not set up — 2 messages waiting", hidden when mail flows.
+	mailBanner  *fyne.Container
+	mailText    *widget.Label
+	mailAction  *widget.Button // "Set up email" or "Open outbox"
+	mailLoads   int
+	mailSummary string
+	stop        chan struct{} // closed when the window closes: ends the banner's refreshing
+
+	confirm  *dialog.ConfirmDialog // the Deactivate or Resend activation question, while it is open
 	deletion *staffDeletion        // the Delete dialog, while it is open
+	menu     *widget.PopUpMenu     // the last row's More menu shown
+	menuOf   *fyne.Menu            // its items
 }
 
 func newStaffWindow(d *Desk) *staffWindow {
-	w := &staffWindow{d: d, win: d.app.NewWindow("StaffDesk — Staff")}
+	w := &staffWindow{d: d, win: d.app.NewWindow("StaffDesk — Staff"), stop: make(chan struct{})}
 	w.buildUI()
 	w.win.SetMaster()
 	w.win.Resize(fyne.NewSize(1280, 800))
+	w.win.SetOnClosed(func() {
+		select {
+		case <-w.stop:
+		default:
+			close(w.stop)
+		}
+	})
 	w.reload()
+	w.loadMailBanner()
+	go w.watchMail()
 	return w
 }
 
@@ -91,6 +114,12 @@ func (w *staffWindow) buildUI() {
 	w.showInactive = widget.NewCheck("Show inactive", w.onShowInactive)
 	w.addButton = &widget.Button{Text: "+ Add Staff Member", Importance: widget.HighImportance, OnTapped: w.d.openNewStaff}
 	toolbar := container.NewBorder(nil, nil, nil, container.NewHBox(w.showInactive, w.addButton), w.search)
+
+	w.mailText = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
+	w.mailAction = widget.NewButton("Open outbox", w.onMailAction)
+	w.mailBanner = infoBar(theme.WarningIcon(), theme.ColorNameWarning,
+		container.NewBorder(nil, nil, nil, w.mailAction, w.mailText))
+	w.mailBanner.Hide()
 
 	w.table = newStaffTable(w)
 	w.footer = widget.NewLabel("")
@@ -111,7 +140,7 @@ func (w *staffWindow) buildUI() {
 
 	w.showOnly(w.loading)
 	body := container.NewStack(w.table, w.emptyState, w.noMatch, container.NewCenter(w.loading))
-	w.win.SetContent(container.NewBorder(toolbar, w.footer, nil, nil, body))
+	w.win.SetContent(container.NewBorder(container.NewVBox(w.mailBanner, toolbar), w.footer, nil, nil, body))
 	w.win.SetMainMenu(w.mainMenu())
 }
 
@@ -129,6 +158,12 @@ func (w *staffWindow) mainMenu() *fyne.MainMenu {
 			fyne.NewMenuItem("Offices…", w.d.openOffices),
 			fyne.NewMenuItem("Roles…", w.d.openRoles),
 			fyne.NewMenuItem("Care Team Roles…", w.d.openCareTeamRoles)),
+		fyne.NewMenu("Email",
+			fyne.NewMenuItem("Email Settings…", w.d.openEmailSettings),
+			fyne.NewMenuItem("Outbox…", w.d.openOutbox),
+			fyne.NewMenuItemSeparator(),
+			fyne.NewMenuItem("Activate Account…", w.d.openActivate),
+			fyne.NewMenuItem("Set a New Password…", w.d.openSetPassword)),
 		fyne.NewMenu("Help", fyne.NewMenuItem("About StaffDesk", w.onAbout)),
 	)
 }
@@ -278,6 +313,78 @@ func (d *Desk) staffSaved(s *app.Staff) {
 		}
 		w.scrollToSelected()
 	})
+	d.mailChanged()
+}
+
+// mailChanged shows the main window's mail banner as the outbox is now: after
+// anything that queues, sends or cancels an email, or changes the email settings.
+func (d *Desk) mailChanged() {
+	if d.staff != nil {
+		d.staff.loadMailBanner()
+	}
+}
+
+// loadMailBanner asks the outbox how mail flows and shows the answer above the grid.
+func (w *staffWindow) loadMailBanner() {
+	w.mailLoads++
+	load := w.mailLoads
+	var summary string
+	w.d.background(func(ctx context.Context) (err error) {
+		summary, err = w.d.svc.Outbox.Summary(ctx)
+		return err
+	}, func(err error) {
+		if load != w.mailLoads {
+			return
+		}
+		if err != nil {
+			w.d.logError(err) // the banner keeps its last words; the next look may succeed
+			return
+		}
+		w.showMailSummary(summary)
+	})
+}
+
+func (w *staffWindow) showMailSummary(summary string) {
+	w.mailSummary = summary
+	if summary == "" {
+		w.mailBanner.Hide()
+		return
+	}
+	w.mailText.SetText(summary)
+	if notSetUp(summary) {
+		w.mailAction.SetText("Set up email")
+	} else {
+		w.mailAction.SetText("Open outbox")
+	}
+	w.mailBanner.Show()
+}
+
+// notSetUp reports whether the outbox's summary says email has no settings yet.
+func notSetUp(summary string) bool { return strings.HasPrefix(summary, "Email is not set up") }
+
+func (w *staffWindow) onMailAction() {
+	if notSetUp(w.mailSummary) {
+		w.d.openEmailSettings()
+	} else {
+		w.d.openOutbox()
+	}
+}
+
+// watchMail refreshes the banner every mailBannerEvery until the window closes.
+func (w *staffWindow) watchMail() {
+	t := time.NewTicker(mailBannerEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-w.stop:
+			return
+		case <-t.C:
+			if fyne.CurrentApp() != w.d.app {
+				return // the app this window belonged to is gone (tests)
+			}
+			fyne.Do(w.loadMailBanner)
+		}
+	}
 }
 
 // directoryChanged reloads the grid: a provider's or role's name may have changed.
@@ -396,7 +503,63 @@ func (w *staffWindow) changeStatus(id int64, change func(context.Context, int64)
 			w.d.showError(w.win, err)
 		}
 		w.reload()
+		w.d.mailChanged() // deactivating cancels the account's waiting emails
 	})
+}
+
+// onResendActivation asks, then sends a Pending account a new activation email.
+func (w *staffWindow) onResendActivation(s *app.Staff) {
+	w.selected = s.ID
+	w.table.Refresh()
+	w.confirm = dialog.NewConfirm("Resend activation email",
+		fmt.Sprintf("Send a new activation email to %s? The previous link stops working.", s.Email),
+		func(ok bool) {
+			w.confirm = nil
+			if !ok {
+				return
+			}
+			w.d.background(func(ctx context.Context) error {
+				return w.d.svc.Accounts.ResendActivation(ctx, s.ID)
+			}, func(err error) {
+				if err != nil {
+					w.d.showError(w.win, err)
+				}
+				w.reload() // the expiry starts again
+				w.d.mailChanged()
+			})
+		}, w.win)
+	w.confirm.SetConfirmText("Send")
+	w.confirm.Show()
+}
+
+// rowMenu is a row's More menu: what is done to an account less often than viewing or
+// editing it.
+func (w *staffWindow) rowMenu(s *app.Staff) *fyne.Menu {
+	var items []*fyne.MenuItem
+	if s.Status == app.StatusPending {
+		items = append(items, fyne.NewMenuItem("Resend activation email…", func() { w.onResendActivation(s) }))
+	}
+	if s.Status == app.StatusInactive {
+		items = append(items, fyne.NewMenuItem("Reactivate", func() { w.onReactivate(s) }))
+	} else {
+		items = append(items, fyne.NewMenuItem("Deactivate…", func() { w.onDeactivate(s) }))
+	}
+	del := fyne.NewMenuItem("Delete…", func() { w.onDelete(s) })
+	del.Icon = theme.DeleteIcon()
+	items = append(items, fyne.NewMenuItemSeparator(), del)
+	return fyne.NewMenu("", items...)
+}
+
+// showRowMenu opens the More menu of account s under the button that asked for it.
+func (w *staffWindow) showRowMenu(s *app.Staff, under fyne.CanvasObject) {
+	w.selected = s.ID
+	w.table.Refresh()
+	w.menuOf = w.rowMenu(s)
+	w.menu = widget.NewPopUpMenu(w.menuOf, w.win.Canvas())
+	// The menu hangs from the button's right edge: the column is the window's last.
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(under)
+	x := max(pos.X+under.Size().Width-w.menu.MinSize().Width, 0)
+	w.menu.ShowAtPosition(fyne.NewPos(x, pos.Y+under.Size().Height))
 }
 
 func (w *staffWindow) onDelete(s *app.Staff) {
@@ -489,6 +652,7 @@ func (del *staffDeletion) onDelete() {
 			w.selected = 0
 		}
 		w.reload()
+		w.d.mailChanged()
 	})
 }
 
@@ -524,9 +688,10 @@ func columnWidth(c gridColumn) float32 {
 	size := theme.TextSize()
 	if c.title == "Actions" {
 		var w float32
-		for _, label := range []string{"View", "Edit", "Deactivate", "Delete"} {
+		for _, label := range []string{"View", "Edit", "More"} {
 			w += fyne.MeasureText(label, size, fyne.TextStyle{}).Width + 2*gridInnerPadding + theme.Padding()
 		}
+		w += theme.IconInlineSize() + theme.Padding() // the More button's arrow
 		return float32(int(w + 1))
 	}
 	iconGap := theme.IconInlineSize() + theme.Padding()
@@ -569,8 +734,7 @@ type staffCell struct {
 	actions   *fyne.Container
 	view      *widget.Button
 	edit      *widget.Button
-	toggle    *widget.Button // Deactivate, or Reactivate on an inactive row
-	del       *widget.Button
+	more      *widget.Button           // the row's More menu: Resend activation, Deactivate, Delete
 	themed    *container.ThemeOverride // all but the highlight, in the grid's tighter theme
 }
 
@@ -583,9 +747,9 @@ func newStaffCell(w *staffWindow) *staffCell {
 	c.check = widget.NewIcon(theme.ConfirmIcon())
 	c.view = widget.NewButton("View", func() { c.act(func(s *app.Staff) { c.w.d.openView(s.ID) }) })
 	c.edit = widget.NewButton("Edit", func() { c.act(func(s *app.Staff) { c.w.d.openEditStaff(s.ID) }) })
-	c.toggle = widget.NewButton("Deactivate", c.onToggle)
-	c.del = &widget.Button{Text: "Delete", Importance: widget.DangerImportance, OnTapped: func() { c.act(c.w.onDelete) }}
-	c.actions = container.NewHBox(c.view, c.edit, c.toggle, c.del)
+	c.more = &widget.Button{Text: "More", Icon: theme.MenuDropDownIcon(), IconPlacement: widget.ButtonIconTrailingText,
+		OnTapped: func() { c.act(func(s *app.Staff) { c.w.showRowMenu(s, c.more) }) }}
+	c.actions = container.NewHBox(c.view, c.edit, c.more)
 	content := &fyne.Container{Objects: []fyne.CanvasObject{c.text, c.sub, c.check, c.actions}}
 	content.Layout = staffCellLayout{c}
 	c.themed = container.NewThemeOverride(content, gridTheme{})
@@ -601,16 +765,6 @@ func (c *staffCell) act(f func(*app.Staff)) {
 	if row := c.w.roster.IndexOf(c.id); row >= 0 {
 		f(c.w.roster.Row(row))
 	}
-}
-
-func (c *staffCell) onToggle() {
-	c.act(func(s *app.Staff) {
-		if s.Status == app.StatusInactive {
-			c.w.onReactivate(s)
-		} else {
-			c.w.onDeactivate(s)
-		}
-	})
 }
 
 func (c *staffCell) update(id widget.TableCellID) {
@@ -637,25 +791,24 @@ func (c *staffCell) update(id widget.TableCellID) {
 	case app.ColTwoFactor:
 		text = twoFactorLabel(s)
 	case app.ColStatus:
-		text = s.Status.Label()
-		c.text.Wrapping, c.text.Truncation = fyne.TextWrapWord, fyne.TextTruncateOff
+		// "Pending activation · expires in 2 days": the status, and its details in
+		// small text under it, as the role sits under the name.
+		parts := strings.Split(s.StatusDetail(time.Now()), " · ")
+		text, sub = parts[0], strings.Join(parts[1:], " · ")
 	}
 	c.text.Text, c.sub.Text = text, sub
 	c.text.Importance = widget.MediumImportance
 	if s.Status == app.StatusInactive {
 		c.text.Importance = widget.LowImportance
 	}
+	c.sub.Importance = widget.MediumImportance
+	if strings.Contains(sub, "expired") {
+		c.sub.Importance = widget.WarningImportance
+	}
 	setVisible(c.text, id.Col != int(app.ColEmergency) && id.Col != colActions)
 	setVisible(c.sub, sub != "")
 	setVisible(c.check, id.Col == int(app.ColEmergency) && s.EmergencyAccess)
 	setVisible(c.actions, id.Col == colActions)
-	if id.Col == colActions {
-		if s.Status == app.StatusInactive {
-			c.toggle.SetText("Reactivate")
-		} else {
-			c.toggle.SetText("Deactivate")
-		}
-	}
 	c.highlight.FillColor = c.Theme().Color(theme.ColorNameSelection, fyne.CurrentApp().Settings().ThemeVariant())
 	setVisible(c.highlight, s.ID == c.w.selected)
 	c.keepGridTheme()
@@ -705,7 +858,7 @@ func (c *staffCell) CreateRenderer() fyne.WidgetRenderer {
 // drops a widget's theme override with its renderer when the widget has been hidden
 // for a while, as the action buttons are in every other column.
 func (c *staffCell) keepGridTheme() {
-	for _, o := range []fyne.Widget{c.text, c.sub, c.check, c.view, c.edit, c.toggle, c.del} {
+	for _, o := range []fyne.Widget{c.text, c.sub, c.check, c.view, c.edit, c.more} {
 		if th, ok := o.(interface{ Theme() fyne.Theme }); ok && th.Theme().Size(theme.SizeNameInnerPadding) != gridInnerPadding {
 			c.themed.Refresh()
 			return

@@ -19,6 +19,7 @@ func showStaffGrid(t *testing.T, seed bool) (*testDesk, *staffWindow) {
 	td := newTestDesk(t, seed)
 	td.ShowMain()
 	td.waitIdle()
+	t.Cleanup(td.staff.win.Close) // ends the mail banner's refreshing
 	return td, td.staff
 }
 
@@ -100,13 +101,45 @@ func gridHeader(t *testing.T, w *staffWindow, col int) *columnHeader {
 	return found
 }
 
+// rowMenuItem taps the More button of username's row and returns the item of its menu
+// labelled label, or nil when the menu has none.
+func rowMenuItem(t *testing.T, w *staffWindow, username, label string) *fyne.MenuItem {
+	t.Helper()
+	row := gridRowOf(t, w, username)
+	if row < 0 {
+		t.Fatalf("%s is not shown", username)
+	}
+	w.menu, w.menuOf = nil, nil
+	test.Tap(gridCell(t, w, row, colActions).more)
+	if w.menu == nil || !w.menu.Visible() || w.menuOf == nil {
+		t.Fatalf("More on %s's row shows no menu", username)
+	}
+	for _, it := range w.menuOf.Items {
+		if it.Label == label {
+			return it
+		}
+	}
+	return nil
+}
+
+// chooseRowMenu picks label from the More menu of username's row, as a click would.
+func chooseRowMenu(t *testing.T, w *staffWindow, username, label string) {
+	t.Helper()
+	it := rowMenuItem(t, w, username, label)
+	if it == nil || it.Action == nil {
+		t.Fatalf("the More menu of %s has no %q", username, label)
+	}
+	w.menu.Hide()
+	it.Action()
+}
+
 func typeSearch(w *staffWindow, q string) {
 	w.search.SetText("")
 	test.Type(w.search, q)
 }
 
 func TestStaffGridShowsSeededStaff(t *testing.T) {
-	_, w := showStaffGrid(t, true)
+	td, w := showStaffGrid(t, true)
 
 	if got := w.win.Title(); got != "StaffDesk — Staff" {
 		t.Errorf("title = %q", got)
@@ -151,12 +184,30 @@ func TestStaffGridShowsSeededStaff(t *testing.T) {
 	if gridCell(t, w, gridRowOf(t, w, "marcusstaff"), int(app.ColEmergency)).check.Visible() {
 		t.Error("Marcus has no emergency access but a check is shown")
 	}
-	if got := gridCell(t, w, gridRowOf(t, w, "jamie_demo_staff"), int(app.ColStatus)).text.Text; got != "Pending activation" {
-		t.Errorf("Jamie's status = %q", got)
+	jamie := gridCell(t, w, gridRowOf(t, w, "jamie_demo_staff"), int(app.ColStatus))
+	if jamie.text.Text != "Pending activation" || !jamie.sub.Visible() || !strings.HasPrefix(jamie.sub.Text, "expires in ") {
+		t.Errorf("Jamie's status = %q over %q; want Pending activation over its expiry", jamie.text.Text, jamie.sub.Text)
+	}
+	if c := gridCell(t, w, row, int(app.ColStatus)); c.sub.Visible() {
+		t.Errorf("an active account's status has a second line %q", c.sub.Text)
 	}
 	actions := gridCell(t, w, row, colActions)
-	if !actions.actions.Visible() || actions.view.Text != "View" || actions.edit.Text != "Edit" || actions.toggle.Text != "Deactivate" || actions.del.Text != "Delete" {
-		t.Error("the Actions cell does not offer View, Edit, Deactivate and Delete")
+	if !actions.actions.Visible() || actions.view.Text != "View" || actions.edit.Text != "Edit" || actions.more.Text != "More" {
+		t.Error("the Actions cell does not offer View, Edit and More")
+	}
+	var labels []string
+	for _, it := range w.rowMenu(staffByUsername(t, td, "camilles")).Items {
+		labels = append(labels, it.Label)
+	}
+	if got := strings.Join(labels, "|"); got != "Deactivate…||Delete…" {
+		t.Errorf("an active row's More menu = %q", got)
+	}
+	labels = nil
+	for _, it := range w.rowMenu(staffByUsername(t, td, "jamie_demo_staff")).Items {
+		labels = append(labels, it.Label)
+	}
+	if got := strings.Join(labels, "|"); got != "Resend activation email…|Deactivate…||Delete…" {
+		t.Errorf("a pending row's More menu = %q", got)
 	}
 	if got := gridHeader(t, w, int(app.ColProvider)).label.Text; got != "Primary\nProvider" {
 		t.Errorf("provider header = %q", got)
@@ -260,9 +311,10 @@ func TestStaffGridShowInactive(t *testing.T) {
 	if got := gridCell(t, w, row, int(app.ColStatus)).text.Text; got != "Inactive" {
 		t.Errorf("status = %q", got)
 	}
-	if got := gridCell(t, w, row, colActions).toggle.Text; got != "Reactivate" {
-		t.Errorf("an inactive row offers %q", got)
+	if rowMenuItem(t, w, "tbecker", "Reactivate") == nil || rowMenuItem(t, w, "tbecker", "Deactivate…") != nil {
+		t.Error("an inactive row does not offer Reactivate instead of Deactivate")
 	}
+	w.menu.Hide()
 	test.Tap(w.showInactive)
 	if gridRowOf(t, w, "tbecker") >= 0 || w.footer.Text != "Showing 10 of 12 records" {
 		t.Error("turning Show inactive off does not hide the inactive accounts again")
@@ -273,7 +325,7 @@ func TestStaffGridDeactivateAndReactivate(t *testing.T) {
 	td, w := showStaffGrid(t, true)
 	camille := staffByUsername(t, td, "camilles")
 
-	test.Tap(gridCell(t, w, gridRowOf(t, w, "camilles"), colActions).toggle)
+	chooseRowMenu(t, w, "camilles", "Deactivate…")
 	if w.confirm == nil {
 		t.Fatal("Deactivate did not ask first")
 	}
@@ -298,7 +350,7 @@ func TestStaffGridDeactivateAndReactivate(t *testing.T) {
 	if !gridCell(t, w, row, int(app.ColLogin)).highlight.Visible() || w.selectedRow() != row {
 		t.Error("the deactivated row is not selected")
 	}
-	test.Tap(gridCell(t, w, row, colActions).toggle)
+	chooseRowMenu(t, w, "camilles", "Reactivate")
 	td.waitIdle()
 	if got := staffByUsername(t, td, "camilles").Status; got != app.StatusActive {
 		t.Errorf("status after Reactivate = %q", got)
@@ -310,7 +362,7 @@ func TestStaffGridDeactivateAndReactivate(t *testing.T) {
 
 func TestStaffGridDeactivateCanBeCancelled(t *testing.T) {
 	td, w := showStaffGrid(t, true)
-	test.Tap(gridCell(t, w, gridRowOf(t, w, "gkim"), colActions).toggle)
+	chooseRowMenu(t, w, "gkim", "Deactivate…")
 	if w.confirm == nil {
 		t.Fatal("Deactivate did not ask first")
 	}
@@ -325,7 +377,7 @@ func TestStaffGridDeleteNeedsTheUsername(t *testing.T) {
 	td, w := showStaffGrid(t, true)
 	marcus := staffByUsername(t, td, "marcusstaff")
 
-	test.Tap(gridCell(t, w, gridRowOf(t, w, "marcusstaff"), colActions).del)
+	chooseRowMenu(t, w, "marcusstaff", "Delete…")
 	del := w.deletion
 	if del == nil {
 		t.Fatal("Delete did not open its dialog")

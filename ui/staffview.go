@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -29,6 +30,9 @@ type staffView struct {
 	settings map[string][2]*widget.Label // Status and Detail by setting name
 	edit     *widget.Button
 	close    *widget.Button
+	reset    *widget.Button // Reset Password
+	staff    *app.Staff     // the account shown
+	asked    *passwordReset // the last Reset Password asked
 }
 
 // openView shows the account with id; a second request brings its window forward.
@@ -116,7 +120,9 @@ func (v *staffView) buildUI() {
 	v.edit.Disable()
 	// Nothing takes the focus: a focused widget would swallow Escape, which closes the sheet.
 	v.close = widget.NewButton("Close", v.win.Close)
-	buttons := container.NewHBox(layout.NewSpacer(), v.close, v.edit)
+	v.reset = widget.NewButtonWithIcon("Reset Password", theme.MailSendIcon(), v.onResetPassword)
+	v.reset.Disable()
+	buttons := container.NewHBox(v.reset, layout.NewSpacer(), v.close, v.edit)
 
 	body := container.NewVBox(v.loading, v.missing, v.details)
 	v.win.SetContent(container.NewBorder(nil, container.NewPadded(buttons), nil, nil, container.NewVScroll(container.NewPadded(body))))
@@ -179,7 +185,7 @@ func (v *staffView) show(s *app.Staff) {
 	if s.RoleName != "" {
 		parts = append(parts, s.RoleName)
 	}
-	parts = append(parts, s.Status.Label())
+	parts = append(parts, s.StatusDetail(time.Now()))
 	if s.TwoFactor {
 		parts = append(parts, "Two-factor sign-in set up")
 	} else {
@@ -205,6 +211,19 @@ func (v *staffView) show(s *app.Staff) {
 
 	v.details.Show()
 	v.edit.Enable()
+	v.staff = s
+	if s.Status == app.StatusInactive {
+		v.reset.Disable() // reactivate the account first
+	} else {
+		v.reset.Enable()
+	}
+}
+
+// onResetPassword asks, then emails the staff member a link to choose a new password.
+func (v *staffView) onResetPassword() {
+	if v.staff != nil {
+		v.asked = v.d.resetPassword(v.win, v.staff)
+	}
 }
 
 func (v *staffView) setSetting(name, status, detail string) {
