@@ -24,7 +24,7 @@ type Desk struct {
 	mu   sync.Mutex
 	open map[string]fyne.Window // windows that exist once, by key ("edit:12", "providers")
 	busy sync.WaitGroup         // background work under way; tests wait on it
-	// done serialises the completion callbacks of background work. On a real screen
+	// done serialises what onUI runs. On a real screen
 	// fyne.Do already runs them one at a time on the UI thread; Fyne's test driver runs
 	// them on the calling goroutine, where two could otherwise overlap.
 	done sync.Mutex
@@ -55,12 +55,17 @@ func (d *Desk) background(work func(ctx context.Context) error, done func(err er
 	go func() {
 		defer d.busy.Done()
 		err := work(d.ctx())
-		fyne.Do(func() {
-			d.done.Lock()
-			defer d.done.Unlock()
-			done(err)
-		})
+		d.onUI(func() { done(err) })
 	}()
+}
+
+// onUI runs fn on the UI thread. Every UI change from a goroutine goes through here.
+func (d *Desk) onUI(fn func()) {
+	fyne.Do(func() {
+		d.done.Lock()
+		defer d.done.Unlock()
+		fn()
+	})
 }
 
 // waitIdle blocks until all background work has finished and reported back.

@@ -313,7 +313,7 @@ func (w *outboxWindow) refreshWhileOpen() {
 			if fyne.CurrentApp() != w.d.app {
 				return // the app this window belonged to is gone (tests)
 			}
-			fyne.Do(func() {
+			w.d.onUI(func() {
 				if cur, open := w.d.window("outbox"); !open || cur != w.win {
 					w.onClose() // closed without asking us (the app is quitting)
 					return

@@ -631,10 +631,10 @@ func (f *staffForm) showProblems(err error) {
 	f.relayout()
 	switch {
 	case shown == 1:
-		f.summary.SetText("Please fix the problem highlighted below.")
+		f.summary.SetText("Please fix the problem highlighted above.")
 		f.summary.Show()
 	case shown > 1:
-		f.summary.SetText(fmt.Sprintf("Please fix the %d problems highlighted below.", shown))
+		f.summary.SetText(fmt.Sprintf("Please fix the %d problems highlighted above.", shown))
 		f.summary.Show()
 	default:
 		f.summary.Hide()

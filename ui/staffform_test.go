@@ -236,7 +236,7 @@ func TestStaffFormFieldErrors(t *testing.T) {
 			if !isOpen(td, "new-staff") {
 				t.Fatal("the window closed")
 			}
-			if f.summary.Text != "Please fix the problem highlighted below." {
+			if f.summary.Text != "Please fix the problem highlighted above." {
 				t.Errorf("summary = %q", f.summary.Text)
 			}
 			if got := f.state(); !reflect.DeepEqual(got, typed) {
