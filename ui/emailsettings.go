@@ -177,7 +177,7 @@ func (w *emailSettingsWindow) buildUI() {
 	w.username = newEntry(&w.keys, "")
 	fs.add(mail.FieldUsername, "User name", false, w.username, "Leave empty if the server takes mail without signing in.")
 	w.password = newPasswordEntry(&w.keys, "")
-	w.passwordState = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance, SizeName: theme.SizeNameCaptionText}
+	w.passwordState = &widget.Label{Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText}
 	w.forget = widget.NewButton("Forget password", w.onForget)
 	passwordCell := container.NewVBox(w.password, container.NewBorder(nil, nil, nil, w.forget, w.passwordState))
 	fs.add(mail.FieldPassword, "Password", false, passwordCell, "")

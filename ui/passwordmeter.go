@@ -54,7 +54,7 @@ type strengthMeter struct {
 func newStrengthMeter() *strengthMeter {
 	m := &strengthMeter{
 		label: &widget.Label{SizeName: theme.SizeNameCaptionText, TextStyle: fyne.TextStyle{Bold: true}},
-		hint:  &widget.Label{SizeName: theme.SizeNameCaptionText, Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance},
+		hint:  &widget.Label{SizeName: theme.SizeNameCaptionText, Wrapping: fyne.TextWrapWord},
 	}
 	for i := range m.bars {
 		m.bars[i] = canvas.NewRectangle(theme.Color(theme.ColorNameDisabled))

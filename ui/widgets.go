@@ -161,7 +161,7 @@ func (fs *fieldSet) add(name, label string, required bool, control fyne.CanvasOb
 	}
 	f := &field{
 		label: widget.NewLabelWithStyle(label, fyne.TextAlignTrailing, fyne.TextStyle{Bold: required}),
-		hint:  &widget.Label{Text: hint, Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance, SizeName: theme.SizeNameCaptionText},
+		hint:  &widget.Label{Text: hint, Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText},
 		err:   &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance, SizeName: theme.SizeNameCaptionText},
 	}
 	f.err.Hide()
