@@ -64,7 +64,7 @@ func newCodesRig(t *testing.T, setUp bool) *codesRig {
 	if err := app.SeedDemo(ctx, svc); err != nil {
 		t.Fatal(err)
 	}
-	r := &codesRig{testDesk: &testDesk{Desk: NewDesk(a, svc, log), fyneApp: a, db: db, dir: dir},
+	r := &codesRig{testDesk: &testDesk{Desk: newQueuedDesk(a, svc, log), fyneApp: a, db: db, dir: dir},
 		srv: mailtest.NewServer(t, mailtest.Options{})}
 	if setUp {
 		err := svc.EmailSettings.Save(ctx, app.EmailSettings{Host: r.srv.Host(), Port: r.srv.Port(), Security: app.MailNone,

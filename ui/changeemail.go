@@ -167,7 +167,7 @@ func newFieldDialog(d *Desk, win fyne.Window, title, intro, field, label string,
 	// While the dialog is up, Enter and Escape with nothing focused are the dialog's,
 	// not the form's behind it.
 	behind := win.Canvas().OnTypedKey()
-	f.keys.attach(win)
+	f.keys.attachDialog(win)
 	f.dlg.SetOnClosed(func() {
 		f.closed = true
 		win.Canvas().SetOnTypedKey(behind)

@@ -28,6 +28,10 @@ type Desk struct {
 	// fyne.Do already runs them one at a time on the UI thread; Fyne's test driver runs
 	// them on the calling goroutine, where two could otherwise overlap.
 	done sync.Mutex
+	// uiQueue, when set (tests), holds what onUI is asked to run until waitIdle runs it
+	// on the test's goroutine: Fyne's test driver runs fyne.Do at once on whichever
+	// goroutine calls it, which would race the test driving the same widgets.
+	uiQueue chan func()
 }
 
 // NewDesk returns the application over svc. Nothing is shown until ShowMain.
@@ -61,6 +65,10 @@ func (d *Desk) background(work func(ctx context.Context) error, done func(err er
 
 // onUI runs fn on the UI thread. Every UI change from a goroutine goes through here.
 func (d *Desk) onUI(fn func()) {
+	if d.uiQueue != nil {
+		d.uiQueue <- fn
+		return
+	}
 	fyne.Do(func() {
 		d.done.Lock()
 		defer d.done.Unlock()
@@ -68,8 +76,24 @@ func (d *Desk) onUI(fn func()) {
 	})
 }
 
-// waitIdle blocks until all background work has finished and reported back.
-func (d *Desk) waitIdle() { d.busy.Wait() }
+// queueUI makes onUI queue its work for waitIdle (see uiQueue). Tests call it.
+func (d *Desk) queueUI() { d.uiQueue = make(chan func(), 4096) }
+
+// waitIdle blocks until all background work has finished and reported back, running
+// the queued UI work on the caller's goroutine when queueUI is on.
+func (d *Desk) waitIdle() {
+	for {
+		d.busy.Wait()
+		select {
+		case fn := <-d.uiQueue: // a nil channel (no queue) never delivers
+			d.done.Lock()
+			fn()
+			d.done.Unlock()
+		default:
+			return
+		}
+	}
+}
 
 // showError tells the person what went wrong in win and logs the detail.
 func (d *Desk) showError(win fyne.Window, err error) {

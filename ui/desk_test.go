@@ -48,5 +48,12 @@ func newTestDesk(t *testing.T, seed bool) *testDesk {
 	}
 	log := logrus.New()
 	log.SetOutput(io.Discard)
-	return &testDesk{Desk: NewDesk(a, svc, log), fyneApp: a, db: db, dir: dir}
+	return &testDesk{Desk: newQueuedDesk(a, svc, log), fyneApp: a, db: db, dir: dir}
+}
+
+// newQueuedDesk is NewDesk with its UI work run by waitIdle on the test's goroutine.
+func newQueuedDesk(a fyne.App, svc *app.Services, log logrus.FieldLogger) *Desk {
+	d := NewDesk(a, svc, log)
+	d.queueUI()
+	return d
 }

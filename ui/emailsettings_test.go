@@ -115,7 +115,7 @@ func newMailDesk(t *testing.T, seed bool, opts mailtest.Options) *mailDesk {
 			t.Fatal(err)
 		}
 	}
-	return &mailDesk{testDesk: &testDesk{Desk: NewDesk(a, svc, log), fyneApp: a, db: db, dir: dir}, srv: srv, keychain: kc}
+	return &mailDesk{testDesk: &testDesk{Desk: newQueuedDesk(a, svc, log), fyneApp: a, db: db, dir: dir}, srv: srv, keychain: kc}
 }
 
 // settings point at the desk's server.

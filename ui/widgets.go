@@ -36,8 +36,20 @@ func (k *formKeys) handle(ev *fyne.KeyEvent, multiLine bool) bool {
 	return false
 }
 
-// attach makes Enter and Escape work in win when no widget has focus.
+// attach makes Enter and Escape work in win when no widget has focus. While a dialog
+// is up the keys are the dialog's, not the form's behind it.
 func (k *formKeys) attach(win fyne.Window) {
+	win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if win.Canvas().Overlays().Top() != nil {
+			return
+		}
+		k.handle(ev, false)
+	})
+}
+
+// attachDialog makes Enter and Escape with no widget focused belong to a dialog's form
+// while the dialog is up; the caller restores the window's own handler when it closes.
+func (k *formKeys) attachDialog(win fyne.Window) {
 	win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) { k.handle(ev, false) })
 }
 
