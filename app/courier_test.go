@@ -231,7 +231,18 @@ func TestCourier_RestartDeliversEverything(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.svc.Courier.Stop()
-	eventually(t, 10*time.Second, "3 deliveries", func() bool { return len(r.srv.Messages()) == 3 })
+	// The server has a message a moment before the courier records it as Sent.
+	eventually(t, 10*time.Second, "3 deliveries, recorded", func() bool {
+		if len(r.srv.Messages()) != 3 {
+			return false
+		}
+		for _, m := range r.outbox() {
+			if m.Status != app.MailSent {
+				return false
+			}
+		}
+		return true
+	})
 	for _, m := range r.outbox() {
 		if m.Status != app.MailSent {
 			t.Errorf("%s: %s", m.ToAddress, m.Status)
