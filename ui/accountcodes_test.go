@@ -6,23 +6,19 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/mail"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
-	"github.com/sirupsen/logrus"
 
 	"github.com/staffdesk/staffdesk/app"
 	appmail "github.com/staffdesk/staffdesk/app/mail"
 	"github.com/staffdesk/staffdesk/app/mail/mailtest"
-	"github.com/staffdesk/staffdesk/data"
 )
 
 // codesRig is the demo practice with the account emails wired: a real SMTP server in
@@ -36,36 +32,10 @@ type codesRig struct {
 // newCodesRig builds the desk; with setUp, Settings → Email points at the test server.
 func newCodesRig(t *testing.T, setUp bool) *codesRig {
 	t.Helper()
-	a := test.NewTempApp(t)
-	dir := t.TempDir()
-	key, err := app.LoadOrCreateKey(filepath.Join(dir, "staffdesk.key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sealer, err := app.NewAESSealer(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := data.Open(filepath.Join(dir, "staffdesk.db"), sealer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	log := logrus.New()
-	log.SetOutput(io.Discard)
-	svc := app.NewServices(db, app.MailOptions{
-		Digester: app.NewDigester(key),
-		Postman:  &appmail.Postman{Timeout: 5 * time.Second},
-		Keychain: &codesKeychain{items: map[string]string{}},
-		Folder:   dir,
-		Courier:  app.CourierOptions{Log: log},
-	})
+	td := newTestDeskWith(t, true, &app.MailOptions{Postman: &appmail.Postman{Timeout: 5 * time.Second}})
+	svc := td.svc
 	ctx := app.WithActor(t.Context(), app.LocalManager)
-	if err := app.SeedDemo(ctx, svc); err != nil {
-		t.Fatal(err)
-	}
-	r := &codesRig{testDesk: &testDesk{Desk: newQueuedDesk(a, svc, log), fyneApp: a, db: db, dir: dir},
-		srv: mailtest.NewServer(t, mailtest.Options{})}
+	r := &codesRig{testDesk: td, srv: mailtest.NewServer(t, mailtest.Options{})}
 	if setUp {
 		err := svc.EmailSettings.Save(ctx, app.EmailSettings{Host: r.srv.Host(), Port: r.srv.Port(), Security: app.MailNone,
 			FromName: "Valley Front Desk", FromAddress: "office@valley.example", PracticeName: "Valley Family Practice"},
@@ -75,35 +45,6 @@ func newCodesRig(t *testing.T, setUp bool) *codesRig {
 		}
 	}
 	return r
-}
-
-// codesKeychain keeps the SMTP password in memory: tests never touch the OS keychain.
-type codesKeychain struct {
-	mu    sync.Mutex
-	items map[string]string
-}
-
-func (k *codesKeychain) Get(service, user string) (string, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if pw, ok := k.items[service+"/"+user]; ok {
-		return pw, nil
-	}
-	return "", app.ErrNotInKeychain
-}
-
-func (k *codesKeychain) Set(service, user, password string) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	k.items[service+"/"+user] = password
-	return nil
-}
-
-func (k *codesKeychain) Delete(service, user string) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	delete(k.items, service+"/"+user)
-	return nil
 }
 
 // newStaff creates a Pending account, which queues its activation email.

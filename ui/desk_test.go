@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"errors"
 	"io"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -22,8 +24,16 @@ type testDesk struct {
 }
 
 // newTestDesk opens a fresh database in a temp folder; seed fills it with the demo
-// practice first.
+// practice first. The account emails are queued but never sent.
 func newTestDesk(t *testing.T, seed bool) *testDesk {
+	t.Helper()
+	return newTestDeskWith(t, seed, nil)
+}
+
+// newTestDeskWith is newTestDesk with the account emails wired through mail: its
+// Digester, Folder, Keychain and courier log are filled in when left empty, so that codes
+// survive the test and the OS keychain is never touched.
+func newTestDeskWith(t *testing.T, seed bool, mail *app.MailOptions) *testDesk {
 	t.Helper()
 	a := test.NewTempApp(t)
 	dir := t.TempDir()
@@ -40,15 +50,67 @@ func newTestDesk(t *testing.T, seed bool) *testDesk {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	svc := app.NewServices(db)
+	log := logrus.New()
+	log.SetOutput(io.Discard)
+	var opts []app.MailOptions
+	if mail != nil {
+		m := *mail
+		if m.Digester == nil {
+			m.Digester = app.NewDigester(key)
+		}
+		if m.Folder == "" {
+			m.Folder = dir
+		}
+		if m.Keychain == nil {
+			m.Keychain = &memKeychain{items: map[string]string{}}
+		}
+		if m.Courier.Log == nil {
+			m.Courier.Log = log
+		}
+		opts = append(opts, m)
+	}
+	svc := app.NewServices(db, opts...)
 	if seed {
 		if err := app.SeedDemo(app.WithActor(t.Context(), app.LocalManager), svc); err != nil {
 			t.Fatal(err)
 		}
 	}
-	log := logrus.New()
-	log.SetOutput(io.Discard)
 	return &testDesk{Desk: newQueuedDesk(a, svc, log), fyneApp: a, db: db, dir: dir}
+}
+
+// memKeychain keeps the SMTP password in memory: tests never touch the OS keychain.
+// With refuse set, Set fails as a locked or missing keychain does.
+type memKeychain struct {
+	mu     sync.Mutex
+	items  map[string]string
+	refuse bool
+}
+
+func (k *memKeychain) Get(service, user string) (string, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	pw, ok := k.items[service+"/"+user]
+	if !ok {
+		return "", app.ErrNotInKeychain
+	}
+	return pw, nil
+}
+
+func (k *memKeychain) Set(service, user, password string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.refuse {
+		return errors.New("no secret service")
+	}
+	k.items[service+"/"+user] = password
+	return nil
+}
+
+func (k *memKeychain) Delete(service, user string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	delete(k.items, service+"/"+user)
+	return nil
 }
 
 // newQueuedDesk is NewDesk with its UI work run by waitIdle on the test's goroutine.

@@ -1,24 +1,18 @@
 package ui
 
 import (
-	"errors"
-	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"github.com/sirupsen/logrus"
 
 	"github.com/staffdesk/staffdesk/app"
 	"github.com/staffdesk/staffdesk/app/mail"
 	"github.com/staffdesk/staffdesk/app/mail/mailtest"
-	"github.com/staffdesk/staffdesk/data"
 )
 
 const (
@@ -26,42 +20,8 @@ const (
 	smtpPassword = "s3cret-Smtp-Pa55word"
 )
 
-// keychainInMemory is a keychain the test controls; with refuse set, Set fails as a
-// locked or missing keychain does.
-type keychainInMemory struct {
-	mu     sync.Mutex
-	items  map[string]string
-	refuse bool
-}
-
-func (k *keychainInMemory) Get(service, user string) (string, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	pw, ok := k.items[service+"/"+user]
-	if !ok {
-		return "", app.ErrNotInKeychain
-	}
-	return pw, nil
-}
-
-func (k *keychainInMemory) Set(service, user, password string) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.refuse {
-		return errors.New("no secret service")
-	}
-	k.items[service+"/"+user] = password
-	return nil
-}
-
-func (k *keychainInMemory) Delete(service, user string) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	delete(k.items, service+"/"+user)
-	return nil
-}
-
-func (k *keychainInMemory) stored() string {
+// stored is the SMTP password the keychain holds.
+func (k *memKeychain) stored() string {
 	pw, _ := k.Get("StaffDesk", "smtp")
 	return pw
 }
@@ -71,7 +31,7 @@ func (k *keychainInMemory) stored() string {
 type mailDesk struct {
 	*testDesk
 	srv      *mailtest.Server
-	keychain *keychainInMemory
+	keychain *memKeychain
 }
 
 func newMailDesk(t *testing.T, seed bool, opts mailtest.Options) *mailDesk {
@@ -85,37 +45,12 @@ func newMailDesk(t *testing.T, seed bool, opts mailtest.Options) *mailDesk {
 	if opts.NeverGreet {
 		timeout = time.Second
 	}
-	a := test.NewTempApp(t)
-	dir := t.TempDir()
-	key, err := app.LoadOrCreateKey(filepath.Join(dir, "staffdesk.key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sealer, err := app.NewAESSealer(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := data.Open(filepath.Join(dir, "staffdesk.db"), sealer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	log := logrus.New()
-	log.SetOutput(io.Discard)
-	kc := &keychainInMemory{items: map[string]string{}}
-	svc := app.NewServices(db, app.MailOptions{
-		Digester: app.NewDigester(key),
+	kc := &memKeychain{items: map[string]string{}}
+	td := newTestDeskWith(t, seed, &app.MailOptions{
 		Postman:  &mail.Postman{Timeout: timeout, RootCAs: srv.CertPool()},
 		Keychain: kc,
-		Folder:   dir,
-		Courier:  app.CourierOptions{Log: log},
 	})
-	if seed {
-		if err := app.SeedDemo(app.WithActor(t.Context(), app.LocalManager), svc); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return &mailDesk{testDesk: &testDesk{Desk: newQueuedDesk(a, svc, log), fyneApp: a, db: db, dir: dir}, srv: srv, keychain: kc}
+	return &mailDesk{testDesk: td, srv: srv, keychain: kc}
 }
 
 // settings point at the desk's server.
