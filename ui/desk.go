@@ -5,6 +5,7 @@ package ui
 import (
 	"context"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -74,6 +75,26 @@ func (d *Desk) onUI(fn func()) {
 		defer d.done.Unlock()
 		fn()
 	})
+}
+
+// every runs fn on the UI thread each interval until stop is closed (or the app this
+// desk belongs to is no longer the running one, as when a test ends).
+func (d *Desk) every(interval time.Duration, stop <-chan struct{}, fn func()) {
+	go func() {
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				if fyne.CurrentApp() != d.app {
+					return
+				}
+				d.onUI(fn)
+			}
+		}
+	}()
 }
 
 // queueUI makes onUI queue its work for waitIdle (see uiQueue). Tests call it.

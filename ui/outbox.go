@@ -85,7 +85,7 @@ func newOutboxWindow(d *Desk) *outboxWindow {
 	w.win.SetCloseIntercept(w.onClose)
 	w.win.Resize(fyne.NewSize(1100, 560))
 	w.reload()
-	go w.refreshWhileOpen()
+	d.every(outboxRefreshEvery, w.stop, w.refreshIfOpen)
 	return w
 }
 
@@ -301,27 +301,14 @@ func (w *outboxWindow) isClosed() bool {
 	}
 }
 
-// refreshWhileOpen reloads the list every outboxRefreshEvery until the window closes.
-func (w *outboxWindow) refreshWhileOpen() {
-	t := time.NewTicker(outboxRefreshEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-w.stop:
-			return
-		case <-t.C:
-			if fyne.CurrentApp() != w.d.app {
-				return // the app this window belonged to is gone (tests)
-			}
-			w.d.onUI(func() {
-				if cur, open := w.d.window("outbox"); !open || cur != w.win {
-					w.onClose() // closed without asking us (the app is quitting)
-					return
-				}
-				w.reload()
-			})
-		}
+// refreshIfOpen reloads the list, or stops the refreshing when the window was closed
+// without asking us (the app is quitting).
+func (w *outboxWindow) refreshIfOpen() {
+	if cur, open := w.d.window("outbox"); !open || cur != w.win {
+		w.onClose()
+		return
 	}
+	w.reload()
 }
 
 func (w *outboxWindow) onClose() {

@@ -103,7 +103,8 @@ func newStaffWindow(d *Desk) *staffWindow {
 	})
 	w.reload()
 	w.loadMailBanner()
-	go w.watchMail()
+	// The courier sends in the background: the banner looks again now and then.
+	d.every(mailBannerEvery, w.stop, w.loadMailBanner)
 	return w
 }
 
@@ -390,23 +391,6 @@ func (w *staffWindow) onMailAction() {
 		w.d.openEmailSettings()
 	} else {
 		w.d.openOutbox()
-	}
-}
-
-// watchMail refreshes the banner every mailBannerEvery until the window closes.
-func (w *staffWindow) watchMail() {
-	t := time.NewTicker(mailBannerEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-w.stop:
-			return
-		case <-t.C:
-			if fyne.CurrentApp() != w.d.app {
-				return // the app this window belonged to is gone (tests)
-			}
-			w.d.onUI(w.loadMailBanner)
-		}
 	}
 }
 
