@@ -34,12 +34,10 @@ func (d *Desk) openActivate() { d.showActivate() }
 // showActivate opens the window and returns it, or nil when it was already open and
 // has only been brought forward.
 func (d *Desk) showActivate() *activateForm {
-	var f *activateForm
-	d.single("activate", func() fyne.Window {
-		f = newActivateForm(d)
-		return f.win
+	return openOnce(d, "activate", func() (*activateForm, fyne.Window) {
+		f := newActivateForm(d)
+		return f, f.win
 	})
-	return f
 }
 
 func newActivateForm(d *Desk) *activateForm {

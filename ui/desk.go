@@ -135,18 +135,20 @@ func (d *Desk) logError(err error) {
 	}
 }
 
-// single shows the window registered under key if it is open, otherwise builds one with
-// build, registers it until it closes and shows it.
-func (d *Desk) single(key string, build func() fyne.Window) fyne.Window {
+// openOnce shows the window registered under key if it is open; otherwise it builds a
+// screen with build, registers the screen's window under key until it closes, and shows
+// it. It returns the screen it built, or nil when the window was only brought forward.
+// Screens opened this way must not call SetOnClosed on their window.
+func openOnce[S any](d *Desk, key string, build func() (*S, fyne.Window)) *S {
 	d.mu.Lock()
 	w, ok := d.open[key]
 	d.mu.Unlock()
 	if ok {
 		w.Show()
 		w.RequestFocus()
-		return w
+		return nil
 	}
-	w = build()
+	screen, w := build()
 	d.mu.Lock()
 	d.open[key] = w
 	d.mu.Unlock()
@@ -156,7 +158,7 @@ func (d *Desk) single(key string, build func() fyne.Window) fyne.Window {
 		d.mu.Unlock()
 	})
 	w.Show()
-	return w
+	return screen
 }
 
 // window returns the open window registered under key, if any.

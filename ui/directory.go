@@ -21,7 +21,7 @@ import (
 
 // directoryKind is what the shared list window needs to know about one kind of record.
 type directoryKind struct {
-	key    string // d.single key, "providers"
+	key    string // openOnce key, "providers"
 	title  string // window title, "Providers"
 	noun   string // one record in buttons and messages, "provider"
 	plural string // several, "providers"
@@ -74,12 +74,10 @@ type directoryWindow struct {
 // openDirectory shows the window of kind k, building it if it is not open yet. It
 // returns the window's screen when it built one, nil when it only raised it.
 func (d *Desk) openDirectory(k *directoryKind) *directoryWindow {
-	var built *directoryWindow
-	d.single(k.key, func() fyne.Window {
-		built = newDirectoryWindow(d, k)
-		return built.win
+	return openOnce(d, k.key, func() (*directoryWindow, fyne.Window) {
+		built := newDirectoryWindow(d, k)
+		return built, built.win
 	})
-	return built
 }
 
 func newDirectoryWindow(d *Desk, k *directoryKind) *directoryWindow {

@@ -72,12 +72,10 @@ func (d *Desk) openEmailSettings() { d.showEmailSettings() }
 // showEmailSettings opens the window and returns it, or nil when it was already open
 // and has only been brought forward.
 func (d *Desk) showEmailSettings() *emailSettingsWindow {
-	var built *emailSettingsWindow
-	d.single("email-settings", func() fyne.Window {
-		built = newEmailSettingsWindow(d)
-		return built.win
+	return openOnce(d, "email-settings", func() (*emailSettingsWindow, fyne.Window) {
+		built := newEmailSettingsWindow(d)
+		return built, built.win
 	})
-	return built
 }
 
 // emailSettingsWindow is Settings → Email: the mail server, the sender, what the

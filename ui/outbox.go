@@ -44,12 +44,10 @@ func (d *Desk) openOutbox() { d.showOutbox() }
 
 // showOutbox opens the window and returns it, or nil when it was only brought forward.
 func (d *Desk) showOutbox() *outboxWindow {
-	var built *outboxWindow
-	d.single("outbox", func() fyne.Window {
-		built = newOutboxWindow(d)
-		return built.win
+	return openOnce(d, "outbox", func() (*outboxWindow, fyne.Window) {
+		built := newOutboxWindow(d)
+		return built, built.win
 	})
-	return built
 }
 
 // outboxWindow lists the account emails, newest first, and acts on the selected one.
@@ -433,12 +431,10 @@ func emlFileName(subject string) string {
 
 // openMailView shows one email as its recipient sees it (codes masked).
 func (d *Desk) openMailView(id int64) *mailView {
-	var built *mailView
-	d.single("mail:"+strconv.FormatInt(id, 10), func() fyne.Window {
-		built = newMailView(d, id)
-		return built.win
+	return openOnce(d, "mail:"+strconv.FormatInt(id, 10), func() (*mailView, fyne.Window) {
+		built := newMailView(d, id)
+		return built, built.win
 	})
-	return built
 }
 
 // mailView is one email: its headers, the text part, and the HTML part's source.

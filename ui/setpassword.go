@@ -42,12 +42,10 @@ func (d *Desk) openSetPassword() { d.showSetPassword() }
 // showSetPassword opens the window and returns it, or nil when it was already open and
 // has only been brought forward.
 func (d *Desk) showSetPassword() *setPasswordForm {
-	var f *setPasswordForm
-	d.single("set-password", func() fyne.Window {
-		f = newSetPasswordForm(d)
-		return f.win
+	return openOnce(d, "set-password", func() (*setPasswordForm, fyne.Window) {
+		f := newSetPasswordForm(d)
+		return f, f.win
 	})
-	return f
 }
 
 func newSetPasswordForm(d *Desk) *setPasswordForm {

@@ -39,12 +39,10 @@ func (d *Desk) showStaffForm(id int64) *staffForm {
 	if id != 0 {
 		key = "edit:" + strconv.FormatInt(id, 10)
 	}
-	var f *staffForm
-	d.single(key, func() fyne.Window {
-		f = newStaffForm(d, id)
-		return f.win
+	return openOnce(d, key, func() (*staffForm, fyne.Window) {
+		f := newStaffForm(d, id)
+		return f, f.win
 	})
-	return f
 }
 
 // staffForm is the New Office Staff window (id 0) and the Edit Office Staff window:

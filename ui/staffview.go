@@ -41,14 +41,12 @@ func (d *Desk) openView(id int64) { d.showView(id) }
 // showView opens the sheet of account id and returns it, or returns nil when the sheet
 // was already open and has only been brought forward.
 func (d *Desk) showView(id int64) *staffView {
-	var v *staffView
-	d.single(fmt.Sprintf("view:%d", id), func() fyne.Window {
-		v = &staffView{d: d, id: id, win: d.app.NewWindow("Staff")}
+	return openOnce(d, fmt.Sprintf("view:%d", id), func() (*staffView, fyne.Window) {
+		v := &staffView{d: d, id: id, win: d.app.NewWindow("Staff")}
 		v.buildUI()
 		v.load()
-		return v.win
+		return v, v.win
 	})
-	return v
 }
 
 var (
