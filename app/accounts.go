@@ -330,17 +330,19 @@ func (s *Staff) StatusDetail(now time.Time) string {
 
 // roughDuration is "2 days", "5 hours", "10 minutes", rounded down.
 func roughDuration(d time.Duration) string {
+	// Rounded to the nearest unit: a link valid for 3 days, sent a minute ago, "expires
+	// in 3 days", as its email says.
 	switch {
-	case d >= 48*time.Hour:
-		return fmt.Sprintf("%d days", d/(24*time.Hour))
-	case d >= 24*time.Hour:
+	case d >= 36*time.Hour:
+		return fmt.Sprintf("%d days", (d+12*time.Hour)/(24*time.Hour))
+	case d >= 23*time.Hour+30*time.Minute:
 		return "1 day"
-	case d >= 2*time.Hour:
-		return fmt.Sprintf("%d hours", d/time.Hour)
-	case d >= time.Hour:
+	case d >= 90*time.Minute:
+		return fmt.Sprintf("%d hours", (d+30*time.Minute)/time.Hour)
+	case d >= 59*time.Minute+30*time.Second:
 		return "1 hour"
-	case d >= 2*time.Minute:
-		return fmt.Sprintf("%d minutes", d/time.Minute)
+	case d >= 90*time.Second:
+		return fmt.Sprintf("%d minutes", (d+30*time.Second)/time.Minute)
 	}
 	return "a minute"
 }

@@ -413,3 +413,33 @@ func TestCodes_NeverStoredRaw(t *testing.T) {
 	scan("after checkpoint")
 	r.open()
 }
+
+// The grid says how long an activation link has left, rounded to the nearest unit.
+func TestStatusDetail_ExpiryWording(t *testing.T) {
+	now := time.Date(2026, 4, 10, 14, 32, 0, 0, time.UTC)
+	tests := []struct {
+		left time.Duration
+		want string
+	}{
+		{72*time.Hour - time.Minute, "Pending activation · expires in 3 days"},
+		{48 * time.Hour, "Pending activation · expires in 2 days"},
+		{37 * time.Hour, "Pending activation · expires in 2 days"},
+		{30 * time.Hour, "Pending activation · expires in 1 day"},
+		{23*time.Hour + 45*time.Minute, "Pending activation · expires in 1 day"},
+		{5*time.Hour + 20*time.Minute, "Pending activation · expires in 5 hours"},
+		{61 * time.Minute, "Pending activation · expires in 1 hour"},
+		{10 * time.Minute, "Pending activation · expires in 10 minutes"},
+		{20 * time.Second, "Pending activation · expires in a minute"},
+		{-time.Second, "Pending activation · code expired"},
+	}
+	for _, tt := range tests {
+		s := &app.Staff{Status: app.StatusPending, ActivationExpires: now.Add(tt.left)}
+		if got := s.StatusDetail(now); got != tt.want {
+			t.Errorf("%s left: %q, want %q", tt.left, got, tt.want)
+		}
+	}
+	s := &app.Staff{Status: app.StatusActive, PendingEmail: "new@email.xyz"}
+	if got := s.StatusDetail(now); got != "Active · Email change pending" {
+		t.Errorf("email change: %q", got)
+	}
+}
