@@ -29,7 +29,7 @@ type gridColumn struct {
 var staffColumns = []gridColumn{
 	{title: "Login", sample: "camilles.staff"},
 	{title: "Name", sample: "Camille Staffordson"},
-	{title: "Email", sample: "camilles@email.xyz.com"},
+	{title: "Email", sample: "luis.ortega@example.com."},
 	{title: "Primary\nProvider", sample: "Kate Provider, MD"},
 	{title: "Cell", sample: "(212) 555-0123"},
 	{title: "Home", sample: "(212) 555-0123"},
