@@ -5,15 +5,11 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"html"
 	"net"
-	"net/mail"
 	"net/smtp"
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/staffdesk/staffdesk/app"
 )
 
 // quitTimeout caps the wait for the reply to QUIT: the message is accepted by then,
@@ -50,28 +46,6 @@ func (s *Sender) Send(ctx context.Context, m Message) error {
 	}
 	a := &attempt{ctx: ctx, cfg: s.cfg, to: m.To.Address}
 	return a.deliver(raw)
-}
-
-// SendTest sends a short test message to the address to ("jane@example.com" or
-// "Jane Doe <jane@example.com>") with cfg, for the settings window's "Send test email"
-// button. It returns nil when the server accepted the message; otherwise the error's
-// message is what to show, with the server's own words when it gave any.
-func SendTest(ctx context.Context, cfg Config, to string) error {
-	addr, err := mail.ParseAddress(to)
-	if err != nil || !validAddress(addr.Address) {
-		return app.FieldError(FieldTestTo, "Enter the address to send the test email to, like you@example.com.")
-	}
-	server := html.EscapeString(cfg.addr())
-	m := Message{
-		MessageID: NewMessageID(cfg.FromAddress),
-		To:        *addr,
-		Subject:   "StaffDesk test email",
-		Text: "This is a test email from StaffDesk.\n\n" +
-			"If you can read it, StaffDesk can send account emails through " + cfg.addr() + ".\n",
-		HTML: "<p>This is a test email from StaffDesk.</p>\n" +
-			"<p>If you can read it, StaffDesk can send account emails through <b>" + server + "</b>.</p>\n",
-	}
-	return NewSender(cfg).Send(ctx, m)
 }
 
 // attempt is one delivery: one connection, one try.

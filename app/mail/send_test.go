@@ -336,39 +336,6 @@ func TestSendRefusesHeaderInjectionBeforeConnecting(t *testing.T) {
 	}
 }
 
-func TestSendTest(t *testing.T) {
-	srv := mailtest.NewServer(t, withAuth(mailtest.Options{
-		STARTTLS:         true,
-		RecipientReplies: map[string]mailtest.Reply{"gone@example.com": {Code: 550, Enhanced: "5.1.1", Text: "mailbox unavailable"}},
-	}))
-	cfg := serverConfig(srv, SecurityStartTLS)
-	if err := SendTest(context.Background(), cfg, "Jane Doe <jane@example.com>"); err != nil {
-		t.Fatal(err)
-	}
-	msgs := srv.Messages()
-	if len(msgs) != 1 || msgs[0].To[0] != "jane@example.com" {
-		t.Fatalf("messages = %v", msgs)
-	}
-	p := parseMessage(t, msgs[0].Data)
-	if p.Header.Get("Subject") != "StaffDesk test email" || p.Header.Get("Message-ID") == "" {
-		t.Errorf("header = %v", p.Header)
-	}
-
-	err := SendTest(context.Background(), cfg, "gone@example.com")
-	if msg := app.ErrorMessage(err); !strings.Contains(msg, "550 5.1.1 mailbox unavailable") {
-		t.Errorf("SendTest error message = %q", msg)
-	}
-	if _, ok := app.ErrorFields(SendTest(context.Background(), cfg, "not an address"))[FieldTestTo]; !ok {
-		t.Error("bad test address accepted")
-	}
-
-	cfg.Password = "wrong-password-123"
-	err = SendTest(context.Background(), cfg, "jane@example.com")
-	if msg := app.ErrorMessage(err); !strings.HasPrefix(msg, "The server refused the user name or password: 535") || strings.Contains(msg, cfg.Password) {
-		t.Errorf("SendTest error message = %q", msg)
-	}
-}
-
 // TestSendErrorsNeverShowThePassword runs through failures in which a password could
 // surface, including a server that echoes what it was sent.
 func TestSendErrorsNeverShowThePassword(t *testing.T) {
