@@ -140,9 +140,7 @@ func (w *emailSettingsWindow) load() {
 		}
 		if err != nil {
 			w.d.logError(err)
-			msg := &widget.Label{Text: app.ErrorMessage(err), Wrapping: fyne.TextWrapWord, Alignment: fyne.TextAlignCenter, Importance: widget.DangerImportance}
-			w.close = widget.NewButton("Close", w.win.Close)
-			w.win.SetContent(container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), w.close), nil, nil, container.NewCenter(msg)))
+			w.close = showLoadFailure(w.win, err, w.win.Close)
 			return
 		}
 		if w.fields == nil {

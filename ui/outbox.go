@@ -471,9 +471,7 @@ func (v *mailView) load() {
 	}, func(err error) {
 		if err != nil {
 			v.d.logError(err)
-			msg := &widget.Label{Text: app.ErrorMessage(err), Wrapping: fyne.TextWrapWord, Alignment: fyne.TextAlignCenter, Importance: widget.DangerImportance}
-			v.close = widget.NewButton("Close", v.win.Close)
-			v.win.SetContent(container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), v.close), nil, nil, container.NewCenter(msg)))
+			v.close = showLoadFailure(v.win, err, v.win.Close)
 			return
 		}
 		v.view = view

@@ -155,14 +155,7 @@ func (f *staffForm) load() {
 
 // showLoadFailure replaces "Loading…" with what went wrong and a way out.
 func (f *staffForm) showLoadFailure(err error) {
-	msg := widget.NewLabel(app.ErrorMessage(err))
-	msg.Wrapping = fyne.TextWrapWord
-	msg.Alignment = fyne.TextAlignCenter
-	msg.Importance = widget.DangerImportance
-	f.cancel = widget.NewButton("Close", f.close)
-	f.win.SetContent(container.NewBorder(nil,
-		container.NewHBox(layout.NewSpacer(), f.cancel), nil, nil,
-		container.NewCenter(msg)))
+	f.cancel = showLoadFailure(f.win, err, f.close)
 }
 
 func (f *staffForm) buildUI() {

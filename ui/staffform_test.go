@@ -641,3 +641,26 @@ func TestStaffFormEditInactiveProvider(t *testing.T) {
 		t.Errorf("provider saved as %q", s.ProviderName)
 	}
 }
+
+// Edit of an account deleted meanwhile says so, and Close closes the window.
+func TestStaffFormEditOfDeletedAccount(t *testing.T) {
+	td := newTestDesk(t, false)
+	f := td.showStaffForm(424242)
+	td.waitIdle()
+	if f.cancel == nil || f.cancel.Text != "Close" {
+		t.Fatalf("no Close button on the failure screen: %+v", f.cancel)
+	}
+	found := false
+	for _, o := range test.LaidOutObjects(f.win.Content()) {
+		if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, "no longer exists") {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("the failure screen does not say the staff member no longer exists")
+	}
+	test.Tap(f.cancel)
+	if _, open := td.window("edit:424242"); open {
+		t.Error("Close left the window open")
+	}
+}

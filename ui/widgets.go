@@ -234,3 +234,14 @@ func (fs *fieldSet) clearErrors() {
 		f.setError("")
 	}
 }
+
+// showLoadFailure replaces win's content with why it could not be filled and a Close
+// button (returned, so tests can tap it) that runs close.
+func showLoadFailure(win fyne.Window, err error, close func()) *widget.Button {
+	msg := &widget.Label{Text: app.ErrorMessage(err), Wrapping: fyne.TextWrapWord,
+		Alignment: fyne.TextAlignCenter, Importance: widget.DangerImportance}
+	btn := widget.NewButton("Close", close)
+	win.SetContent(container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), btn), nil, nil,
+		container.NewCenter(msg)))
+	return btn
+}
