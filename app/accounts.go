@@ -51,7 +51,8 @@ func (a *AccountService) Activate(ctx context.Context, username, code string) (*
 		case StatusInactive:
 			return Errorf(EFORBIDDEN, "This account is inactive; ask your office manager.")
 		}
-		if err := tx.SetStaffStatus(st.ID, StatusActive); err != nil {
+		st.moveTo(StatusActive, a.mail.now())
+		if err := tx.SetStaffStatus(st); err != nil {
 			return err
 		}
 		var err error
@@ -61,7 +62,7 @@ func (a *AccountService) Activate(ctx context.Context, username, code string) (*
 	if err != nil {
 		return nil, wrapInternal("activate the account", err)
 	}
-	return out, nil
+	return out.settle(a.mail.now()), nil
 }
 
 // RequestPasswordReset emails the staff member a code to choose a new password,
@@ -112,10 +113,10 @@ func (a *AccountService) ResetPassword(ctx context.Context, username, code, pass
 		return Internal("protect the password", err)
 	}
 	err = a.redeem(ctx, username, CodePasswordReset, code, func(tx Tx, st *Staff, c *Code) error {
-		if err := tx.SetPasswordHash(st.ID, hash); err != nil {
+		now := a.mail.now()
+		if err := tx.SetPasswordHash(st.ID, hash, now); err != nil {
 			return err
 		}
-		now := a.mail.now()
 		if err := a.mail.revoke(tx, st.ID); err != nil {
 			return err
 		}
@@ -180,7 +181,7 @@ func (a *AccountService) ConfirmEmailChange(ctx context.Context, username, code 
 		if err != nil {
 			return err
 		}
-		full.Email = c.NewEmail
+		full.Email, full.UpdatedAt = c.NewEmail, a.mail.now()
 		if err := tx.UpdateStaff(full); err != nil {
 			return err
 		}
@@ -386,7 +387,7 @@ func (p *postbox) issueCode(tx Tx, staffID int64, kind CodeKind, newEmail string
 	}
 	norm, _ := NormalizeCode(code)
 	// An email still waiting with the older code would only confuse.
-	if err := tx.CancelWaitingMail(staffID, codeMail[kind]); err != nil {
+	if _, err := tx.CancelWaitingMail(staffID, codeMail[kind]); err != nil {
 		return "", time.Time{}, err
 	}
 	now := p.now()
@@ -399,6 +400,10 @@ func (p *postbox) issueCode(tx Tx, staffID int64, kind CodeKind, newEmail string
 	}
 	c := &Code{StaffID: staffID, Kind: kind, Digest: codeDigest(p.digester, staffID, kind, norm),
 		NewEmail: newEmail, ExpiresAt: now.Add(valid), CreatedAt: now}
+	// The new code replaces the older one of its kind.
+	if err := tx.RevokeCodes(staffID, now, kind); err != nil {
+		return "", time.Time{}, err
+	}
 	if err := tx.CreateCode(c); err != nil {
 		return "", time.Time{}, err
 	}
@@ -425,7 +430,8 @@ func (p *postbox) revoke(tx Tx, staffID int64, kinds ...CodeKind) error {
 	for i, k := range kinds {
 		mails[i] = codeMail[k]
 	}
-	return tx.CancelWaitingMail(staffID, mails...)
+	_, err := tx.CancelWaitingMail(staffID, mails...)
+	return err
 }
 
 // sendActivation issues an activation code for st and queues its email.

@@ -352,6 +352,9 @@ func TestEmailChange_Uniqueness(t *testing.T) {
 		t.Fatal(err)
 	}
 	code = r.peekCode(r.message(app.MailEmailChangeVerify, "late@email.xyz"))
+	if full, err = r.svc.Staff.Get(r.ctx(), marcus.ID); err != nil { // as saved above
+		t.Fatal(err)
+	}
 	full.Email = "late@email.xyz"
 	if _, err := r.svc.Staff.Update(r.ctx(), full); err == nil {
 		t.Fatal("an edit took an address another account is confirming")

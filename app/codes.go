@@ -53,15 +53,15 @@ type Code struct {
 
 // CodeTx reads and writes one-time codes and the count of wrong ones.
 type CodeTx interface {
-	// CreateCode revokes the account's live codes of c.Kind (a newer code replaces
-	// them) and inserts c, setting c.ID.
+	// CreateCode inserts c, setting c.ID. At most one code of a kind is live per
+	// account: revoke the older one first (RevokeCodes).
 	CreateCode(c *Code) error
 	// CodeByDigest returns the code with that digest, live or not; ENOTFOUND if none.
 	CodeByDigest(digest []byte) (*Code, error)
 	// LiveCode returns the account's unused, unrevoked code of kind (expired or not);
 	// ENOTFOUND if none.
 	LiveCode(staffID int64, kind CodeKind) (*Code, error)
-	// UseCode marks a code used at at.
+	// UseCode marks a code used at at; Changed when it was used meanwhile.
 	UseCode(id int64, at time.Time) error
 	// RevokeCodes ends the account's live codes of the given kinds (all kinds when
 	// none are given).

@@ -122,21 +122,23 @@ func seedSettled(ctx context.Context, store Store, st Staff, pw string, status S
 		return err
 	}
 	return store.Write(ctx, func(tx Tx) error {
-		if err := checkReferences(tx, &st, &p, time.Now()); err != nil {
+		if err := checkReferences(tx, &st, nil, &p, time.Now()); err != nil {
 			return err
 		}
 		if err := p.Err(); err != nil {
 			return err
 		}
-		st.Status = StatusActive
-		if status == StatusInactive && st.Username != "tbecker" {
-			st.Status = StatusInactive
+		now := time.Now()
+		st.CreatedAt, st.UpdatedAt, st.Status = now, now, StatusInactive
+		if status != StatusInactive || st.Username == "tbecker" {
+			st.moveTo(StatusActive, now)
 		}
 		if err := tx.CreateStaff(&st, hash); err != nil {
 			return err
 		}
 		if st.Status != status {
-			return tx.SetStaffStatus(st.ID, status)
+			st.moveTo(status, now)
+			return tx.SetStaffStatus(&st)
 		}
 		return nil
 	})

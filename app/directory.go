@@ -11,6 +11,7 @@ type Provider struct {
 	Credentials string // "MD", "DO, FACP"
 	NPI         string // 10 digits, or ""
 	Active      bool
+	Version     int64 // bumped by every update; an update names the one it read
 }
 
 // DisplayName is how a provider is shown in lists: "Kate Provider, Jr., MD".
@@ -32,18 +33,21 @@ type Office struct {
 	Address string
 	Phone   string // E.164, or ""
 	Active  bool
+	Version int64 // bumped by every update; an update names the one it read
 }
 
 // Role is a staff member's job in the practice (Nurse, Biller, ...).
 type Role struct {
-	ID     int64
-	Name   string
-	Active bool
+	ID      int64
+	Name    string
+	Active  bool
+	Version int64 // bumped by every update; an update names the one it read
 }
 
 // CareTeamRole is an occupation shown in a patient's care team ("General nurse (occupation)").
 type CareTeamRole struct {
-	ID     int64
-	Name   string
-	Active bool
+	ID      int64
+	Name    string
+	Active  bool
+	Version int64 // bumped by every update; an update names the one it read
 }

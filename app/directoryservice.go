@@ -66,18 +66,21 @@ func (d *DirectoryService) SaveProvider(ctx context.Context, in *Provider) (*Pro
 	err = d.store.Write(ctx, func(tx Tx) error {
 		if p.ID == 0 {
 			p.Active = true
-			return tx.CreateProvider(&p)
+			return npiTaken(tx, &p, tx.CreateProvider(&p))
 		}
 		cur, err := tx.Provider(p.ID)
 		if err != nil {
 			return err
+		}
+		if cur.Version != p.Version {
+			return directoryChanged(cur.DisplayName())
 		}
 		if cur.Active && !p.Active {
 			if err := checkProviderUnused(tx, cur); err != nil {
 				return err
 			}
 		}
-		return tx.UpdateProvider(&p)
+		return npiTaken(tx, &p, tx.UpdateProvider(&p))
 	})
 	if err != nil {
 		return nil, wrapInternal("save the provider", err)
@@ -102,6 +105,42 @@ func (d *DirectoryService) SetProviderActive(ctx context.Context, id int64, acti
 		return tx.UpdateProvider(p)
 	})
 	return wrapInternal("change the provider", err)
+}
+
+// directoryChanged is the refusal of an edit made from a copy of the record older than
+// the stored one; what names the record as stored: "The office Riverside".
+func directoryChanged(what string) error {
+	return &Error{Code: ECONFLICT, Err: ErrChanged,
+		Message: what + " was changed since you opened it: reload or keep your changes"}
+}
+
+// npiTaken names the provider who already has p's NPI when the store refused it.
+func npiTaken(tx Tx, p *Provider, err error) error {
+	if f, ok := takenField(err); !ok || f != FieldNPI {
+		return err
+	}
+	owner := "another provider"
+	if list, e := tx.Providers(); e == nil {
+		for _, o := range list {
+			if o.NPI == p.NPI && o.ID != p.ID {
+				owner = o.DisplayName()
+			}
+		}
+	}
+	e := ConflictError(FieldNPI, "The NPI %s is already used by %s.", p.NPI, owner)
+	e.Err = err
+	return e
+}
+
+// nameTaken says that a record named name already exists when the store refused the
+// name: "An office named Riverside already exists."
+func nameTaken(aRecord, name string, err error) error {
+	if f, ok := takenField(err); !ok || f != FieldName {
+		return err
+	}
+	e := ConflictError(FieldName, "%s named %s already exists.", aRecord, name)
+	e.Err = err
+	return e
 }
 
 func checkProviderUnused(tx Tx, p *Provider) error {
@@ -132,9 +171,15 @@ func (d *DirectoryService) SaveOffice(ctx context.Context, in *Office) (*Office,
 	err = d.store.Write(ctx, func(tx Tx) error {
 		if o.ID == 0 {
 			o.Active = true
-			return tx.CreateOffice(&o)
+			return nameTaken("An office", o.Name, tx.CreateOffice(&o))
 		}
-		return tx.UpdateOffice(&o)
+		cur, err := tx.Office(o.ID)
+		if err != nil {
+			return err
+		} else if cur.Version != o.Version {
+			return directoryChanged("The office " + cur.Name)
+		}
+		return nameTaken("An office", o.Name, tx.UpdateOffice(&o))
 	})
 	if err != nil {
 		return nil, wrapInternal("save the office", err)
@@ -166,9 +211,15 @@ func (d *DirectoryService) SaveRole(ctx context.Context, in *Role) (*Role, error
 	err = d.store.Write(ctx, func(tx Tx) error {
 		if r.ID == 0 {
 			r.Active = true
-			return tx.CreateRole(&r)
+			return nameTaken("A role", r.Name, tx.CreateRole(&r))
 		}
-		return tx.UpdateRole(&r)
+		cur, err := tx.Role(r.ID)
+		if err != nil {
+			return err
+		} else if cur.Version != r.Version {
+			return directoryChanged("The role " + cur.Name)
+		}
+		return nameTaken("A role", r.Name, tx.UpdateRole(&r))
 	})
 	if err != nil {
 		return nil, wrapInternal("save the role", err)
@@ -200,9 +251,15 @@ func (d *DirectoryService) SaveCareTeamRole(ctx context.Context, in *CareTeamRol
 	err = d.store.Write(ctx, func(tx Tx) error {
 		if r.ID == 0 {
 			r.Active = true
-			return tx.CreateCareTeamRole(&r)
+			return nameTaken("A care team role", r.Name, tx.CreateCareTeamRole(&r))
 		}
-		return tx.UpdateCareTeamRole(&r)
+		cur, err := tx.CareTeamRole(r.ID)
+		if err != nil {
+			return err
+		} else if cur.Version != r.Version {
+			return directoryChanged("The care team role " + cur.Name)
+		}
+		return nameTaken("A care team role", r.Name, tx.UpdateCareTeamRole(&r))
 	})
 	if err != nil {
 		return nil, wrapInternal(fmt.Sprintf("save the care team role %q", r.Name), err)

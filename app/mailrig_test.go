@@ -150,7 +150,6 @@ func (r *mailRig) open() {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db.Now = r.clock.Now
 	r.db = db
 	t.Cleanup(func() { db.Close() })
 	log := logrus.New()

@@ -150,8 +150,9 @@ type OutboxTx interface {
 	// back to queued, due at now, and returns how many there were.
 	RequeueSending(now time.Time) (int, error)
 	// CancelWaitingMail cancels the account's queued and retrying messages of the
-	// given kinds, discarding their bodies: their codes no longer work.
-	CancelWaitingMail(staffID int64, kinds ...MailKind) error
+	// given kinds, discarding their bodies: their codes no longer work. It returns how
+	// many it cancelled.
+	CancelWaitingMail(staffID int64, kinds ...MailKind) (int, error)
 	// RescheduleMail makes every waiting message due at now, for new settings.
 	RescheduleMail(now time.Time) error
 	// CountMail counts the messages in each status.

@@ -73,6 +73,10 @@ var CareTeamIDTypes = []CareTeamIDType{CareTeamIDNPI, CareTeamIDNCSBN, CareTeamI
 // Staff is one office staff account.
 type Staff struct {
 	ID int64
+	// Version is bumped by every update of the account, its status and password
+	// included. An update names the version it read and is refused when the account
+	// has moved on since (ErrChanged).
+	Version int64
 
 	FirstName      string
 	LastName       string
@@ -103,10 +107,12 @@ type Staff struct {
 
 	// ActivationExpires is when the live activation code expires (zero when there is
 	// none); PendingEmail is the address of an email change waiting for its code ("" when
-	// none, or expired). Both are resolved by the store when it reads an account;
-	// ignored on write.
-	ActivationExpires time.Time
-	PendingEmail      string
+	// none, or expired) and PendingEmailExpires when that code expires. The store reads
+	// the live codes; the services clear an expired PendingEmail (settle). Ignored on
+	// write.
+	ActivationExpires   time.Time
+	PendingEmail        string
+	PendingEmailExpires time.Time
 
 	// Names resolved by the store when it reads an account; ignored on write.
 	ProviderName     string
@@ -132,4 +138,21 @@ type StaffFilter struct {
 	ID       int64
 	Username string // exact, ignoring case
 	Email    string // exact, ignoring case
+}
+
+// moveTo changes the account's status at at. The first move to active is when the
+// account was activated; later ones keep that first time.
+func (s *Staff) moveTo(status StaffStatus, at time.Time) {
+	s.Status, s.UpdatedAt = status, at
+	if status == StatusActive && s.ActivatedAt.IsZero() {
+		s.ActivatedAt = at
+	}
+}
+
+// settle forgets an email change whose code expired by now: it is no longer pending.
+func (s *Staff) settle(now time.Time) *Staff {
+	if s != nil && s.PendingEmail != "" && !now.Before(s.PendingEmailExpires) {
+		s.PendingEmail, s.PendingEmailExpires = "", time.Time{}
+	}
+	return s
 }

@@ -22,6 +22,9 @@ func NewStaffService(store Store) *StaffService {
 	return &StaffService{store: store, hash: HashPassword, mail: newPostbox(nil, nil, nil)}
 }
 
+// now is the service's clock, the one that stamps every record it writes.
+func (s *StaffService) now() time.Time { return s.mail.now().UTC() }
+
 // List returns every account, inactive ones included, for the Staff grid.
 func (s *StaffService) List(ctx context.Context) ([]*Staff, error) {
 	var out []*Staff
@@ -31,6 +34,10 @@ func (s *StaffService) List(ctx context.Context) ([]*Staff, error) {
 	})
 	if err != nil {
 		return nil, wrapInternal("load the staff list", err)
+	}
+	now := s.now()
+	for _, st := range out {
+		st.settle(now)
 	}
 	return out, nil
 }
@@ -45,15 +52,15 @@ func (s *StaffService) Get(ctx context.Context, id int64) (*Staff, error) {
 	if err != nil {
 		return nil, wrapInternal("load the staff member", err)
 	}
-	return out, nil
+	return out.settle(s.now()), nil
 }
 
 // Create validates in and creates the account as Pending activation. A Support PIN is
 // generated when in has none; the password is stored only as an Argon2id hash.
 func (s *StaffService) Create(ctx context.Context, in *NewStaff) (*Staff, error) {
 	st := in.Staff
-	st.ID = 0
-	st.Status = StatusPending
+	st.ID, st.Version = 0, 0
+	st.Status, st.ActivatedAt = StatusPending, time.Time{}
 	st.TwoFactor = false
 	var p Problems
 	normalizeStaff(&st, &p)
@@ -67,7 +74,7 @@ func (s *StaffService) Create(ctx context.Context, in *NewStaff) (*Staff, error)
 	}
 	if err := p.Err(); err != nil {
 		// Report reference and uniqueness problems too, so the manager fixes all at once.
-		if rerr := s.store.Read(ctx, func(tx Tx) error { return checkReferences(tx, &st, &p, s.mail.now()) }); rerr != nil && ErrorCode(rerr) == EINTERNAL {
+		if rerr := s.store.Read(ctx, func(tx Tx) error { return checkReferences(tx, &st, nil, &p, s.now()) }); rerr != nil && ErrorCode(rerr) == EINTERNAL {
 			return nil, wrapInternal("check the staff member", rerr)
 		}
 		return nil, p.Err()
@@ -77,14 +84,16 @@ func (s *StaffService) Create(ctx context.Context, in *NewStaff) (*Staff, error)
 		return nil, Internal("protect the password", err)
 	}
 	err = s.store.Write(ctx, func(tx Tx) error {
-		if err := checkReferences(tx, &st, &p, s.mail.now()); err != nil {
+		now := s.now()
+		if err := checkReferences(tx, &st, nil, &p, now); err != nil {
 			return err
 		}
 		if err := p.Err(); err != nil {
 			return err
 		}
+		st.CreatedAt, st.UpdatedAt = now, now
 		if err := tx.CreateStaff(&st, hash); err != nil {
-			return err
+			return staffTaken(tx, &st, err)
 		}
 		if err := s.mail.sendActivation(tx, &st); err != nil {
 			return err
@@ -103,41 +112,124 @@ func (s *StaffService) Create(ctx context.Context, in *NewStaff) (*Staff, error)
 	return &st, nil
 }
 
-// Update validates and saves every editable field of st. The password and status are
-// not changed here.
-func (s *StaffService) Update(ctx context.Context, in *Staff) (*Staff, error) {
+// StaffUpdate is what Update did.
+type StaffUpdate struct {
+	Staff *Staff // the account as saved
+	// ActivationSentTo is the corrected address a new activation email was sent to: the
+	// address of an account never activated was changed. "" when it was not.
+	ActivationSentTo string
+}
+
+// Update validates and saves every editable field of in, if the account is still at
+// in.Version: an edit made from a stale copy is refused (ECONFLICT, IsChanged) rather
+// than undoing someone else's. The password and status are not changed here.
+//
+// The address of an account that was never activated can be corrected here: its old
+// codes stop working and, while it is Pending, a new activation email goes to the new
+// address at once. An activated account's address changes only through
+// AccountService.RequestEmailChange, which the new address must confirm.
+func (s *StaffService) Update(ctx context.Context, in *Staff) (*StaffUpdate, error) {
 	st := *in
 	var p Problems
 	normalizeStaff(&st, &p)
-	var out *Staff
+	var out StaffUpdate
 	err := s.store.Write(ctx, func(tx Tx) error {
+		now := s.now()
 		cur, err := tx.Staff(st.ID)
-		if err != nil {
+		if ErrorCode(err) == ENOTFOUND {
+			return Errorf(ENOTFOUND, "%s was deleted since you opened it.", accountOf(in.FirstName))
+		} else if err != nil {
 			return err
 		}
-		if err := checkReferences(tx, &st, &p, s.mail.now()); err != nil {
+		if cur.Version != st.Version {
+			return staffChanged(cur)
+		}
+		emailChanged := !strings.EqualFold(cur.Email, st.Email)
+		if emailChanged && !cur.ActivatedAt.IsZero() && !p.Has(FieldEmail) {
+			p.Add(FieldEmail, fmt.Sprintf("%s has activated the account: the address changes once the new one is confirmed. Use Change Email.", cur.FullName()))
+		}
+		if err := checkReferences(tx, &st, cur, &p, now); err != nil {
 			return err
 		}
 		if err := p.Err(); err != nil {
 			return err
 		}
-		st.Status, st.ActivatedAt, st.CreatedAt = cur.Status, cur.ActivatedAt, cur.CreatedAt
-		if err := tx.UpdateStaff(&st); err != nil {
-			return err
+		st.Status, st.ActivatedAt, st.CreatedAt, st.UpdatedAt = cur.Status, cur.ActivatedAt, cur.CreatedAt, now
+		if err := tx.UpdateStaff(&st); IsChanged(err) {
+			return staffChanged(cur)
+		} else if err != nil {
+			return staffTaken(tx, &st, err)
 		}
-		if !strings.EqualFold(cur.Email, st.Email) {
-			// Codes sent to the old address stop working (a new email stops them all).
+		if emailChanged {
+			// Codes sent to the old address stop working (a new email stops them all),
+			// and the emails still waiting to carry them are cancelled.
 			if err := s.mail.revoke(tx, st.ID); err != nil {
 				return err
 			}
+			if st.Status == StatusPending {
+				if err := s.mail.sendActivation(tx, &st); err != nil {
+					return err
+				}
+				out.ActivationSentTo = st.Email
+			}
 		}
-		out, err = tx.Staff(st.ID)
+		out.Staff, err = tx.Staff(st.ID)
 		return err
 	})
 	if err != nil {
 		return nil, wrapInternal(fmt.Sprintf("save the account %s", st.Username), err)
 	}
-	return out, nil
+	if out.ActivationSentTo != "" {
+		s.mail.ring()
+	}
+	out.Staff.settle(s.now())
+	return &out, nil
+}
+
+// accountOf is "Camille's account", for the messages about one.
+func accountOf(firstName string) string {
+	if firstName = strings.TrimSpace(firstName); firstName == "" {
+		return "The account"
+	}
+	return firstName + "'s account"
+}
+
+// staffChanged is the refusal of an edit made from a copy older than cur.
+func staffChanged(cur *Staff) error {
+	return &Error{Code: ECONFLICT, Err: ErrChanged,
+		Message: accountOf(cur.FirstName) + " was changed since you opened it: reload or keep your changes"}
+}
+
+// staffTaken puts the store's refusal of st's username or email, taken by another
+// account meanwhile, into the words checkReferences uses, naming the other account.
+func staffTaken(tx Tx, st *Staff, err error) error {
+	field, ok := takenField(err)
+	if !ok {
+		return err
+	}
+	f := StaffFilter{Username: st.Username}
+	if field == FieldEmail {
+		f = StaffFilter{Email: st.Email}
+	}
+	owner := st.Username // as typed, should the owner not be found
+	if others, e := tx.FindStaff(f); e == nil {
+		for _, o := range others {
+			if o.ID != st.ID {
+				owner = o.Username
+			}
+		}
+	}
+	var e *Error
+	switch field {
+	case FieldUsername:
+		e = ConflictError(field, "The username %s is taken.", owner)
+	case FieldEmail:
+		e = ConflictError(field, "This email is already used by %s.", owner)
+	default:
+		return err
+	}
+	e.Err = err
+	return e
 }
 
 // Deactivate makes an account Inactive: it can no longer sign in.
@@ -175,7 +267,8 @@ func (s *StaffService) setStatus(ctx context.Context, id int64, next func(*Staff
 		if err != nil {
 			return err
 		}
-		if err := tx.SetStaffStatus(id, status); err != nil {
+		cur.moveTo(status, s.now())
+		if err := tx.SetStaffStatus(cur); err != nil {
 			return err
 		}
 		if status == StatusInactive {
@@ -190,12 +283,21 @@ func (s *StaffService) setStatus(ctx context.Context, id int64, next func(*Staff
 	if err != nil {
 		return nil, wrapInternal("change the account's status", err)
 	}
-	return out, nil
+	return out.settle(s.now()), nil
 }
 
-// Delete removes an account for good. typedUsername is what the manager typed to
-// confirm; it must match the account's username (ignoring case and surrounding space).
-func (s *StaffService) Delete(ctx context.Context, id int64, typedUsername string) error {
+// DeleteResult is what Delete did besides deleting the account.
+type DeleteResult struct {
+	// CancelledMail is how many of the account's emails were still waiting to be sent
+	// and will now never be.
+	CancelledMail int
+}
+
+// Delete removes an account for good, and cancels every email still waiting to be sent
+// to it. typedUsername is what the manager typed to confirm; it must match the
+// account's username (ignoring case and surrounding space).
+func (s *StaffService) Delete(ctx context.Context, id int64, typedUsername string) (*DeleteResult, error) {
+	var out DeleteResult
 	err := s.store.Write(ctx, func(tx Tx) error {
 		cur, err := tx.Staff(id)
 		if err != nil {
@@ -204,10 +306,22 @@ func (s *StaffService) Delete(ctx context.Context, id int64, typedUsername strin
 		if !strings.EqualFold(strings.TrimSpace(typedUsername), cur.Username) {
 			return FieldError(FieldConfirmUsername, "Type %s to confirm.", cur.Username)
 		}
+		// Once the account is gone its messages no longer name it (staff_id is cleared):
+		// cancel them while they still do.
+		if out.CancelledMail, err = tx.CancelWaitingMail(id, staffMailKinds...); err != nil {
+			return err
+		}
 		return tx.DeleteStaff(id)
 	})
-	return wrapInternal("delete the account", err)
+	if err != nil {
+		return nil, wrapInternal("delete the account", err)
+	}
+	return &out, nil
 }
+
+// staffMailKinds are every kind of email sent to an account.
+var staffMailKinds = []MailKind{MailActivation, MailPasswordReset, MailPasswordChanged,
+	MailEmailChangeVerify, MailEmailChangeNotice}
 
 // normalizeStaff trims and checks every field of st in place, recording problems.
 func normalizeStaff(st *Staff, p *Problems) {
@@ -270,9 +384,12 @@ func normalizeStaff(st *Staff, p *Problems) {
 }
 
 // checkReferences checks, inside tx, what needs the store: the provider is active, the
-// role, care team role and offices exist, and the username and email are free (not
-// used, nor waiting to be confirmed by another account at now).
-func checkReferences(tx Tx, st *Staff, p *Problems, now time.Time) error {
+// role, care team role and offices exist and are active, and the username and email
+// are free (not used, nor waiting to be confirmed by another account at now). cur is
+// the account as stored when editing (nil when creating): a role, care team role or
+// office it already has may be kept though it has been made inactive since; choosing
+// one newly is refused.
+func checkReferences(tx Tx, st, cur *Staff, p *Problems, now time.Time) error {
 	if st.ProviderID != 0 && !p.Has(FieldProvider) {
 		prov, err := tx.Provider(st.ProviderID)
 		switch {
@@ -285,24 +402,42 @@ func checkReferences(tx Tx, st *Staff, p *Problems, now time.Time) error {
 		}
 	}
 	if st.RoleID != 0 && !p.Has(FieldRole) {
-		if _, err := tx.Role(st.RoleID); ErrorCode(err) == ENOTFOUND {
+		r, err := tx.Role(st.RoleID)
+		switch {
+		case ErrorCode(err) == ENOTFOUND:
 			p.Add(FieldRole, "That role no longer exists; choose another.")
-		} else if err != nil {
+		case err != nil:
 			return err
+		case !r.Active && (cur == nil || cur.RoleID != r.ID):
+			p.Add(FieldRole, fmt.Sprintf("The role %s is inactive; choose an active role.", r.Name))
 		}
 	}
 	if st.CareTeamRoleID != 0 {
-		if _, err := tx.CareTeamRole(st.CareTeamRoleID); ErrorCode(err) == ENOTFOUND {
+		r, err := tx.CareTeamRole(st.CareTeamRoleID)
+		switch {
+		case ErrorCode(err) == ENOTFOUND:
 			p.Add(FieldCareTeamRole, "That care team role no longer exists; choose another.")
-		} else if err != nil {
+		case err != nil:
 			return err
+		case !r.Active && (cur == nil || cur.CareTeamRoleID != r.ID):
+			p.Add(FieldCareTeamRole, fmt.Sprintf("The care team role %s is inactive; choose an active one.", r.Name))
+		}
+	}
+	had := map[int64]bool{}
+	if cur != nil {
+		for _, id := range cur.OfficeIDs {
+			had[id] = true
 		}
 	}
 	for _, id := range st.OfficeIDs {
-		if _, err := tx.Office(id); ErrorCode(err) == ENOTFOUND {
+		o, err := tx.Office(id)
+		switch {
+		case ErrorCode(err) == ENOTFOUND:
 			p.Add(FieldOffices, "One of the chosen offices no longer exists.")
-		} else if err != nil {
+		case err != nil:
 			return err
+		case !o.Active && !had[id]:
+			p.Add(FieldOffices, fmt.Sprintf("The office %s is inactive; choose active offices.", o.Name))
 		}
 	}
 	if st.Username != "" && !p.Has(FieldUsername) {
@@ -346,12 +481,13 @@ func passwordContextOf(st *Staff) PasswordContext {
 // PasswordContextOf returns what a password may not contain for st, for the strength meter.
 func PasswordContextOf(st *Staff) PasswordContext { return passwordContextOf(st) }
 
-// wrapInternal keeps app Errors as they are and wraps anything else as an internal
-// failure while doing what.
+// wrapInternal keeps app Errors as they are, puts the store's refusals into words, and
+// wraps anything else as an internal failure while doing what.
 func wrapInternal(what string, err error) error {
 	if err == nil {
 		return nil
 	}
+	err = storeWords(err)
 	if ErrorCode(err) != EINTERNAL {
 		return err
 	}

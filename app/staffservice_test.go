@@ -174,10 +174,11 @@ func TestStaffUpdate(t *testing.T) {
 	s.OfficeIDs = []int64{p.office.ID}
 	s.HomePhone = "+1 212 555 0199"
 	s.SupportPIN = "583920"
-	u, err := p.svc.Staff.Update(ctx(t), s)
+	saved, err := p.svc.Staff.Update(ctx(t), s)
 	if err != nil {
 		t.Fatal(err)
 	}
+	u := saved.Staff
 	if u.LastName != "Nurse" || len(u.OfficeNames) != 1 || u.OfficeNames[0] != "Main Street Clinic" || u.HomePhone != "+12125550199" || u.SupportPIN != "583920" {
 		t.Fatalf("updated %+v", u)
 	}
@@ -215,11 +216,11 @@ func TestStaffStatusAndDelete(t *testing.T) {
 	if err != nil || r.Status != app.StatusPending {
 		t.Fatalf("Reactivate = %v, %v", r, err)
 	}
-	err = p.svc.Staff.Delete(ctx(t), s.ID, "camille")
+	_, err = p.svc.Staff.Delete(ctx(t), s.ID, "camille")
 	if app.ErrorFields(err)[app.FieldConfirmUsername] == "" {
 		t.Fatalf("Delete with the wrong confirmation: %v", err)
 	}
-	if err := p.svc.Staff.Delete(ctx(t), s.ID, " CamilleS "); err != nil {
+	if _, err := p.svc.Staff.Delete(ctx(t), s.ID, " CamilleS "); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := p.svc.Staff.Get(ctx(t), s.ID); app.ErrorCode(err) != app.ENOTFOUND {
@@ -269,5 +270,226 @@ func TestSeedDemo(t *testing.T) {
 	again, _ := svc.Staff.List(ctx(t))
 	if len(again) != len(list) {
 		t.Fatalf("SeedDemo ran twice: %d then %d staff", len(list), len(again))
+	}
+}
+
+// Two Edit windows on one account: the second Save must not silently undo the first.
+// It is refused, saying so; saved again over the current version ("Keep my changes"),
+// it goes through.
+func TestStaffUpdate_StaleSaveRefused(t *testing.T) {
+	p := newPractice(t)
+	s, err := p.svc.Staff.Create(ctx(t), p.camille())
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, second := *s, *s
+	first.LastName = "Nurse"
+	if _, err := p.svc.Staff.Update(ctx(t), &first); err != nil {
+		t.Fatal(err)
+	}
+	second.CellPhone = "(212) 555-0199"
+	_, err = p.svc.Staff.Update(ctx(t), &second)
+	wantCode(t, err, app.ECONFLICT, "Camille's account was changed since you opened it: reload or keep your changes")
+	if !app.IsChanged(err) {
+		t.Fatalf("stale save: %v, want IsChanged", err)
+	}
+	got, err := p.svc.Staff.Get(ctx(t), s.ID)
+	if err != nil || got.LastName != "Nurse" || got.CellPhone != "+12125550123" {
+		t.Fatalf("after the refused save: %+v, %v", got, err)
+	}
+
+	// A status change moves the version on too.
+	if _, err := p.svc.Staff.Deactivate(ctx(t), s.ID); err != nil {
+		t.Fatal(err)
+	}
+	second.Version = got.Version
+	_, err = p.svc.Staff.Update(ctx(t), &second)
+	if !app.IsChanged(err) {
+		t.Fatalf("save from before the deactivation: %v, want IsChanged", err)
+	}
+
+	// Keep my changes: the same values over the version as it is now.
+	if got, err = p.svc.Staff.Get(ctx(t), s.ID); err != nil {
+		t.Fatal(err)
+	}
+	second.Version = got.Version
+	saved, err := p.svc.Staff.Update(ctx(t), &second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if saved.Staff.CellPhone != "+12125550199" || saved.Staff.Status != app.StatusInactive || saved.Staff.Version != got.Version+1 {
+		t.Fatalf("kept changes: %+v", saved.Staff)
+	}
+}
+
+// Edit open on the newest account, the account deleted, another created: the new one
+// has an id of its own, and Save in the old window saves over no one.
+func TestStaffUpdate_DeletedThenCreated(t *testing.T) {
+	p := newPractice(t)
+	other := p.camille()
+	other.Username, other.Email = "first", "first@email.xyz"
+	if _, err := p.svc.Staff.Create(ctx(t), other); err != nil {
+		t.Fatal(err)
+	}
+	camille, err := p.svc.Staff.Create(ctx(t), p.camille())
+	if err != nil {
+		t.Fatal(err)
+	}
+	window := *camille
+	if _, err := p.svc.Staff.Delete(ctx(t), camille.ID, "camilles"); err != nil {
+		t.Fatal(err)
+	}
+	n := p.camille()
+	n.FirstName, n.Username, n.Email = "Marcus", "marcus", "marcus@email.xyz"
+	marcus, err := p.svc.Staff.Create(ctx(t), n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if marcus.ID == camille.ID {
+		t.Fatalf("the new account got the deleted account's id %d", marcus.ID)
+	}
+	window.LastName = "Nurse"
+	_, err = p.svc.Staff.Update(ctx(t), &window)
+	wantCode(t, err, app.ENOTFOUND, "Camille's account was deleted since you opened it.")
+	got, err := p.svc.Staff.Get(ctx(t), marcus.ID)
+	if err != nil || got.FirstName != "Marcus" || got.LastName != "Staff" {
+		t.Fatalf("the new account after the old window's save: %+v, %v", got, err)
+	}
+}
+
+// The same for providers, offices, roles and care team roles: the second of two saves
+// from the same copy is refused.
+func TestDirectory_StaleSavesRefused(t *testing.T) {
+	p := newPractice(t)
+	c := ctx(t)
+	dir := p.svc.Directory
+
+	kate := *p.kate
+	kate.Credentials = "DO"
+	if _, err := dir.SaveProvider(c, &kate); err != nil {
+		t.Fatal(err)
+	}
+	stale := *p.kate
+	stale.Suffix = "Jr."
+	_, err := dir.SaveProvider(c, &stale)
+	wantCode(t, err, app.ECONFLICT, "Kate Provider, DO was changed since you opened it: reload or keep your changes")
+
+	office := *p.office
+	office.Phone = "(212) 555-0100"
+	if _, err := dir.SaveOffice(c, &office); err != nil {
+		t.Fatal(err)
+	}
+	_, err = dir.SaveOffice(c, p.office)
+	wantCode(t, err, app.ECONFLICT, "The office Main Street Clinic was changed since you opened it")
+
+	role, err := dir.SaveRole(c, &app.Role{Name: "Scribe"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := dir.SetRoleActive(c, role.ID, false); err != nil { // the other desk
+		t.Fatal(err)
+	}
+	renamed := *role
+	renamed.Name = "Medical Scribe"
+	_, err = dir.SaveRole(c, &renamed)
+	wantCode(t, err, app.ECONFLICT, "The role Scribe was changed since you opened it")
+
+	ctr, err := dir.SaveCareTeamRole(c, &app.CareTeamRole{Name: "Doula (occupation)"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := *ctr, *ctr
+	a.Name = "Birth doula (occupation)"
+	if _, err := dir.SaveCareTeamRole(c, &a); err != nil {
+		t.Fatal(err)
+	}
+	b.Name = "Postpartum doula (occupation)"
+	_, err = dir.SaveCareTeamRole(c, &b)
+	wantCode(t, err, app.ECONFLICT, "The care team role Birth doula (occupation) was changed since you opened it")
+	if !app.IsChanged(err) {
+		t.Fatalf("stale care team role: %v", err)
+	}
+
+	// The store's unique refusals are worded by the service, naming who has the value.
+	_, err = dir.SaveOffice(c, &app.Office{Name: "MAIN street clinic"})
+	wantCode(t, err, app.ECONFLICT, "An office named MAIN street clinic already exists.")
+	if _, err := dir.SaveProvider(c, &app.Provider{FirstName: "Hannah", LastName: "Provider", NPI: "1234567893"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = dir.SaveProvider(c, &app.Provider{FirstName: "Zoe", LastName: "Park", NPI: "1234567893"})
+	wantCode(t, err, app.ECONFLICT, "The NPI 1234567893 is already used by Hannah Provider.")
+}
+
+// A role, care team role or office made inactive is refused by the service for a new
+// account and for one that did not have it; an account that already has it keeps it.
+func TestStaff_InactiveDirectoryRecordsRefused(t *testing.T) {
+	p := newPractice(t)
+	c := ctx(t)
+	dir := p.svc.Directory
+	riverside, err := dir.SaveOffice(c, &app.Office{Name: "Riverside"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctrs, err := dir.Load(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctr := ctrs.CareTeamRoles[0]
+
+	n := p.camille()
+	n.RoleID, n.CareTeamRoleID = p.frontDesk, ctr.ID
+	n.RestrictOffices, n.OfficeIDs = true, []int64{riverside.ID}
+	s, err := p.svc.Staff.Create(c, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, off := range []func() error{
+		func() error { return dir.SetRoleActive(c, p.frontDesk, false) },
+		func() error { return dir.SetCareTeamRoleActive(c, ctr.ID, false) },
+		func() error { return dir.SetOfficeActive(c, riverside.ID, false) },
+	} {
+		if err := off(); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// Kept on edit.
+	s.LastName = "Nurse"
+	saved, err := p.svc.Staff.Update(c, s)
+	if err != nil {
+		t.Fatalf("keeping inactive assignments: %v", err)
+	}
+
+	// Chosen anew: refused, on create and on edit.
+	other := p.camille()
+	other.Username, other.Email = "marcus", "marcus@email.xyz"
+	other.RoleID, other.CareTeamRoleID = p.frontDesk, ctr.ID
+	other.RestrictOffices, other.OfficeIDs = true, []int64{riverside.ID}
+	_, err = p.svc.Staff.Create(c, other)
+	fields := app.ErrorFields(err)
+	for _, f := range []string{app.FieldRole, app.FieldCareTeamRole, app.FieldOffices} {
+		if !strings.Contains(fields[f], "inactive") {
+			t.Errorf("create: %s says %q, want it refused as inactive (%v)", f, fields[f], err)
+		}
+	}
+	other.RoleID, other.CareTeamRoleID, other.RestrictOffices, other.OfficeIDs = p.nurse, 0, false, nil
+	m, err := p.svc.Staff.Create(c, other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.RoleID, m.CareTeamRoleID = p.frontDesk, ctr.ID
+	m.RestrictOffices, m.OfficeIDs = true, []int64{riverside.ID, p.office.ID}
+	_, err = p.svc.Staff.Update(c, m)
+	fields = app.ErrorFields(err)
+	for _, f := range []string{app.FieldRole, app.FieldCareTeamRole, app.FieldOffices} {
+		if !strings.Contains(fields[f], "inactive") {
+			t.Errorf("edit: %s says %q, want it refused as inactive (%v)", f, fields[f], err)
+		}
+	}
+	// Adding an active office next to a kept inactive one is fine.
+	u := *saved.Staff
+	u.OfficeIDs = append(u.OfficeIDs, p.office.ID)
+	if _, err := p.svc.Staff.Update(c, &u); err != nil {
+		t.Fatalf("adding an active office: %v", err)
 	}
 }

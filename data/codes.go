@@ -11,15 +11,11 @@ import (
 
 var _ app.CodeTx = (*Tx)(nil)
 
-func codeNotFound() error {
-	return app.Errorf(app.ENOTFOUND, "That code does not exist.")
-}
+func codeNotFound() error { return app.NotFound(app.RecordCode, "", nil) }
 
-// CreateCode revokes the account's live codes of c.Kind and inserts c.
+// CreateCode inserts c and sets c.ID. The account's older live code of c.Kind must have
+// been revoked first: the codes_live index admits one.
 func (tx *Tx) CreateCode(c *app.Code) error {
-	if err := tx.RevokeCodes(c.StaffID, c.CreatedAt, c.Kind); err != nil {
-		return err
-	}
 	res, err := tx.exec(`INSERT INTO codes (staff_id, kind, digest, new_email, expires_at, created_at)
 		VALUES (?, ?, ?, ?, ?, ?)`,
 		c.StaffID, string(c.Kind), c.Digest, c.NewEmail, c.ExpiresAt.UnixNano(), c.CreatedAt.UnixNano())
@@ -81,7 +77,7 @@ func (tx *Tx) UseCode(id int64, at time.Time) error {
 	if err != nil {
 		return app.Internal("use the code", err)
 	} else if !found {
-		return app.Errorf(app.ECONFLICT, "This code was already used.")
+		return app.Changed(app.RecordCode) // used meanwhile
 	}
 	return nil
 }

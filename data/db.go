@@ -50,10 +50,6 @@ type DB struct {
 	write *sql.DB
 	// read serves Read transactions; under WAL they don't block the writer or each other.
 	read *sql.DB
-
-	// Now returns the current time: for the timestamps the store writes and for
-	// deciding whether an email change has expired. Tests replace it.
-	Now func() time.Time
 }
 
 var _ app.Store = (*DB)(nil)
@@ -74,7 +70,7 @@ func Open(path string, sealer app.Sealer) (*DB, error) {
 		return nil, app.Internal("open the database", err)
 	}
 
-	db := &DB{path: path, sealer: sealer, Now: time.Now}
+	db := &DB{path: path, sealer: sealer}
 	if err := db.open(); err != nil {
 		db.Close()
 		return nil, app.Internal("open the database", fmt.Errorf("open %s: %w", path, err))
@@ -162,8 +158,21 @@ func (db *DB) Close() error {
 // migrate applies, in file-name order, each embedded migration not yet recorded in
 // schema_migrations. Adding a migration is dropping the next numbered file into
 // migrations/.
-func (db *DB) migrate() error {
-	if _, err := db.write.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+//
+// Migrations run with foreign keys off, as SQLite's way of changing a table requires
+// (drop the old table, rename a rebuilt one in): with them on, dropping a parent table
+// deletes its rows first and fires ON DELETE CASCADE and SET NULL in the tables that
+// point at it. PRAGMA foreign_keys cannot change inside a transaction, so it is turned
+// off on the writer's one connection before the migrations' transactions and back on
+// after; each migration checks the keys itself before it commits.
+func (db *DB) migrate() (err error) {
+	ctx := context.Background()
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    TEXT    PRIMARY KEY,
 		applied_at INTEGER NOT NULL
 	)`); err != nil {
@@ -173,8 +182,26 @@ func (db *DB) migrate() error {
 	if err != nil {
 		return err
 	}
+
+	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+		return fmt.Errorf("turn foreign keys off: %w", err)
+	}
+	defer func() {
+		// Every later transaction on this connection relies on the keys being on.
+		var on int
+		_, e := conn.ExecContext(ctx, `PRAGMA foreign_keys = ON`)
+		if e == nil {
+			e = conn.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&on)
+		}
+		if e == nil && on != 1 {
+			e = errors.New("foreign keys are still off")
+		}
+		if e != nil {
+			err = errors.Join(err, fmt.Errorf("turn foreign keys back on: %w", e))
+		}
+	}()
 	for _, e := range entries {
-		if err := db.migrateFile(e.Name()); err != nil {
+		if err := migrateFile(ctx, conn, e.Name()); err != nil {
 			return fmt.Errorf("%s: %w", e.Name(), err)
 		}
 	}
@@ -183,16 +210,17 @@ func (db *DB) migrate() error {
 
 // migrateFile applies one migration in its own transaction. The check that it has not
 // run yet is made inside that transaction, which holds the write lock from BEGIN, so
-// two processes opening the same new file cannot both apply it.
-func (db *DB) migrateFile(name string) error {
-	tx, err := db.write.Begin()
+// two processes opening the same new file cannot both apply it. It commits only when
+// every foreign key still points at a row.
+func migrateFile(ctx context.Context, conn *sql.Conn, name string) error {
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
 
 	var n int
-	if err := tx.QueryRow(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, name).Scan(&n); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, name).Scan(&n); err != nil {
 		return err
 	} else if n > 0 {
 		return nil
@@ -201,14 +229,44 @@ func (db *DB) migrateFile(name string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := tx.Exec(string(buf)); err != nil {
+	if _, err := tx.ExecContext(ctx, string(buf)); err != nil {
 		return err
 	}
-	if _, err := tx.Exec(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
-		name, db.Now().UnixNano()); err != nil {
+	if err := checkForeignKeys(ctx, tx); err != nil {
+		return err
+	}
+	// When it was applied is the machine's time: it describes the file, not a record.
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
+		name, time.Now().UnixNano()); err != nil {
 		return err
 	}
 	return tx.Commit()
+}
+
+// checkForeignKeys fails when any row points at a row that is not there.
+func checkForeignKeys(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var broken []string
+	for rows.Next() {
+		var table, parent string
+		var rowid sql.NullInt64
+		var fkid int
+		if err := rows.Scan(&table, &rowid, &parent, &fkid); err != nil {
+			return err
+		}
+		broken = append(broken, fmt.Sprintf("%s row %d points at a missing %s", table, rowid.Int64, parent))
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(broken) > 0 {
+		return fmt.Errorf("foreign key check failed: %s", strings.Join(broken, "; "))
+	}
+	return nil
 }
 
 // Read runs fn in a read-only transaction.
@@ -242,7 +300,7 @@ func (db *DB) Write(ctx context.Context, fn func(app.Tx) error) error {
 }
 
 func (db *DB) newTx(ctx context.Context, sqlTx *sql.Tx) *Tx {
-	return &Tx{tx: sqlTx, ctx: ctx, now: db.Now().UTC(), sealer: db.sealer}
+	return &Tx{tx: sqlTx, ctx: ctx, sealer: db.sealer}
 }
 
 // Tx is one transaction's view of the store, handed to the functions given to Read
@@ -251,9 +309,6 @@ type Tx struct {
 	tx     *sql.Tx
 	ctx    context.Context
 	sealer app.Sealer
-	// now is taken once at BEGIN so that everything a transaction stamps carries the
-	// same time.
-	now time.Time
 }
 
 var _ app.Tx = (*Tx)(nil)

@@ -8,16 +8,15 @@ import (
 )
 
 // Providers, offices, roles and care team roles are never deleted, only made
-// inactive, because staff accounts keep pointing at them.
+// inactive, because staff accounts keep pointing at them. Each update names the version
+// it read and bumps it.
 
-func providerNotFound() error {
-	return app.Errorf(app.ENOTFOUND, "That provider no longer exists.")
-}
+func providerNotFound() error { return app.NotFound(app.RecordProvider, "", nil) }
 
 // Providers returns every provider, inactive ones included, by last then first name.
 func (tx *Tx) Providers() ([]*app.Provider, error) {
 	rows, err := tx.query(`
-		SELECT id, first_name, last_name, suffix, credentials, npi, active
+		SELECT id, first_name, last_name, suffix, credentials, npi, active, version
 		FROM providers
 		ORDER BY last_name COLLATE NOCASE, first_name COLLATE NOCASE, id`)
 	if err != nil {
@@ -27,7 +26,7 @@ func (tx *Tx) Providers() ([]*app.Provider, error) {
 	var list []*app.Provider
 	for rows.Next() {
 		var p app.Provider
-		if err := rows.Scan(&p.ID, &p.FirstName, &p.LastName, &p.Suffix, &p.Credentials, &p.NPI, &p.Active); err != nil {
+		if err := rows.Scan(&p.ID, &p.FirstName, &p.LastName, &p.Suffix, &p.Credentials, &p.NPI, &p.Active, &p.Version); err != nil {
 			return nil, app.Internal("load the providers", err)
 		}
 		list = append(list, &p)
@@ -42,9 +41,9 @@ func (tx *Tx) Providers() ([]*app.Provider, error) {
 func (tx *Tx) Provider(id int64) (*app.Provider, error) {
 	var p app.Provider
 	if err := tx.queryRow(`
-		SELECT id, first_name, last_name, suffix, credentials, npi, active
+		SELECT id, first_name, last_name, suffix, credentials, npi, active, version
 		FROM providers WHERE id = ?`, id).
-		Scan(&p.ID, &p.FirstName, &p.LastName, &p.Suffix, &p.Credentials, &p.NPI, &p.Active); errors.Is(err, sql.ErrNoRows) {
+		Scan(&p.ID, &p.FirstName, &p.LastName, &p.Suffix, &p.Credentials, &p.NPI, &p.Active, &p.Version); errors.Is(err, sql.ErrNoRows) {
 		return nil, providerNotFound()
 	} else if err != nil {
 		return nil, app.Internal("load the provider", err)
@@ -52,61 +51,52 @@ func (tx *Tx) Provider(id int64) (*app.Provider, error) {
 	return &p, nil
 }
 
-// CreateProvider inserts p and sets p.ID.
+// CreateProvider inserts p and sets p.ID and p.Version.
 func (tx *Tx) CreateProvider(p *app.Provider) error {
 	res, err := tx.exec(`
-		INSERT INTO providers (first_name, last_name, suffix, credentials, npi, active)
-		VALUES (?, ?, ?, ?, ?, ?)`,
+		INSERT INTO providers (first_name, last_name, suffix, credentials, npi, active, version)
+		VALUES (?, ?, ?, ?, ?, ?, 1)`,
 		p.FirstName, p.LastName, p.Suffix, p.Credentials, p.NPI, p.Active)
 	if err != nil {
-		return tx.providerWriteError(p, err)
+		return providerWriteError(err)
 	}
 	id, err := res.LastInsertId()
 	if err != nil {
 		return app.Internal("save the provider", err)
 	}
-	p.ID = id
+	p.ID, p.Version = id, 1
 	return nil
 }
 
-// UpdateProvider writes every field of p.
+// UpdateProvider writes every field of p when it is still at p.Version, and bumps it.
 func (tx *Tx) UpdateProvider(p *app.Provider) error {
 	found, err := tx.execOne(`
 		UPDATE providers
-		SET first_name = ?, last_name = ?, suffix = ?, credentials = ?, npi = ?, active = ?
-		WHERE id = ?`,
-		p.FirstName, p.LastName, p.Suffix, p.Credentials, p.NPI, p.Active, p.ID)
+		SET first_name = ?, last_name = ?, suffix = ?, credentials = ?, npi = ?, active = ?,
+		    version = version + 1
+		WHERE id = ? AND version = ?`,
+		p.FirstName, p.LastName, p.Suffix, p.Credentials, p.NPI, p.Active, p.ID, p.Version)
 	if err != nil {
-		return tx.providerWriteError(p, err)
+		return providerWriteError(err)
 	} else if !found {
-		return providerNotFound()
+		return tx.staleOrGone("providers", app.RecordProvider, p.ID)
 	}
+	p.Version++
 	return nil
 }
 
-// providerWriteError names the provider that already has p's NPI when the unique
-// index refuses it.
-func (tx *Tx) providerWriteError(p *app.Provider, err error) error {
+func providerWriteError(err error) error {
 	if col, ok := uniqueColumn(err); ok && col == "providers.npi" {
-		var owner app.Provider
-		if e := tx.queryRow(`
-			SELECT first_name, last_name, suffix, credentials FROM providers
-			WHERE npi = ? AND id <> ?`, p.NPI, p.ID).
-			Scan(&owner.FirstName, &owner.LastName, &owner.Suffix, &owner.Credentials); e != nil {
-			return withCause(app.ConflictError(app.FieldNPI, "The NPI %s is already used by another provider.", p.NPI), err)
-		}
-		return withCause(app.ConflictError(app.FieldNPI, "The NPI %s is already used by %s.", p.NPI, owner.DisplayName()), err)
+		return app.Taken(app.RecordProvider, app.FieldNPI, err)
 	}
 	return app.Internal("save the provider", err)
 }
 
-func officeNotFound() error {
-	return app.Errorf(app.ENOTFOUND, "That office no longer exists.")
-}
+func officeNotFound() error { return app.NotFound(app.RecordOffice, "", nil) }
 
 // Offices returns every office, inactive ones included, by name.
 func (tx *Tx) Offices() ([]*app.Office, error) {
-	rows, err := tx.query(`SELECT id, name, address, phone, active FROM offices ORDER BY name, id`)
+	rows, err := tx.query(`SELECT id, name, address, phone, active, version FROM offices ORDER BY name, id`)
 	if err != nil {
 		return nil, app.Internal("load the offices", err)
 	}
@@ -114,7 +104,7 @@ func (tx *Tx) Offices() ([]*app.Office, error) {
 	var list []*app.Office
 	for rows.Next() {
 		var o app.Office
-		if err := rows.Scan(&o.ID, &o.Name, &o.Address, &o.Phone, &o.Active); err != nil {
+		if err := rows.Scan(&o.ID, &o.Name, &o.Address, &o.Phone, &o.Active, &o.Version); err != nil {
 			return nil, app.Internal("load the offices", err)
 		}
 		list = append(list, &o)
@@ -128,8 +118,8 @@ func (tx *Tx) Offices() ([]*app.Office, error) {
 // Office returns one office.
 func (tx *Tx) Office(id int64) (*app.Office, error) {
 	var o app.Office
-	if err := tx.queryRow(`SELECT id, name, address, phone, active FROM offices WHERE id = ?`, id).
-		Scan(&o.ID, &o.Name, &o.Address, &o.Phone, &o.Active); errors.Is(err, sql.ErrNoRows) {
+	if err := tx.queryRow(`SELECT id, name, address, phone, active, version FROM offices WHERE id = ?`, id).
+		Scan(&o.ID, &o.Name, &o.Address, &o.Phone, &o.Active, &o.Version); errors.Is(err, sql.ErrNoRows) {
 		return nil, officeNotFound()
 	} else if err != nil {
 		return nil, app.Internal("load the office", err)
@@ -137,121 +127,123 @@ func (tx *Tx) Office(id int64) (*app.Office, error) {
 	return &o, nil
 }
 
-// CreateOffice inserts o and sets o.ID.
+// CreateOffice inserts o and sets o.ID and o.Version.
 func (tx *Tx) CreateOffice(o *app.Office) error {
-	res, err := tx.exec(`INSERT INTO offices (name, address, phone, active) VALUES (?, ?, ?, ?)`,
+	res, err := tx.exec(`INSERT INTO offices (name, address, phone, active, version) VALUES (?, ?, ?, ?, 1)`,
 		o.Name, o.Address, o.Phone, o.Active)
 	if err != nil {
-		return officeWriteError(o, err)
+		return officeWriteError(err)
 	}
 	id, err := res.LastInsertId()
 	if err != nil {
 		return app.Internal("save the office", err)
 	}
-	o.ID = id
+	o.ID, o.Version = id, 1
 	return nil
 }
 
-// UpdateOffice writes every field of o.
+// UpdateOffice writes every field of o when it is still at o.Version, and bumps it.
 func (tx *Tx) UpdateOffice(o *app.Office) error {
-	found, err := tx.execOne(`UPDATE offices SET name = ?, address = ?, phone = ?, active = ? WHERE id = ?`,
-		o.Name, o.Address, o.Phone, o.Active, o.ID)
+	found, err := tx.execOne(`
+		UPDATE offices SET name = ?, address = ?, phone = ?, active = ?, version = version + 1
+		WHERE id = ? AND version = ?`,
+		o.Name, o.Address, o.Phone, o.Active, o.ID, o.Version)
 	if err != nil {
-		return officeWriteError(o, err)
+		return officeWriteError(err)
 	} else if !found {
-		return officeNotFound()
+		return tx.staleOrGone("offices", app.RecordOffice, o.ID)
 	}
+	o.Version++
 	return nil
 }
 
-func officeWriteError(o *app.Office, err error) error {
+func officeWriteError(err error) error {
 	if col, ok := uniqueColumn(err); ok && col == "offices.name" {
-		return withCause(app.ConflictError(app.FieldName, "An office named %s already exists.", o.Name), err)
+		return app.Taken(app.RecordOffice, app.FieldName, err)
 	}
 	return app.Internal("save the office", err)
 }
 
 // A nameList is a table that is only a list of names a manager keeps: roles and care
-// team roles. Both are read and written the same way; only the words differ.
+// team roles. Both are read and written the same way.
 type nameList struct {
-	table string // SQL table
-	noun  string // what the person calls one: "care team role"
+	table  string // SQL table
+	record app.Record
 }
 
 var (
-	roleList         = nameList{table: "roles", noun: "role"}
-	careTeamRoleList = nameList{table: "care_team_roles", noun: "care team role"}
+	roleList         = nameList{table: "roles", record: app.RecordRole}
+	careTeamRoleList = nameList{table: "care_team_roles", record: app.RecordCareTeamRole}
 )
 
 // namedRow is one row of a nameList.
 type namedRow struct {
-	ID     int64
-	Name   string
-	Active bool
+	ID      int64
+	Name    string
+	Active  bool
+	Version int64
 }
 
-func (l nameList) notFound() error {
-	return app.Errorf(app.ENOTFOUND, "That %s no longer exists.", l.noun)
-}
-
-func (l nameList) writeError(name string, err error) error {
+func (l nameList) writeError(err error) error {
 	if col, ok := uniqueColumn(err); ok && col == l.table+".name" {
-		return withCause(app.ConflictError(app.FieldName, "A %s named %s already exists.", l.noun, name), err)
+		return app.Taken(l.record, app.FieldName, err)
 	}
-	return app.Internal("save the "+l.noun, err)
+	return app.Internal("save the "+string(l.record), err)
 }
 
 func (tx *Tx) namedRows(l nameList) ([]namedRow, error) {
-	rows, err := tx.query(`SELECT id, name, active FROM ` + l.table + ` ORDER BY name, id`)
+	rows, err := tx.query(`SELECT id, name, active, version FROM ` + l.table + ` ORDER BY name, id`)
 	if err != nil {
-		return nil, app.Internal("load the "+l.noun+"s", err)
+		return nil, app.Internal("load the "+string(l.record)+"s", err)
 	}
 	defer rows.Close()
 	var list []namedRow
 	for rows.Next() {
 		var r namedRow
-		if err := rows.Scan(&r.ID, &r.Name, &r.Active); err != nil {
-			return nil, app.Internal("load the "+l.noun+"s", err)
+		if err := rows.Scan(&r.ID, &r.Name, &r.Active, &r.Version); err != nil {
+			return nil, app.Internal("load the "+string(l.record)+"s", err)
 		}
 		list = append(list, r)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, app.Internal("load the "+l.noun+"s", err)
+		return nil, app.Internal("load the "+string(l.record)+"s", err)
 	}
 	return list, nil
 }
 
 func (tx *Tx) namedRow(l nameList, id int64) (namedRow, error) {
 	var r namedRow
-	if err := tx.queryRow(`SELECT id, name, active FROM `+l.table+` WHERE id = ?`, id).
-		Scan(&r.ID, &r.Name, &r.Active); errors.Is(err, sql.ErrNoRows) {
-		return r, l.notFound()
+	if err := tx.queryRow(`SELECT id, name, active, version FROM `+l.table+` WHERE id = ?`, id).
+		Scan(&r.ID, &r.Name, &r.Active, &r.Version); errors.Is(err, sql.ErrNoRows) {
+		return r, app.NotFound(l.record, "", nil)
 	} else if err != nil {
-		return r, app.Internal("load the "+l.noun, err)
+		return r, app.Internal("load the "+string(l.record), err)
 	}
 	return r, nil
 }
 
 func (tx *Tx) createNamedRow(l nameList, name string, active bool) (int64, error) {
-	res, err := tx.exec(`INSERT INTO `+l.table+` (name, active) VALUES (?, ?)`, name, active)
+	res, err := tx.exec(`INSERT INTO `+l.table+` (name, active, version) VALUES (?, ?, 1)`, name, active)
 	if err != nil {
-		return 0, l.writeError(name, err)
+		return 0, l.writeError(err)
 	}
 	id, err := res.LastInsertId()
 	if err != nil {
-		return 0, app.Internal("save the "+l.noun, err)
+		return 0, app.Internal("save the "+string(l.record), err)
 	}
 	return id, nil
 }
 
-func (tx *Tx) updateNamedRow(l nameList, r namedRow) error {
-	found, err := tx.execOne(`UPDATE `+l.table+` SET name = ?, active = ? WHERE id = ?`, r.Name, r.Active, r.ID)
+// updateNamedRow writes r when its row is still at r.Version and returns the new version.
+func (tx *Tx) updateNamedRow(l nameList, r namedRow) (int64, error) {
+	found, err := tx.execOne(`UPDATE `+l.table+` SET name = ?, active = ?, version = version + 1
+		WHERE id = ? AND version = ?`, r.Name, r.Active, r.ID, r.Version)
 	if err != nil {
-		return l.writeError(r.Name, err)
+		return 0, l.writeError(err)
 	} else if !found {
-		return l.notFound()
+		return 0, tx.staleOrGone(l.table, l.record, r.ID)
 	}
-	return nil
+	return r.Version + 1, nil
 }
 
 // Roles returns every role, inactive ones included, by name.
@@ -262,7 +254,7 @@ func (tx *Tx) Roles() ([]*app.Role, error) {
 	}
 	list := make([]*app.Role, len(rows))
 	for i, r := range rows {
-		list[i] = &app.Role{ID: r.ID, Name: r.Name, Active: r.Active}
+		list[i] = &app.Role{ID: r.ID, Name: r.Name, Active: r.Active, Version: r.Version}
 	}
 	return list, nil
 }
@@ -273,22 +265,27 @@ func (tx *Tx) Role(id int64) (*app.Role, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &app.Role{ID: r.ID, Name: r.Name, Active: r.Active}, nil
+	return &app.Role{ID: r.ID, Name: r.Name, Active: r.Active, Version: r.Version}, nil
 }
 
-// CreateRole inserts r and sets r.ID.
+// CreateRole inserts r and sets r.ID and r.Version.
 func (tx *Tx) CreateRole(r *app.Role) error {
 	id, err := tx.createNamedRow(roleList, r.Name, r.Active)
 	if err != nil {
 		return err
 	}
-	r.ID = id
+	r.ID, r.Version = id, 1
 	return nil
 }
 
-// UpdateRole writes r's name and whether it is active.
+// UpdateRole writes r's name and whether it is active, when it is still at r.Version.
 func (tx *Tx) UpdateRole(r *app.Role) error {
-	return tx.updateNamedRow(roleList, namedRow{ID: r.ID, Name: r.Name, Active: r.Active})
+	v, err := tx.updateNamedRow(roleList, namedRow{ID: r.ID, Name: r.Name, Active: r.Active, Version: r.Version})
+	if err != nil {
+		return err
+	}
+	r.Version = v
+	return nil
 }
 
 // CareTeamRoles returns every care team role, inactive ones included, by name.
@@ -299,7 +296,7 @@ func (tx *Tx) CareTeamRoles() ([]*app.CareTeamRole, error) {
 	}
 	list := make([]*app.CareTeamRole, len(rows))
 	for i, r := range rows {
-		list[i] = &app.CareTeamRole{ID: r.ID, Name: r.Name, Active: r.Active}
+		list[i] = &app.CareTeamRole{ID: r.ID, Name: r.Name, Active: r.Active, Version: r.Version}
 	}
 	return list, nil
 }
@@ -310,20 +307,26 @@ func (tx *Tx) CareTeamRole(id int64) (*app.CareTeamRole, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &app.CareTeamRole{ID: r.ID, Name: r.Name, Active: r.Active}, nil
+	return &app.CareTeamRole{ID: r.ID, Name: r.Name, Active: r.Active, Version: r.Version}, nil
 }
 
-// CreateCareTeamRole inserts r and sets r.ID.
+// CreateCareTeamRole inserts r and sets r.ID and r.Version.
 func (tx *Tx) CreateCareTeamRole(r *app.CareTeamRole) error {
 	id, err := tx.createNamedRow(careTeamRoleList, r.Name, r.Active)
 	if err != nil {
 		return err
 	}
-	r.ID = id
+	r.ID, r.Version = id, 1
 	return nil
 }
 
-// UpdateCareTeamRole writes r's name and whether it is active.
+// UpdateCareTeamRole writes r's name and whether it is active, when it is still at
+// r.Version.
 func (tx *Tx) UpdateCareTeamRole(r *app.CareTeamRole) error {
-	return tx.updateNamedRow(careTeamRoleList, namedRow{ID: r.ID, Name: r.Name, Active: r.Active})
+	v, err := tx.updateNamedRow(careTeamRoleList, namedRow{ID: r.ID, Name: r.Name, Active: r.Active, Version: r.Version})
+	if err != nil {
+		return err
+	}
+	r.Version = v
+	return nil
 }

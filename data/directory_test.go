@@ -49,18 +49,24 @@ func TestProviders(t *testing.T) {
 
 		// An NPI belongs to one provider; many may have none.
 		hannah.NPI = "1234567893"
-		wantFieldError(t, tx.UpdateProvider(hannah), app.ECONFLICT, app.FieldNPI,
-			"The NPI 1234567893 is already used by Kate Provider, III, MD.")
-		wantFieldError(t, tx.CreateProvider(&app.Provider{FirstName: "A", LastName: "B", NPI: "1234567893"}), app.ECONFLICT, app.FieldNPI,
-			"The NPI 1234567893 is already used by Kate Provider, III, MD.")
+		wantRefusal(t, tx.UpdateProvider(hannah), app.ECONFLICT, app.RecordProvider, app.FieldNPI)
+		wantRefusal(t, tx.CreateProvider(&app.Provider{FirstName: "A", LastName: "B", NPI: "1234567893"}), app.ECONFLICT, app.RecordProvider, app.FieldNPI)
 		return tx.CreateProvider(&app.Provider{FirstName: "No", LastName: "NPI"})
 	})
 
 	mustWrite(t, db, func(tx app.Tx) error {
-		const msg = "That provider no longer exists."
 		_, err := tx.Provider(404)
-		wantError(t, err, app.ENOTFOUND, msg)
-		wantError(t, tx.UpdateProvider(&app.Provider{ID: 404, FirstName: "X", LastName: "Y"}), app.ENOTFOUND, msg)
+		wantRefusal(t, err, app.ENOTFOUND, app.RecordProvider, "")
+		wantRefusal(t, tx.UpdateProvider(&app.Provider{ID: 404, FirstName: "X", LastName: "Y"}), app.ENOTFOUND, app.RecordProvider, "")
+
+		// An update from a copy older than the stored provider is refused.
+		stale := *kate
+		stale.Version--
+		err = tx.UpdateProvider(&stale)
+		wantRefusal(t, err, app.ECONFLICT, app.RecordProvider, "")
+		if !app.IsChanged(err) {
+			t.Fatalf("stale provider update: %v", err)
+		}
 		return nil
 	})
 }
@@ -84,11 +90,10 @@ func TestOffices(t *testing.T) {
 			t.Fatalf("Offices = %v, want %v", list, want)
 		}
 
-		wantFieldError(t, tx.CreateOffice(&app.Office{Name: "RIVERSIDE"}), app.ECONFLICT, app.FieldName,
-			"An office named RIVERSIDE already exists.")
+		wantRefusal(t, tx.CreateOffice(&app.Office{Name: "RIVERSIDE"}), app.ECONFLICT, app.RecordOffice, app.FieldName)
 		d := *downtown
 		d.Name = "riverSide"
-		wantFieldError(t, tx.UpdateOffice(&d), app.ECONFLICT, app.FieldName, "An office named riverSide already exists.")
+		wantRefusal(t, tx.UpdateOffice(&d), app.ECONFLICT, app.RecordOffice, app.FieldName)
 
 		downtown.Name, downtown.Active = "Downtown", true
 		if err := tx.UpdateOffice(downtown); err != nil {
@@ -99,10 +104,12 @@ func TestOffices(t *testing.T) {
 			t.Fatalf("Office = %v, %v; want %v", got, err, downtown)
 		}
 
-		const msg = "That office no longer exists."
 		_, err = tx.Office(404)
-		wantError(t, err, app.ENOTFOUND, msg)
-		wantError(t, tx.UpdateOffice(&app.Office{ID: 404, Name: "X"}), app.ENOTFOUND, msg)
+		wantRefusal(t, err, app.ENOTFOUND, app.RecordOffice, "")
+		wantRefusal(t, tx.UpdateOffice(&app.Office{ID: 404, Name: "X"}), app.ENOTFOUND, app.RecordOffice, "")
+		if err := tx.UpdateOffice(&d); !app.IsChanged(err) { // d is at the version before the rename
+			t.Fatalf("stale office update: %v", err)
+		}
 		return nil
 	})
 }
@@ -114,10 +121,10 @@ func TestRoles(t *testing.T) {
 		if err := tx.CreateRole(scribe); err != nil {
 			return err
 		}
-		wantFieldError(t, tx.CreateRole(&app.Role{Name: "front desk"}), app.ECONFLICT, app.FieldName,
-			"A role named front desk already exists.")
+		wantRefusal(t, tx.CreateRole(&app.Role{Name: "front desk"}), app.ECONFLICT, app.RecordRole, app.FieldName)
 		scribe.Name, scribe.Active = "BILLER", false
-		wantFieldError(t, tx.UpdateRole(scribe), app.ECONFLICT, app.FieldName, "A role named BILLER already exists.")
+		wantRefusal(t, tx.UpdateRole(scribe), app.ECONFLICT, app.RecordRole, app.FieldName)
+		stale := *scribe
 		scribe.Name = "Medical Scribe"
 		if err := tx.UpdateRole(scribe); err != nil {
 			return err
@@ -140,10 +147,12 @@ func TestRoles(t *testing.T) {
 			t.Fatalf("Roles = %v, want %v", names, want)
 		}
 
-		const msg = "That role no longer exists."
 		_, err = tx.Role(404)
-		wantError(t, err, app.ENOTFOUND, msg)
-		wantError(t, tx.UpdateRole(&app.Role{ID: 404, Name: "X"}), app.ENOTFOUND, msg)
+		wantRefusal(t, err, app.ENOTFOUND, app.RecordRole, "")
+		wantRefusal(t, tx.UpdateRole(&app.Role{ID: 404, Name: "X"}), app.ENOTFOUND, app.RecordRole, "")
+		if err := tx.UpdateRole(&stale); !app.IsChanged(err) { // read before the rename
+			t.Fatalf("stale role update: %v", err)
+		}
 		return nil
 	})
 }
@@ -163,11 +172,10 @@ func TestCareTeamRoles(t *testing.T) {
 		if err := tx.CreateCareTeamRole(doula); err != nil {
 			return err
 		}
-		wantFieldError(t, tx.CreateCareTeamRole(&app.CareTeamRole{Name: "general NURSE (occupation)"}), app.ECONFLICT, app.FieldName,
-			"A care team role named general NURSE (occupation) already exists.")
+		wantRefusal(t, tx.CreateCareTeamRole(&app.CareTeamRole{Name: "general NURSE (occupation)"}), app.ECONFLICT, app.RecordCareTeamRole, app.FieldName)
 		doula.Name = "PHARMACIST (occupation)"
-		wantFieldError(t, tx.UpdateCareTeamRole(doula), app.ECONFLICT, app.FieldName,
-			"A care team role named PHARMACIST (occupation) already exists.")
+		wantRefusal(t, tx.UpdateCareTeamRole(doula), app.ECONFLICT, app.RecordCareTeamRole, app.FieldName)
+		stale := *doula
 		doula.Name, doula.Active = "Birth doula (occupation)", false
 		if err := tx.UpdateCareTeamRole(doula); err != nil {
 			return err
@@ -177,10 +185,12 @@ func TestCareTeamRoles(t *testing.T) {
 			t.Fatalf("CareTeamRole = %v, %v; want %v", got, err, doula)
 		}
 
-		const msg = "That care team role no longer exists."
 		_, err = tx.CareTeamRole(404)
-		wantError(t, err, app.ENOTFOUND, msg)
-		wantError(t, tx.UpdateCareTeamRole(&app.CareTeamRole{ID: 404, Name: "X"}), app.ENOTFOUND, msg)
+		wantRefusal(t, err, app.ENOTFOUND, app.RecordCareTeamRole, "")
+		wantRefusal(t, tx.UpdateCareTeamRole(&app.CareTeamRole{ID: 404, Name: "X"}), app.ENOTFOUND, app.RecordCareTeamRole, "")
+		if err := tx.UpdateCareTeamRole(&stale); !app.IsChanged(err) {
+			t.Fatalf("stale care team role update: %v", err)
+		}
 		return nil
 	})
 }

@@ -186,21 +186,27 @@ func (tx *Tx) RequeueSending(now time.Time) (int, error) {
 	return int(n), err
 }
 
-// CancelWaitingMail cancels the account's waiting messages of the given kinds.
-func (tx *Tx) CancelWaitingMail(staffID int64, kinds ...app.MailKind) error {
+// CancelWaitingMail cancels the account's waiting messages of the given kinds and
+// returns how many.
+func (tx *Tx) CancelWaitingMail(staffID int64, kinds ...app.MailKind) (int, error) {
 	if len(kinds) == 0 {
-		return nil
+		return 0, nil
 	}
 	args := []any{staffID}
 	for _, k := range kinds {
 		args = append(args, string(k))
 	}
-	if _, err := tx.exec(`UPDATE outbox SET status = 'cancelled', payload = NULL
+	res, err := tx.exec(`UPDATE outbox SET status = 'cancelled', payload = NULL
 		WHERE staff_id = ? AND status IN ('queued', 'retrying')
-		  AND kind IN (?`+strings.Repeat(", ?", len(kinds)-1)+`)`, args...); err != nil {
-		return app.Internal("update the outbox", err)
+		  AND kind IN (?`+strings.Repeat(", ?", len(kinds)-1)+`)`, args...)
+	if err != nil {
+		return 0, app.Internal("update the outbox", err)
 	}
-	return nil
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, app.Internal("update the outbox", err)
+	}
+	return int(n), nil
 }
 
 // RescheduleMail makes every waiting message due at now.

@@ -101,12 +101,23 @@ func TestCodes_OneLiveCodePerKind(t *testing.T) {
 	first, second := code("d1", app.CodeActivation), code("d2", app.CodeActivation)
 	reset := code("d3", app.CodePasswordReset)
 	mustWrite(t, db, func(tx app.Tx) error {
-		for _, c := range []*app.Code{first, reset, second} {
+		for _, c := range []*app.Code{first, reset} {
 			if err := tx.CreateCode(c); err != nil {
 				return err
 			}
 		}
+		// The index admits one live code of a kind: a second is refused until the first
+		// is revoked (the service's issueCode does both).
+		if err := tx.CreateCode(second); err == nil {
+			t.Fatal("a second live activation code was stored")
+		}
 		return nil
+	})
+	mustWrite(t, db, func(tx app.Tx) error {
+		if err := tx.RevokeCodes(s.ID, now, app.CodeActivation); err != nil {
+			return err
+		}
+		return tx.CreateCode(second)
 	})
 	mustRead(t, db, func(tx app.Tx) error {
 		old, err := tx.CodeByDigest([]byte("d1"))

@@ -5,13 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/staffdesk/staffdesk/app"
 )
 
-func staffNotFound() error {
-	return app.Errorf(app.ENOTFOUND, "That staff member no longer exists.")
-}
+func staffNotFound() error { return app.NotFound(app.RecordStaff, "", nil) }
 
 // Staff returns one account with its PINs opened and its offices and names resolved.
 func (tx *Tx) Staff(id int64) (*app.Staff, error) {
@@ -52,8 +51,9 @@ func (tx *Tx) findStaff(f app.StaffFilter) ([]*app.Staff, error) {
 	}
 
 	// The joins on codes are probes of codes_live, the partial unique index on
-	// (staff_id, kind) of unused, unrevoked codes.
-	args := []any{string(app.CodeActivation), string(app.CodeEmailChange), tx.now.UnixNano()}
+	// (staff_id, kind) of unused, unrevoked codes. Whether a live email change has
+	// expired is the service's to say, by its clock: both are read as they are.
+	args := []any{string(app.CodeActivation), string(app.CodeEmailChange)}
 	where := []string{"1 = 1"}
 	if f.ID != 0 {
 		where, args = append(where, "s.id = ?"), append(args, f.ID)
@@ -70,8 +70,8 @@ func (tx *Tx) findStaff(f app.StaffFilter) ([]*app.Staff, error) {
 		       s.care_team_id_type, s.care_team_id, s.email, s.username, s.home_phone, s.cell_phone,
 		       s.send_daily_billing, s.restrict_offices, s.use_new_dashboard,
 		       s.enable_email_update, s.emergency_access, s.two_factor,
-		       s.status, s.activated_at, s.created_at, s.updated_at,
-		       activation.expires_at, email_change.new_email
+		       s.status, s.activated_at, s.created_at, s.updated_at, s.version,
+		       activation.expires_at, email_change.new_email, email_change.expires_at
 		FROM staff s
 		LEFT JOIN codes activation
 		       ON activation.staff_id = s.id AND activation.kind = ?
@@ -79,7 +79,6 @@ func (tx *Tx) findStaff(f app.StaffFilter) ([]*app.Staff, error) {
 		LEFT JOIN codes email_change
 		       ON email_change.staff_id = s.id AND email_change.kind = ?
 		      AND email_change.used_at IS NULL AND email_change.revoked_at IS NULL
-		      AND email_change.expires_at > ?
 		WHERE `+strings.Join(where, " AND ")+`
 		ORDER BY s.username`, args...)
 	if err != nil {
@@ -96,6 +95,7 @@ func (tx *Tx) findStaff(f app.StaffFilter) ([]*app.Staff, error) {
 		createdAt, updatedAt   int64
 		activationExpires      sql.NullInt64
 		pendingEmail           sql.NullString
+		pendingEmailExpires    sql.NullInt64
 	)
 	var list []*app.Staff
 	for rows.Next() {
@@ -104,8 +104,8 @@ func (tx *Tx) findStaff(f app.StaffFilter) ([]*app.Staff, error) {
 			&careTeamIDType, &s.CareTeamID, &s.Email, &s.Username, &s.HomePhone, &s.CellPhone,
 			&s.SendDailyBilling, &s.RestrictOffices, &s.UseNewDashboard,
 			&s.EnableEmailUpdate, &s.EmergencyAccess, &s.TwoFactor,
-			&status, &activatedAt, &createdAt, &updatedAt,
-			&activationExpires, &pendingEmail); err != nil {
+			&status, &activatedAt, &createdAt, &updatedAt, &s.Version,
+			&activationExpires, &pendingEmail, &pendingEmailExpires); err != nil {
 			return nil, app.Internal("load the staff list", err)
 		}
 		s.CareTeamRoleID = careTeamRoleID.Int64
@@ -116,6 +116,7 @@ func (tx *Tx) findStaff(f app.StaffFilter) ([]*app.Staff, error) {
 		s.ActivatedAt = timeFromNullNanos(activatedAt)
 		s.CreatedAt, s.UpdatedAt = timeFromNanos(createdAt), timeFromNanos(updatedAt)
 		s.ActivationExpires, s.PendingEmail = timeFromNullNanos(activationExpires), pendingEmail.String
+		s.PendingEmailExpires = timeFromNullNanos(pendingEmailExpires)
 		list = append(list, s)
 	}
 	if err := rows.Err(); err != nil {
@@ -232,19 +233,13 @@ func (tx *Tx) openPIN(sealed []byte) (string, error) {
 	return string(pin), nil
 }
 
-// CreateStaff inserts s with the given password hash and sets s.ID, CreatedAt and
-// UpdatedAt. An account with no status starts pending; one created active gets its
-// ActivatedAt now.
+// CreateStaff inserts s with the given password hash and sets s.ID and s.Version.
+// Status, ActivatedAt and the times are written as s has them.
 func (tx *Tx) CreateStaff(s *app.Staff, passwordHash string) error {
-	status := s.Status
-	if status == "" {
-		status = app.StatusPending
-	} else if err := checkStatus(status); err != nil {
+	if err := checkStatus(s.Status); err != nil {
 		return err
-	}
-	activatedAt := s.ActivatedAt
-	if status == app.StatusActive && activatedAt.IsZero() {
-		activatedAt = tx.now
+	} else if s.CreatedAt.IsZero() || s.UpdatedAt.IsZero() {
+		return app.Internal("save the staff member", errors.New("create staff: no time given"))
 	}
 	unlock, err := tx.sealPIN(s.UnlockPIN)
 	if err != nil {
@@ -261,15 +256,15 @@ func (tx *Tx) CreateStaff(s *app.Staff, passwordHash string) error {
 			care_team_id_type, care_team_id, email, username, home_phone, cell_phone,
 			send_daily_billing, unlock_pin, support_pin, restrict_offices,
 			use_new_dashboard, enable_email_update, emergency_access, two_factor,
-			password_hash, status, activated_at, created_at, updated_at
-		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			password_hash, status, activated_at, created_at, updated_at, version
+		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
 		s.FirstName, s.LastName, s.ProviderID, s.RoleID, nullableID(s.CareTeamRoleID),
 		string(s.CareTeamIDType), s.CareTeamID, s.Email, s.Username, s.HomePhone, s.CellPhone,
 		s.SendDailyBilling, unlock, support, s.RestrictOffices,
 		s.UseNewDashboard, s.EnableEmailUpdate, s.EmergencyAccess, s.TwoFactor,
-		passwordHash, string(status), nullableNanos(activatedAt), tx.now.UnixNano(), tx.now.UnixNano())
+		passwordHash, string(s.Status), nullableNanos(s.ActivatedAt), s.CreatedAt.UnixNano(), s.UpdatedAt.UnixNano())
 	if err != nil {
-		return tx.staffWriteError(s, 0, err)
+		return tx.staffWriteError(s, err)
 	}
 	id, err := res.LastInsertId()
 	if err != nil {
@@ -278,13 +273,13 @@ func (tx *Tx) CreateStaff(s *app.Staff, passwordHash string) error {
 	if err := tx.replaceStaffOffices(id, s.OfficeIDs); err != nil {
 		return err
 	}
-	s.ID, s.Status, s.ActivatedAt = id, status, activatedAt
-	s.CreatedAt, s.UpdatedAt = tx.now, tx.now
+	s.ID, s.Version = id, 1
 	return nil
 }
 
-// UpdateStaff writes every editable field of s, PINs and offices included, and sets
-// UpdatedAt. Password, status and CreatedAt have their own paths and are left alone.
+// UpdateStaff writes every editable field of s, PINs and offices included, and
+// s.UpdatedAt, when the account is still at s.Version, and bumps s.Version. Password,
+// status and CreatedAt have their own paths and are left alone.
 func (tx *Tx) UpdateStaff(s *app.Staff) error {
 	unlock, err := tx.sealPIN(s.UnlockPIN)
 	if err != nil {
@@ -300,24 +295,37 @@ func (tx *Tx) UpdateStaff(s *app.Staff) error {
 			care_team_id_type = ?, care_team_id = ?, email = ?, username = ?,
 			home_phone = ?, cell_phone = ?, send_daily_billing = ?,
 			unlock_pin = ?, support_pin = ?, restrict_offices = ?, use_new_dashboard = ?,
-			enable_email_update = ?, emergency_access = ?, two_factor = ?, updated_at = ?
-		WHERE id = ?`,
+			enable_email_update = ?, emergency_access = ?, two_factor = ?, updated_at = ?,
+			version = version + 1
+		WHERE id = ? AND version = ?`,
 		s.FirstName, s.LastName, s.ProviderID, s.RoleID, nullableID(s.CareTeamRoleID),
 		string(s.CareTeamIDType), s.CareTeamID, s.Email, s.Username,
 		s.HomePhone, s.CellPhone, s.SendDailyBilling,
 		unlock, support, s.RestrictOffices, s.UseNewDashboard,
-		s.EnableEmailUpdate, s.EmergencyAccess, s.TwoFactor, tx.now.UnixNano(),
-		s.ID)
+		s.EnableEmailUpdate, s.EmergencyAccess, s.TwoFactor, s.UpdatedAt.UnixNano(),
+		s.ID, s.Version)
 	if err != nil {
-		return tx.staffWriteError(s, s.ID, err)
+		return tx.staffWriteError(s, err)
 	} else if !found {
-		return staffNotFound()
+		return tx.staleOrGone("staff", app.RecordStaff, s.ID)
 	}
 	if err := tx.replaceStaffOffices(s.ID, s.OfficeIDs); err != nil {
 		return err
 	}
-	s.UpdatedAt = tx.now
+	s.Version++
 	return nil
+}
+
+// staleOrGone says why an update of the row id of table at a version matched nothing:
+// the row was deleted, or it is at another version.
+func (tx *Tx) staleOrGone(table string, rec app.Record, id int64) error {
+	var n int
+	if err := tx.queryRow(`SELECT COUNT(*) FROM `+table+` WHERE id = ?`, id).Scan(&n); err != nil {
+		return app.Internal("save the "+string(rec), err)
+	} else if n == 0 {
+		return app.NotFound(rec, "", nil)
+	}
+	return app.Changed(rec)
 }
 
 // replaceStaffOffices makes officeIDs the exact set of the account's offices.
@@ -330,7 +338,7 @@ func (tx *Tx) replaceStaffOffices(staffID int64, officeIDs []int64) error {
 		_, err := tx.exec(`INSERT OR IGNORE INTO staff_offices (staff_id, office_id) VALUES (?, ?)`,
 			staffID, officeID)
 		if isForeignKeyFailure(err) {
-			return withCause(app.FieldError(app.FieldOffices, "One of the chosen offices no longer exists."), err)
+			return app.NotFound(app.RecordOffice, app.FieldOffices, err)
 		} else if err != nil {
 			return app.Internal("save the staff member's offices", err)
 		}
@@ -338,26 +346,15 @@ func (tx *Tx) replaceStaffOffices(staffID int64, officeIDs []int64) error {
 	return nil
 }
 
-// staffWriteError turns a failed INSERT or UPDATE of s into the error the person
-// should see. selfID is the account being written (0 when creating), so that the
-// owner of a clashing email is another account. The transaction is still usable
-// here: SQLite undid only the failed statement.
-func (tx *Tx) staffWriteError(s *app.Staff, selfID int64, err error) error {
+// staffWriteError says which unique index or foreign key refused an INSERT or UPDATE
+// of s. The transaction is still usable here: SQLite undid only the failed statement.
+func (tx *Tx) staffWriteError(s *app.Staff, err error) error {
 	if col, ok := uniqueColumn(err); ok {
 		switch col {
-		// The messages are the StaffService's own, naming the other account as stored.
 		case "staff.username":
-			owner := s.Username
-			_ = tx.queryRow(`SELECT username FROM staff WHERE username = ? AND id <> ?`,
-				s.Username, selfID).Scan(&owner) // on failure, the name as typed will do
-			return withCause(app.ConflictError(app.FieldUsername, "The username %s is taken.", owner), err)
+			return app.Taken(app.RecordStaff, app.FieldUsername, err)
 		case "staff.email":
-			var owner string
-			if e := tx.queryRow(`SELECT username FROM staff WHERE email = ? AND id <> ?`,
-				s.Email, selfID).Scan(&owner); e != nil {
-				return withCause(app.ConflictError(app.FieldEmail, "This email is already used by another staff member."), err)
-			}
-			return withCause(app.ConflictError(app.FieldEmail, "This email is already used by %s.", owner), err)
+			return app.Taken(app.RecordStaff, app.FieldEmail, err)
 		}
 	}
 	if isForeignKeyFailure(err) {
@@ -367,34 +364,29 @@ func (tx *Tx) staffWriteError(s *app.Staff, selfID int64, err error) error {
 }
 
 // staffReferenceError finds which of the records s points to is missing, since
-// SQLite's foreign key error does not say. The messages are checkReferences' own.
+// SQLite's foreign key error does not say.
 func (tx *Tx) staffReferenceError(s *app.Staff, err error) error {
 	type reference struct {
-		table, field, message string
-		id                    int64
+		table, field string
+		record       app.Record
+		id           int64
 	}
 	refs := []reference{
-		{"providers", app.FieldProvider, "That provider no longer exists; choose another.", s.ProviderID},
-		{"roles", app.FieldRole, "That role no longer exists; choose another.", s.RoleID},
+		{"providers", app.FieldProvider, app.RecordProvider, s.ProviderID},
+		{"roles", app.FieldRole, app.RecordRole, s.RoleID},
 	}
 	if s.CareTeamRoleID != 0 { // 0 is "none", stored as NULL
-		refs = append(refs, reference{"care_team_roles", app.FieldCareTeamRole, "That care team role no longer exists; choose another.", s.CareTeamRoleID})
+		refs = append(refs, reference{"care_team_roles", app.FieldCareTeamRole, app.RecordCareTeamRole, s.CareTeamRoleID})
 	}
 	for _, ref := range refs {
 		var n int
 		if e := tx.queryRow(`SELECT COUNT(*) FROM `+ref.table+` WHERE id = ?`, ref.id).Scan(&n); e != nil {
 			return app.Internal("save the staff member", errors.Join(err, e))
 		} else if n == 0 {
-			return withCause(app.FieldError(ref.field, "%s", ref.message), err)
+			return app.NotFound(ref.record, ref.field, err)
 		}
 	}
-	return &app.Error{Code: app.EINVALID, Message: "A record this staff member refers to no longer exists.", Err: err}
-}
-
-// withCause keeps the SQLite error behind a human one, for the log.
-func withCause(e *app.Error, cause error) *app.Error {
-	e.Err = cause
-	return e
+	return app.Internal("save the staff member", err)
 }
 
 func checkStatus(status app.StaffStatus) error {
@@ -402,34 +394,32 @@ func checkStatus(status app.StaffStatus) error {
 	case app.StatusPending, app.StatusActive, app.StatusInactive:
 		return nil
 	}
-	return app.Errorf(app.EINVALID, "%q is not a staff account status.", string(status))
+	return app.Internal("save the staff member", fmt.Errorf("%q is not a staff account status", string(status)))
 }
 
-// SetStaffStatus changes an account's status. The first move to active stamps
-// ActivatedAt; later ones keep that first time.
-func (tx *Tx) SetStaffStatus(id int64, status app.StaffStatus) error {
-	if err := checkStatus(status); err != nil {
+// SetStaffStatus writes s's status, ActivatedAt and UpdatedAt when the account is still
+// at s.Version, and bumps s.Version.
+func (tx *Tx) SetStaffStatus(s *app.Staff) error {
+	if err := checkStatus(s.Status); err != nil {
 		return err
 	}
-	var activatedAt any // NULL leaves activated_at as it is
-	if status == app.StatusActive {
-		activatedAt = tx.now.UnixNano()
-	}
 	found, err := tx.execOne(`
-		UPDATE staff SET status = ?, activated_at = COALESCE(activated_at, ?), updated_at = ?
-		WHERE id = ?`, string(status), activatedAt, tx.now.UnixNano(), id)
+		UPDATE staff SET status = ?, activated_at = ?, updated_at = ?, version = version + 1
+		WHERE id = ? AND version = ?`,
+		string(s.Status), nullableNanos(s.ActivatedAt), s.UpdatedAt.UnixNano(), s.ID, s.Version)
 	if err != nil {
 		return app.Internal("change the staff member's status", err)
 	} else if !found {
-		return staffNotFound()
+		return tx.staleOrGone("staff", app.RecordStaff, s.ID)
 	}
+	s.Version++
 	return nil
 }
 
-// SetPasswordHash replaces an account's password hash.
-func (tx *Tx) SetPasswordHash(id int64, hash string) error {
-	found, err := tx.execOne(`UPDATE staff SET password_hash = ?, updated_at = ? WHERE id = ?`,
-		hash, tx.now.UnixNano(), id)
+// SetPasswordHash replaces an account's password hash at at.
+func (tx *Tx) SetPasswordHash(id int64, hash string, at time.Time) error {
+	found, err := tx.execOne(`UPDATE staff SET password_hash = ?, updated_at = ?, version = version + 1 WHERE id = ?`,
+		hash, at.UnixNano(), id)
 	if err != nil {
 		return app.Internal("save the password", err)
 	} else if !found {

@@ -39,10 +39,11 @@ type directoryKind struct {
 
 // directoryItem is one record as a list row shows it.
 type directoryItem struct {
-	id     int64
-	title  string
-	detail string
-	active bool
+	id      int64
+	title   string
+	detail  string
+	active  bool
+	version int64 // the record's Version when it was loaded
 }
 
 // directoryWindow lists one kind of directory record and opens its Add/Edit form.
@@ -416,6 +417,11 @@ type recordForm struct {
 	content *fyne.Container // the problem line and the fields, inside the dialog's scroll
 	dlg     *dialog.CustomDialog
 	saving  bool
+	// id and version are the record being edited (0 for Add) and the version it was
+	// loaded at, which the save names; stale is the question asked when that version
+	// turned out to be old.
+	id, version int64
+	stale       *staleChoice
 
 	// values reads the form on the UI thread and returns the save to run in the
 	// background, which reports the saved record's id.
@@ -489,6 +495,11 @@ func (f *recordForm) onSave() {
 	}, func(err error) {
 		f.saving = false
 		f.save.Enable()
+		if app.IsChanged(err) {
+			f.w.d.logError(err)
+			f.stale = askStale(f.w.win, err, f.onReload, f.onKeepChanges)
+			return
+		}
 		if err != nil {
 			f.showProblem(err)
 			return
@@ -496,6 +507,49 @@ func (f *recordForm) onSave() {
 		f.onCancel()
 		f.w.reload(id)
 		f.w.d.directoryChanged()
+	})
+}
+
+// onReload replaces the form with one showing the record as it is now, dropping the
+// person's edits.
+func (f *recordForm) onReload() {
+	f.afterLoad(func(*directoryItem) {
+		f.onCancel()
+		f.w.openForm(f.id)
+	})
+}
+
+// onKeepChanges saves the person's values over the record as it is now.
+func (f *recordForm) onKeepChanges() {
+	f.afterLoad(func(it *directoryItem) {
+		f.version = it.version
+		f.onSave()
+	})
+}
+
+// afterLoad reads the directory again, shows it in the window and hands the form's
+// record as it is now to then.
+func (f *recordForm) afterLoad(then func(*directoryItem)) {
+	f.save.Disable()
+	var dir *app.Directory
+	f.w.d.background(func(ctx context.Context) (err error) {
+		dir, err = f.w.d.svc.Directory.Load(ctx)
+		return err
+	}, func(err error) {
+		f.save.Enable()
+		if err != nil {
+			f.showProblem(err)
+			return
+		}
+		f.w.dir, f.w.all = dir, f.w.kind.items(dir)
+		f.w.refilter()
+		for i := range f.w.all {
+			if it := &f.w.all[i]; it.id == f.id {
+				then(it)
+				return
+			}
+		}
+		f.showProblem(app.Errorf(app.ENOTFOUND, "This %s no longer exists.", f.w.kind.noun))
 	})
 }
 

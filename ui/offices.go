@@ -23,7 +23,7 @@ var officeKind = &directoryKind{
 	items: func(dir *app.Directory) []directoryItem {
 		items := make([]directoryItem, 0, len(dir.Offices))
 		for _, o := range dir.Offices {
-			items = append(items, directoryItem{id: o.ID, title: o.Name, detail: officeDetail(o), active: o.Active})
+			items = append(items, directoryItem{id: o.ID, title: o.Name, detail: officeDetail(o), active: o.Active, version: o.Version})
 		}
 		return items
 	},
@@ -63,11 +63,12 @@ func officeForm(w *directoryWindow, id int64) *recordForm {
 		phone = app.FormatPhone(o.Phone)
 	}
 	f := newRecordForm(w, title)
+	f.id, f.version = o.ID, o.Version
 	name := f.addEntry(app.FieldName, "Name", true, "Main Street Clinic", "", o.Name, false)
 	addr := f.addEntry(app.FieldAddress, "Address", false, "Street\nCity, State ZIP", "", o.Address, true)
 	ph := f.addEntry(app.FieldPhone, "Phone", false, "(212) 555-0123", "", phone, false)
 	f.values = func() func(context.Context, *app.DirectoryService) (int64, error) {
-		in := &app.Office{ID: o.ID, Name: name.Text, Address: addr.Text, Phone: ph.Text, Active: o.Active}
+		in := &app.Office{ID: o.ID, Name: name.Text, Address: addr.Text, Phone: ph.Text, Active: o.Active, Version: f.version}
 		return func(ctx context.Context, svc *app.DirectoryService) (int64, error) {
 			saved, err := svc.SaveOffice(ctx, in)
 			if err != nil {

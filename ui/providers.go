@@ -25,7 +25,7 @@ var providerKind = &directoryKind{
 			if p.NPI != "" {
 				detail = "NPI " + p.NPI
 			}
-			items = append(items, directoryItem{id: p.ID, title: p.DisplayName(), detail: detail, active: p.Active})
+			items = append(items, directoryItem{id: p.ID, title: p.DisplayName(), detail: detail, active: p.Active, version: p.Version})
 		}
 		return items
 	},
@@ -46,6 +46,7 @@ func providerForm(w *directoryWindow, id int64) *recordForm {
 		title = "Edit provider"
 	}
 	f := newRecordForm(w, title)
+	f.id, f.version = p.ID, p.Version
 	first := f.addEntry(app.FieldFirstName, "First name", true, "", "", p.FirstName, false)
 	last := f.addEntry(app.FieldLastName, "Last name", true, "", "", p.LastName, false)
 	suffix := f.addEntry(app.FieldSuffix, "Suffix", false, "Jr.", "", p.Suffix, false)
@@ -53,7 +54,7 @@ func providerForm(w *directoryWindow, id int64) *recordForm {
 	npi := f.addEntry(app.FieldNPI, "NPI", false, "10 digits", "The provider's National Provider Identifier; leave it blank if they have none yet.", p.NPI, false)
 	f.values = func() func(context.Context, *app.DirectoryService) (int64, error) {
 		in := &app.Provider{ID: p.ID, FirstName: first.Text, LastName: last.Text, Suffix: suffix.Text,
-			Credentials: creds.Text, NPI: npi.Text, Active: p.Active}
+			Credentials: creds.Text, NPI: npi.Text, Active: p.Active, Version: f.version}
 		return func(ctx context.Context, svc *app.DirectoryService) (int64, error) {
 			saved, err := svc.SaveProvider(ctx, in)
 			if err != nil {

@@ -23,7 +23,7 @@ var roleKind = &directoryKind{
 	items: func(dir *app.Directory) []directoryItem {
 		items := make([]directoryItem, 0, len(dir.Roles))
 		for _, r := range dir.Roles {
-			items = append(items, directoryItem{id: r.ID, title: r.Name, active: r.Active})
+			items = append(items, directoryItem{id: r.ID, title: r.Name, active: r.Active, version: r.Version})
 		}
 		return items
 	},
@@ -37,8 +37,8 @@ var roleKind = &directoryKind{
 				return nil
 			}
 		}
-		return nameForm(w, "role", "Nurse", id, r.Name, func(ctx context.Context, svc *app.DirectoryService, name string) (int64, error) {
-			saved, err := svc.SaveRole(ctx, &app.Role{ID: r.ID, Name: name, Active: r.Active})
+		return nameForm(w, "role", "Nurse", id, r.Version, r.Name, func(ctx context.Context, svc *app.DirectoryService, name string, version int64) (int64, error) {
+			saved, err := svc.SaveRole(ctx, &app.Role{ID: r.ID, Name: name, Active: r.Active, Version: version})
 			if err != nil {
 				return 0, err
 			}
@@ -58,7 +58,7 @@ var careTeamRoleKind = &directoryKind{
 	items: func(dir *app.Directory) []directoryItem {
 		items := make([]directoryItem, 0, len(dir.CareTeamRoles))
 		for _, r := range dir.CareTeamRoles {
-			items = append(items, directoryItem{id: r.ID, title: r.Name, active: r.Active})
+			items = append(items, directoryItem{id: r.ID, title: r.Name, active: r.Active, version: r.Version})
 		}
 		return items
 	},
@@ -72,8 +72,8 @@ var careTeamRoleKind = &directoryKind{
 				return nil
 			}
 		}
-		return nameForm(w, "care team role", "General nurse (occupation)", id, r.Name, func(ctx context.Context, svc *app.DirectoryService, name string) (int64, error) {
-			saved, err := svc.SaveCareTeamRole(ctx, &app.CareTeamRole{ID: r.ID, Name: name, Active: r.Active})
+		return nameForm(w, "care team role", "General nurse (occupation)", id, r.Version, r.Name, func(ctx context.Context, svc *app.DirectoryService, name string, version int64) (int64, error) {
+			saved, err := svc.SaveCareTeamRole(ctx, &app.CareTeamRole{ID: r.ID, Name: name, Active: r.Active, Version: version})
 			if err != nil {
 				return 0, err
 			}
@@ -82,19 +82,20 @@ var careTeamRoleKind = &directoryKind{
 	},
 }
 
-// nameForm is the Add/Edit form of a record that is only a name.
-func nameForm(w *directoryWindow, noun, placeholder string, id int64, current string,
-	save func(ctx context.Context, svc *app.DirectoryService, name string) (int64, error)) *recordForm {
+// nameForm is the Add/Edit form of a record that is only a name, loaded at version.
+func nameForm(w *directoryWindow, noun, placeholder string, id, version int64, current string,
+	save func(ctx context.Context, svc *app.DirectoryService, name string, version int64) (int64, error)) *recordForm {
 	title := "Add " + noun
 	if id != 0 {
 		title = "Edit " + noun
 	}
 	f := newRecordForm(w, title)
+	f.id, f.version = id, version
 	name := f.addEntry(app.FieldName, "Name", true, placeholder, "", current, false)
 	f.values = func() func(context.Context, *app.DirectoryService) (int64, error) {
-		text := name.Text
+		text, version := name.Text, f.version
 		return func(ctx context.Context, svc *app.DirectoryService) (int64, error) {
-			return save(ctx, svc, text)
+			return save(ctx, svc, text, version)
 		}
 	}
 	return f

@@ -88,6 +88,7 @@ type staffForm struct {
 	summary               *widget.Label
 	submit, cancel        *widget.Button
 	discard               *dialog.ConfirmDialog // the "Discard changes?" question while shown
+	stale                 *staleChoice          // the last "changed since you opened it" question
 	supportPINValue       string
 	baseline              formState // what was loaded or defaulted: changes are measured against it
 	ready, busy, finished bool
@@ -512,6 +513,9 @@ func (f *staffForm) updateMismatch() {
 // onAccountChanged takes in what Change Email changed (the address, the pending change)
 // without touching what the manager is editing, and shows it in the grid.
 func (f *staffForm) onAccountChanged(s *app.Staff) {
+	if f.cur.Email != s.Email {
+		f.cur.Version = s.Version // the confirmed address is this window's own change
+	}
 	f.cur.Email, f.cur.PendingEmail = s.Email, s.PendingEmail
 	f.baseline.staff.Email, f.baseline.staff.PendingEmail = s.Email, s.PendingEmail
 	f.relayout()
@@ -580,7 +584,10 @@ func (f *staffForm) onSubmit() {
 		if f.isNew() {
 			saved, err = f.d.svc.Staff.Create(ctx, &app.NewStaff{Staff: st, Password: pw, ConfirmPassword: again})
 		} else {
-			saved, err = f.d.svc.Staff.Update(ctx, &st)
+			var u *app.StaffUpdate
+			if u, err = f.d.svc.Staff.Update(ctx, &st); err == nil {
+				saved = u.Staff
+			}
 		}
 		return err
 	}, func(err error) {
@@ -588,12 +595,61 @@ func (f *staffForm) onSubmit() {
 			return
 		}
 		f.setBusy(false)
+		if app.IsChanged(err) {
+			f.d.logError(err)
+			f.stale = askStale(f.win, err, f.onReload, f.onKeepChanges)
+			return
+		}
 		if err != nil {
 			f.showProblems(err)
 			return
 		}
 		f.close()
 		f.d.staffSaved(saved)
+	})
+}
+
+// onReload shows the account as it is now, in place of the manager's edits.
+func (f *staffForm) onReload() {
+	f.afterFetch(func(s *app.Staff) {
+		f.cur = s
+		f.fill(s)
+		if f.emailChange != nil {
+			f.emailChange.show(s)
+		}
+		f.fields.clearErrors()
+		f.summary.Hide()
+		f.baseline = f.state()
+		f.relayout()
+	})
+}
+
+// onKeepChanges saves the manager's values over the account as it is now: what the
+// form does not edit (the address, the status) is taken from the current account.
+func (f *staffForm) onKeepChanges() {
+	f.afterFetch(func(s *app.Staff) {
+		f.cur = s
+		f.onSubmit()
+	})
+}
+
+// afterFetch reads the account as it is now and hands it to then on the UI thread.
+func (f *staffForm) afterFetch(then func(*app.Staff)) {
+	f.setBusy(true)
+	var cur *app.Staff
+	f.d.background(func(ctx context.Context) (err error) {
+		cur, err = f.d.svc.Staff.Get(ctx, f.id)
+		return err
+	}, func(err error) {
+		if f.finished {
+			return
+		}
+		f.setBusy(false)
+		if err != nil {
+			f.showProblems(err) // deleted meanwhile, most likely
+			return
+		}
+		then(cur)
 	})
 }
 

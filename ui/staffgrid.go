@@ -637,8 +637,10 @@ func (del *staffDeletion) onDelete() {
 	del.delete.Disable()
 	typed := del.entry.Text
 	w := del.w
-	w.d.background(func(ctx context.Context) error {
-		return w.d.svc.Staff.Delete(ctx, del.staff.ID, typed)
+	var res *app.DeleteResult
+	w.d.background(func(ctx context.Context) (err error) {
+		res, err = w.d.svc.Staff.Delete(ctx, del.staff.ID, typed)
+		return err
 	}, func(err error) {
 		if err != nil {
 			w.d.logError(err)
@@ -660,7 +662,18 @@ func (del *staffDeletion) onDelete() {
 		}
 		w.reload()
 		w.d.mailChanged()
+		if n := res.CancelledMail; n > 0 {
+			dialog.ShowInformation("Account deleted", deletedText(n), w.win)
+		}
 	})
+}
+
+// deletedText says what Delete did to the account's waiting emails.
+func deletedText(cancelled int) string {
+	if cancelled == 1 {
+		return "Deleted. 1 waiting email was cancelled."
+	}
+	return fmt.Sprintf("Deleted. %d waiting emails were cancelled.", cancelled)
 }
 
 // staffTable is the grid: Enter opens the selected account and the arrow keys move the

@@ -1,0 +1,35 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/staffdesk/staffdesk/app"
+)
+
+// staleChoice is the question asked when a save is refused because someone else
+// changed the record since the window loaded it (app.IsChanged): Reload shows the
+// record as it is now, dropping the person's edits; Keep my changes saves their values
+// over it. The staff form and the directory forms ask it the same way.
+type staleChoice struct {
+	dlg    *dialog.CustomDialog
+	reload *widget.Button
+	keep   *widget.Button
+}
+
+func askStale(win fyne.Window, err error, onReload, onKeep func()) *staleChoice {
+	c := &staleChoice{}
+	c.reload = widget.NewButton("Reload", func() {
+		c.dlg.Hide()
+		onReload()
+	})
+	c.keep = &widget.Button{Text: "Keep my changes", Importance: widget.HighImportance, OnTapped: func() {
+		c.dlg.Hide()
+		onKeep()
+	}}
+	c.dlg = dialog.NewCustomWithoutButtons("Changed since you opened it", widget.NewLabel(app.ErrorMessage(err)), win)
+	c.dlg.SetButtons([]fyne.CanvasObject{c.reload, c.keep})
+	c.dlg.Show()
+	return c
+}
