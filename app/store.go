@@ -24,7 +24,9 @@ type Store interface {
 // update names a version the record has moved on from, each an Error with a Code and a
 // Refusal saying which record and field, but no Message. The services put them into
 // the person's words (storeWords), so that a race gives the same message as the
-// service's own check. Times are never the store's own: it writes the ones it is given.
+// service's own check. Any other failure is a plain error for the log, which the
+// services report as an internal one. Times are never the store's own: it writes the
+// ones it is given.
 type Tx interface {
 	StaffTx
 	DirectoryTx

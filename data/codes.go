@@ -3,6 +3,7 @@ package data
 import (
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -22,10 +23,10 @@ func (tx *Tx) CreateCode(c *app.Code) error {
 	if isForeignKeyFailure(err) {
 		return staffNotFound()
 	} else if err != nil {
-		return app.Internal("save the code", err) // SQLite names columns, never values
+		return fmt.Errorf("save the code: %w", err) // SQLite names columns, never values
 	}
 	if c.ID, err = res.LastInsertId(); err != nil {
-		return app.Internal("save the code", err)
+		return fmt.Errorf("save the code: %w", err)
 	}
 	return nil
 }
@@ -54,7 +55,7 @@ func (tx *Tx) CodeByDigest(digest []byte) (*app.Code, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, codeNotFound()
 	} else if err != nil {
-		return nil, app.Internal("check the code", err)
+		return nil, fmt.Errorf("check the code: %w", err)
 	}
 	return c, nil
 }
@@ -66,7 +67,7 @@ func (tx *Tx) LiveCode(staffID int64, kind app.CodeKind) (*app.Code, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, codeNotFound()
 	} else if err != nil {
-		return nil, app.Internal("check the code", err)
+		return nil, fmt.Errorf("check the code: %w", err)
 	}
 	return c, nil
 }
@@ -75,7 +76,7 @@ func (tx *Tx) LiveCode(staffID int64, kind app.CodeKind) (*app.Code, error) {
 func (tx *Tx) UseCode(id int64, at time.Time) error {
 	found, err := tx.execOne(`UPDATE codes SET used_at = ? WHERE id = ? AND used_at IS NULL`, at.UnixNano(), id)
 	if err != nil {
-		return app.Internal("use the code", err)
+		return fmt.Errorf("use the code: %w", err)
 	} else if !found {
 		return app.Changed(app.RecordCode) // used meanwhile
 	}
@@ -93,7 +94,7 @@ func (tx *Tx) RevokeCodes(staffID int64, at time.Time, kinds ...app.CodeKind) er
 		}
 	}
 	if _, err := tx.exec(query, args...); err != nil {
-		return app.Internal("end the old codes", err)
+		return fmt.Errorf("end the old codes: %w", err)
 	}
 	return nil
 }
@@ -108,7 +109,7 @@ func (tx *Tx) PendingEmailOwner(email string, exceptStaffID int64, now time.Time
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	} else if err != nil {
-		return "", app.Internal("check the email address", err)
+		return "", fmt.Errorf("check the email address: %w", err)
 	}
 	return username, nil
 }
@@ -117,10 +118,10 @@ func (tx *Tx) PendingEmailOwner(email string, exceptStaffID int64, now time.Time
 func (tx *Tx) AddCodeFailure(staffID int64, at time.Time) error {
 	if _, err := tx.exec(`DELETE FROM code_failures WHERE staff_id = ? AND at < ?`,
 		staffID, at.Add(-24*time.Hour).UnixNano()); err != nil {
-		return app.Internal("record the wrong code", err)
+		return fmt.Errorf("record the wrong code: %w", err)
 	}
 	if _, err := tx.exec(`INSERT INTO code_failures (staff_id, at) VALUES (?, ?)`, staffID, at.UnixNano()); err != nil {
-		return app.Internal("record the wrong code", err)
+		return fmt.Errorf("record the wrong code: %w", err)
 	}
 	return nil
 }
@@ -131,7 +132,7 @@ func (tx *Tx) CodeFailuresSince(staffID int64, since time.Time) (int, time.Time,
 	var oldest sql.NullInt64
 	if err := tx.queryRow(`SELECT COUNT(*), MIN(at) FROM code_failures WHERE staff_id = ? AND at > ?`,
 		staffID, since.UnixNano()).Scan(&n, &oldest); err != nil {
-		return 0, time.Time{}, app.Internal("check the code", err)
+		return 0, time.Time{}, fmt.Errorf("check the code: %w", err)
 	}
 	return n, timeFromNullNanos(oldest), nil
 }

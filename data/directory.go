@@ -3,6 +3,7 @@ package data
 import (
 	"database/sql"
 	"errors"
+	"fmt"
 
 	"github.com/staffdesk/staffdesk/app"
 )
@@ -20,19 +21,19 @@ func (tx *Tx) Providers() ([]*app.Provider, error) {
 		FROM providers
 		ORDER BY last_name COLLATE NOCASE, first_name COLLATE NOCASE, id`)
 	if err != nil {
-		return nil, app.Internal("load the providers", err)
+		return nil, fmt.Errorf("load the providers: %w", err)
 	}
 	defer rows.Close()
 	var list []*app.Provider
 	for rows.Next() {
 		var p app.Provider
 		if err := rows.Scan(&p.ID, &p.FirstName, &p.LastName, &p.Suffix, &p.Credentials, &p.NPI, &p.Active, &p.Version); err != nil {
-			return nil, app.Internal("load the providers", err)
+			return nil, fmt.Errorf("load the providers: %w", err)
 		}
 		list = append(list, &p)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, app.Internal("load the providers", err)
+		return nil, fmt.Errorf("load the providers: %w", err)
 	}
 	return list, nil
 }
@@ -46,7 +47,7 @@ func (tx *Tx) Provider(id int64) (*app.Provider, error) {
 		Scan(&p.ID, &p.FirstName, &p.LastName, &p.Suffix, &p.Credentials, &p.NPI, &p.Active, &p.Version); errors.Is(err, sql.ErrNoRows) {
 		return nil, providerNotFound()
 	} else if err != nil {
-		return nil, app.Internal("load the provider", err)
+		return nil, fmt.Errorf("load the provider: %w", err)
 	}
 	return &p, nil
 }
@@ -62,7 +63,7 @@ func (tx *Tx) CreateProvider(p *app.Provider) error {
 	}
 	id, err := res.LastInsertId()
 	if err != nil {
-		return app.Internal("save the provider", err)
+		return fmt.Errorf("save the provider: %w", err)
 	}
 	p.ID, p.Version = id, 1
 	return nil
@@ -89,7 +90,7 @@ func providerWriteError(err error) error {
 	if col, ok := uniqueColumn(err); ok && col == "providers.npi" {
 		return app.Taken(app.RecordProvider, app.FieldNPI, err)
 	}
-	return app.Internal("save the provider", err)
+	return fmt.Errorf("save the provider: %w", err)
 }
 
 func officeNotFound() error { return app.NotFound(app.RecordOffice, "", nil) }
@@ -98,19 +99,19 @@ func officeNotFound() error { return app.NotFound(app.RecordOffice, "", nil) }
 func (tx *Tx) Offices() ([]*app.Office, error) {
 	rows, err := tx.query(`SELECT id, name, address, phone, active, version FROM offices ORDER BY name, id`)
 	if err != nil {
-		return nil, app.Internal("load the offices", err)
+		return nil, fmt.Errorf("load the offices: %w", err)
 	}
 	defer rows.Close()
 	var list []*app.Office
 	for rows.Next() {
 		var o app.Office
 		if err := rows.Scan(&o.ID, &o.Name, &o.Address, &o.Phone, &o.Active, &o.Version); err != nil {
-			return nil, app.Internal("load the offices", err)
+			return nil, fmt.Errorf("load the offices: %w", err)
 		}
 		list = append(list, &o)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, app.Internal("load the offices", err)
+		return nil, fmt.Errorf("load the offices: %w", err)
 	}
 	return list, nil
 }
@@ -122,7 +123,7 @@ func (tx *Tx) Office(id int64) (*app.Office, error) {
 		Scan(&o.ID, &o.Name, &o.Address, &o.Phone, &o.Active, &o.Version); errors.Is(err, sql.ErrNoRows) {
 		return nil, officeNotFound()
 	} else if err != nil {
-		return nil, app.Internal("load the office", err)
+		return nil, fmt.Errorf("load the office: %w", err)
 	}
 	return &o, nil
 }
@@ -136,7 +137,7 @@ func (tx *Tx) CreateOffice(o *app.Office) error {
 	}
 	id, err := res.LastInsertId()
 	if err != nil {
-		return app.Internal("save the office", err)
+		return fmt.Errorf("save the office: %w", err)
 	}
 	o.ID, o.Version = id, 1
 	return nil
@@ -161,7 +162,7 @@ func officeWriteError(err error) error {
 	if col, ok := uniqueColumn(err); ok && col == "offices.name" {
 		return app.Taken(app.RecordOffice, app.FieldName, err)
 	}
-	return app.Internal("save the office", err)
+	return fmt.Errorf("save the office: %w", err)
 }
 
 // A nameList is a table that is only a list of names a manager keeps: roles and care
@@ -188,25 +189,25 @@ func (l nameList) writeError(err error) error {
 	if col, ok := uniqueColumn(err); ok && col == l.table+".name" {
 		return app.Taken(l.record, app.FieldName, err)
 	}
-	return app.Internal("save the "+string(l.record), err)
+	return fmt.Errorf("save %s: %w", l.record, err)
 }
 
 func (tx *Tx) namedRows(l nameList) ([]namedRow, error) {
 	rows, err := tx.query(`SELECT id, name, active, version FROM ` + l.table + ` ORDER BY name, id`)
 	if err != nil {
-		return nil, app.Internal("load the "+string(l.record)+"s", err)
+		return nil, fmt.Errorf("load %ss: %w", l.record, err)
 	}
 	defer rows.Close()
 	var list []namedRow
 	for rows.Next() {
 		var r namedRow
 		if err := rows.Scan(&r.ID, &r.Name, &r.Active, &r.Version); err != nil {
-			return nil, app.Internal("load the "+string(l.record)+"s", err)
+			return nil, fmt.Errorf("load %ss: %w", l.record, err)
 		}
 		list = append(list, r)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, app.Internal("load the "+string(l.record)+"s", err)
+		return nil, fmt.Errorf("load %ss: %w", l.record, err)
 	}
 	return list, nil
 }
@@ -217,7 +218,7 @@ func (tx *Tx) namedRow(l nameList, id int64) (namedRow, error) {
 		Scan(&r.ID, &r.Name, &r.Active, &r.Version); errors.Is(err, sql.ErrNoRows) {
 		return r, app.NotFound(l.record, "", nil)
 	} else if err != nil {
-		return r, app.Internal("load the "+string(l.record), err)
+		return r, fmt.Errorf("load %s: %w", l.record, err)
 	}
 	return r, nil
 }
@@ -229,7 +230,7 @@ func (tx *Tx) createNamedRow(l nameList, name string, active bool) (int64, error
 	}
 	id, err := res.LastInsertId()
 	if err != nil {
-		return 0, app.Internal("save the "+string(l.record), err)
+		return 0, fmt.Errorf("save %s: %w", l.record, err)
 	}
 	return id, nil
 }

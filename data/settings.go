@@ -1,6 +1,10 @@
 package data
 
-import "github.com/staffdesk/staffdesk/app"
+import (
+	"fmt"
+
+	"github.com/staffdesk/staffdesk/app"
+)
 
 var _ app.SettingsTx = (*Tx)(nil)
 
@@ -9,19 +13,19 @@ func (tx *Tx) Settings(prefix string) (map[string]string, error) {
 	// substr rather than LIKE: a prefix holding _ or % must match only itself.
 	rows, err := tx.query(`SELECT key, value FROM settings WHERE substr(key, 1, ?) = ?`, len(prefix), prefix)
 	if err != nil {
-		return nil, app.Internal("load the settings", err)
+		return nil, fmt.Errorf("load the settings: %w", err)
 	}
 	defer rows.Close()
 	out := map[string]string{}
 	for rows.Next() {
 		var k, v string
 		if err := rows.Scan(&k, &v); err != nil {
-			return nil, app.Internal("load the settings", err)
+			return nil, fmt.Errorf("load the settings: %w", err)
 		}
 		out[k] = v
 	}
 	if err := rows.Err(); err != nil {
-		return nil, app.Internal("load the settings", err)
+		return nil, fmt.Errorf("load the settings: %w", err)
 	}
 	return out, nil
 }
@@ -36,7 +40,7 @@ func (tx *Tx) SetSetting(key, value string) error {
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
 	}
 	if err != nil {
-		return app.Internal("save the settings", err)
+		return fmt.Errorf("save the settings: %w", err)
 	}
 	return nil
 }

@@ -82,7 +82,7 @@ func (tx *Tx) findStaff(f app.StaffFilter) ([]*app.Staff, error) {
 		WHERE `+strings.Join(where, " AND ")+`
 		ORDER BY s.username`, args...)
 	if err != nil {
-		return nil, app.Internal("load the staff list", err)
+		return nil, fmt.Errorf("load the staff list: %w", err)
 	}
 	defer rows.Close()
 
@@ -106,7 +106,7 @@ func (tx *Tx) findStaff(f app.StaffFilter) ([]*app.Staff, error) {
 			&s.EnableEmailUpdate, &s.EmergencyAccess, &s.TwoFactor,
 			&status, &activatedAt, &createdAt, &updatedAt, &s.Version,
 			&activationExpires, &pendingEmail, &pendingEmailExpires); err != nil {
-			return nil, app.Internal("load the staff list", err)
+			return nil, fmt.Errorf("load the staff list: %w", err)
 		}
 		s.CareTeamRoleID = careTeamRoleID.Int64
 		s.ProviderName = names.providers[s.ProviderID]
@@ -120,7 +120,7 @@ func (tx *Tx) findStaff(f app.StaffFilter) ([]*app.Staff, error) {
 		list = append(list, s)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, app.Internal("load the staff list", err)
+		return nil, fmt.Errorf("load the staff list: %w", err)
 	}
 	return list, nil
 }
@@ -170,7 +170,7 @@ func (tx *Tx) attachPINs(s *app.Staff) error {
 		Scan(&unlock, &support); errors.Is(err, sql.ErrNoRows) {
 		return staffNotFound()
 	} else if err != nil {
-		return app.Internal("load the staff member", err)
+		return fmt.Errorf("load the staff member: %w", err)
 	}
 	var err error
 	if s.UnlockPIN, err = tx.openPIN(unlock); err != nil {
@@ -189,7 +189,7 @@ func (tx *Tx) attachOffices(s *app.Staff) error {
 		WHERE so.staff_id = ?
 		ORDER BY o.name, o.id`, s.ID)
 	if err != nil {
-		return app.Internal("load the staff member's offices", err)
+		return fmt.Errorf("load the staff member's offices: %w", err)
 	}
 	defer rows.Close()
 	s.OfficeIDs, s.OfficeNames = nil, nil
@@ -197,12 +197,12 @@ func (tx *Tx) attachOffices(s *app.Staff) error {
 		var id int64
 		var name string
 		if err := rows.Scan(&id, &name); err != nil {
-			return app.Internal("load the staff member's offices", err)
+			return fmt.Errorf("load the staff member's offices: %w", err)
 		}
 		s.OfficeIDs, s.OfficeNames = append(s.OfficeIDs, id), append(s.OfficeNames, name)
 	}
 	if err := rows.Err(); err != nil {
-		return app.Internal("load the staff member's offices", err)
+		return fmt.Errorf("load the staff member's offices: %w", err)
 	}
 	return nil
 }
@@ -215,7 +215,7 @@ func (tx *Tx) sealPIN(pin string) ([]byte, error) {
 	sealed, err := tx.sealer.Seal([]byte(pin))
 	if err != nil {
 		// The sealer's error is passed on, never the PIN.
-		return nil, app.Internal("encrypt the staff member's PINs", err)
+		return nil, fmt.Errorf("encrypt the staff member's PINs: %w", err)
 	}
 	return sealed, nil
 }
@@ -228,7 +228,7 @@ func (tx *Tx) openPIN(sealed []byte) (string, error) {
 	pin, err := tx.sealer.Open(sealed)
 	if err != nil {
 		// Most likely the key is not the one the PINs were sealed with.
-		return "", app.Internal("decrypt the staff member's PINs", err)
+		return "", fmt.Errorf("decrypt the staff member's PINs: %w", err)
 	}
 	return string(pin), nil
 }
@@ -239,7 +239,7 @@ func (tx *Tx) CreateStaff(s *app.Staff, passwordHash string) error {
 	if err := checkStatus(s.Status); err != nil {
 		return err
 	} else if s.CreatedAt.IsZero() || s.UpdatedAt.IsZero() {
-		return app.Internal("save the staff member", errors.New("create staff: no time given"))
+		return errors.New("create staff: no time given")
 	}
 	unlock, err := tx.sealPIN(s.UnlockPIN)
 	if err != nil {
@@ -268,7 +268,7 @@ func (tx *Tx) CreateStaff(s *app.Staff, passwordHash string) error {
 	}
 	id, err := res.LastInsertId()
 	if err != nil {
-		return app.Internal("save the staff member", err)
+		return fmt.Errorf("save the staff member: %w", err)
 	}
 	if err := tx.replaceStaffOffices(id, s.OfficeIDs); err != nil {
 		return err
@@ -321,7 +321,7 @@ func (tx *Tx) UpdateStaff(s *app.Staff) error {
 func (tx *Tx) staleOrGone(table string, rec app.Record, id int64) error {
 	var n int
 	if err := tx.queryRow(`SELECT COUNT(*) FROM `+table+` WHERE id = ?`, id).Scan(&n); err != nil {
-		return app.Internal("save the "+string(rec), err)
+		return fmt.Errorf("save %s: %w", rec, err)
 	} else if n == 0 {
 		return app.NotFound(rec, "", nil)
 	}
@@ -331,7 +331,7 @@ func (tx *Tx) staleOrGone(table string, rec app.Record, id int64) error {
 // replaceStaffOffices makes officeIDs the exact set of the account's offices.
 func (tx *Tx) replaceStaffOffices(staffID int64, officeIDs []int64) error {
 	if _, err := tx.exec(`DELETE FROM staff_offices WHERE staff_id = ?`, staffID); err != nil {
-		return app.Internal("save the staff member's offices", err)
+		return fmt.Errorf("save the staff member's offices: %w", err)
 	}
 	for _, officeID := range officeIDs {
 		// OR IGNORE drops an office listed twice; it does not cover foreign keys.
@@ -340,7 +340,7 @@ func (tx *Tx) replaceStaffOffices(staffID int64, officeIDs []int64) error {
 		if isForeignKeyFailure(err) {
 			return app.NotFound(app.RecordOffice, app.FieldOffices, err)
 		} else if err != nil {
-			return app.Internal("save the staff member's offices", err)
+			return fmt.Errorf("save the staff member's offices: %w", err)
 		}
 	}
 	return nil
@@ -360,7 +360,7 @@ func (tx *Tx) staffWriteError(s *app.Staff, err error) error {
 	if isForeignKeyFailure(err) {
 		return tx.staffReferenceError(s, err)
 	}
-	return app.Internal("save the staff member", fmt.Errorf("save staff %q: %w", s.Username, err))
+	return fmt.Errorf("save staff %q: %w", s.Username, err)
 }
 
 // staffReferenceError finds which of the records s points to is missing, since
@@ -381,12 +381,12 @@ func (tx *Tx) staffReferenceError(s *app.Staff, err error) error {
 	for _, ref := range refs {
 		var n int
 		if e := tx.queryRow(`SELECT COUNT(*) FROM `+ref.table+` WHERE id = ?`, ref.id).Scan(&n); e != nil {
-			return app.Internal("save the staff member", errors.Join(err, e))
+			return fmt.Errorf("find the missing reference: %w", errors.Join(err, e))
 		} else if n == 0 {
 			return app.NotFound(ref.record, ref.field, err)
 		}
 	}
-	return app.Internal("save the staff member", err)
+	return fmt.Errorf("save the staff member: %w", err)
 }
 
 func checkStatus(status app.StaffStatus) error {
@@ -394,7 +394,7 @@ func checkStatus(status app.StaffStatus) error {
 	case app.StatusPending, app.StatusActive, app.StatusInactive:
 		return nil
 	}
-	return app.Internal("save the staff member", fmt.Errorf("%q is not a staff account status", string(status)))
+	return fmt.Errorf("%q is not a staff account status", string(status))
 }
 
 // SetStaffStatus writes s's status, ActivatedAt and UpdatedAt when the account is still
@@ -408,7 +408,7 @@ func (tx *Tx) SetStaffStatus(s *app.Staff) error {
 		WHERE id = ? AND version = ?`,
 		string(s.Status), nullableNanos(s.ActivatedAt), s.UpdatedAt.UnixNano(), s.ID, s.Version)
 	if err != nil {
-		return app.Internal("change the staff member's status", err)
+		return fmt.Errorf("change the staff member's status: %w", err)
 	} else if !found {
 		return tx.staleOrGone("staff", app.RecordStaff, s.ID)
 	}
@@ -421,7 +421,7 @@ func (tx *Tx) SetPasswordHash(id int64, hash string, at time.Time) error {
 	found, err := tx.execOne(`UPDATE staff SET password_hash = ?, updated_at = ?, version = version + 1 WHERE id = ?`,
 		hash, at.UnixNano(), id)
 	if err != nil {
-		return app.Internal("save the password", err)
+		return fmt.Errorf("save the password: %w", err)
 	} else if !found {
 		return staffNotFound()
 	}
@@ -434,7 +434,7 @@ func (tx *Tx) PasswordHash(id int64) (string, error) {
 	if err := tx.queryRow(`SELECT password_hash FROM staff WHERE id = ?`, id).Scan(&hash); errors.Is(err, sql.ErrNoRows) {
 		return "", staffNotFound()
 	} else if err != nil {
-		return "", app.Internal("check the password", err)
+		return "", fmt.Errorf("check the password: %w", err)
 	}
 	return hash, nil
 }
@@ -443,7 +443,7 @@ func (tx *Tx) PasswordHash(id int64) (string, error) {
 func (tx *Tx) DeleteStaff(id int64) error {
 	found, err := tx.execOne(`DELETE FROM staff WHERE id = ?`, id)
 	if err != nil {
-		return app.Internal("delete the staff member", err)
+		return fmt.Errorf("delete the staff member: %w", err)
 	} else if !found {
 		return staffNotFound()
 	}
@@ -454,7 +454,7 @@ func (tx *Tx) DeleteStaff(id int64) error {
 func (tx *Tx) CountStaff() (int, error) {
 	var n int
 	if err := tx.queryRow(`SELECT COUNT(*) FROM staff`).Scan(&n); err != nil {
-		return 0, app.Internal("count the staff members", err)
+		return 0, fmt.Errorf("count the staff members: %w", err)
 	}
 	return n, nil
 }
@@ -465,7 +465,7 @@ func (tx *Tx) CountStaffOfProvider(providerID int64) (int, error) {
 	var n int
 	if err := tx.queryRow(`SELECT COUNT(*) FROM staff WHERE provider_id = ? AND status <> ?`,
 		providerID, string(app.StatusInactive)).Scan(&n); err != nil {
-		return 0, app.Internal("count the provider's staff members", err)
+		return 0, fmt.Errorf("count the provider's staff members: %w", err)
 	}
 	return n, nil
 }
