@@ -236,6 +236,16 @@ func (f *staffForm) buildUI() {
 		f.email = newEntry(&f.keys, "name@example.com")
 		fs.add(app.FieldEmail, "Email address", true, f.email, "")
 		f.order = append(f.order, focusTarget{app.FieldEmail, f.email})
+	} else if f.cur.ActivatedAt.IsZero() {
+		// Never activated: a mistyped address is simply corrected, and a Pending account
+		// is sent a new activation email at once (StaffService.Update).
+		f.email = newEntry(&f.keys, "name@example.com")
+		hint := ""
+		if f.cur.Status == app.StatusPending {
+			hint = "Correcting the address sends a new activation email to it; the code sent to the old one stops working."
+		}
+		fs.add(app.FieldEmail, "Email address", true, f.email, hint)
+		f.order = append(f.order, focusTarget{app.FieldEmail, f.email})
 	} else {
 		// An address is changed only once its owner proves it with a code (Change Email).
 		f.emailChange = newEmailChange(f.d, f.win, f.cur, f.onAccountChanged)
@@ -403,6 +413,9 @@ func (f *staffForm) fill(s *app.Staff) {
 		f.careTeamIDType.SetSelected(string(s.CareTeamIDType))
 	}
 	f.careTeamID.SetText(s.CareTeamID)
+	if f.email != nil {
+		f.email.SetText(s.Email)
+	}
 	f.username.SetText(s.Username)
 	f.homePhone.SetText(formatPhone(s.HomePhone))
 	f.cellPhone.SetText(formatPhone(s.CellPhone))
@@ -580,13 +593,14 @@ func (f *staffForm) onSubmit() {
 		pw, again = f.password.Text, f.confirm.Text
 	}
 	var saved *app.Staff
+	var sentTo string // the corrected address a new activation email went to
 	f.d.background(func(ctx context.Context) (err error) {
 		if f.isNew() {
 			saved, err = f.d.svc.Staff.Create(ctx, &app.NewStaff{Staff: st, Password: pw, ConfirmPassword: again})
 		} else {
 			var u *app.StaffUpdate
 			if u, err = f.d.svc.Staff.Update(ctx, &st); err == nil {
-				saved = u.Staff
+				saved, sentTo = u.Staff, u.ActivationSentTo
 			}
 		}
 		return err
@@ -606,6 +620,11 @@ func (f *staffForm) onSubmit() {
 		}
 		f.close()
 		f.d.staffSaved(saved)
+		if sentTo != "" && f.d.staff != nil {
+			dialog.ShowInformation("Activation email sent",
+				fmt.Sprintf("An activation email was sent to the new address, %s.", sentTo), f.d.staff.win)
+			f.d.mailChanged()
+		}
 	})
 }
 

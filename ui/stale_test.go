@@ -134,3 +134,47 @@ func mustList(t *testing.T, td *testDesk) []*app.Staff {
 	}
 	return list
 }
+
+// A Pending account's mistyped address is corrected in Edit, and the new address gets
+// an activation email at once, which the window says.
+func TestStaffFormCorrectPendingEmail(t *testing.T) {
+	td, w := showStaffGrid(t, true)
+	var pending *app.Staff
+	for _, s := range mustList(t, td) {
+		if s.Status == app.StatusPending {
+			pending = s
+			break
+		}
+	}
+	f := openForm(t, td, pending.ID)
+	if f.email == nil || f.emailChange != nil || f.email.Text != pending.Email {
+		t.Fatalf("a Pending account's address is not an entry showing %q", pending.Email)
+	}
+	f.email.SetText("corrected@example.com")
+	submit(td, f)
+	if !f.finished {
+		t.Fatalf("not saved: %q", f.fields.errorOf(app.FieldEmail))
+	}
+	if got := overlayText(w.win); !strings.Contains(got, "An activation email was sent to the new address, corrected@example.com.") {
+		t.Fatalf("the window says %q", got)
+	}
+	list, err := td.svc.Outbox.List(td.ctx())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var toNew, toOld app.MailStatus
+	for _, m := range list {
+		if m.Kind != app.MailActivation {
+			continue
+		}
+		switch m.ToAddress {
+		case "corrected@example.com":
+			toNew = m.Status
+		case pending.Email:
+			toOld = m.Status
+		}
+	}
+	if toNew != app.MailQueued || toOld != app.MailCancelled {
+		t.Fatalf("activation to the new address %q, to the old %q", toNew, toOld)
+	}
+}
