@@ -100,7 +100,7 @@ func SeedDemo(ctx context.Context, s *Services) error {
 			}
 			continue
 		}
-		if err := seedSettled(ctx, s.store, st, pw, p.status); err != nil {
+		if err := seedSettled(ctx, s.store, s.Staff.now(), st, pw, p.status); err != nil {
 			return fmt.Errorf("seed demo staff %s: %w", st.Username, err)
 		}
 	}
@@ -110,7 +110,7 @@ func SeedDemo(ctx context.Context, s *Services) error {
 // seedSettled writes an account whose activation is long past: active, or inactive
 // (Tom had been active before he left; Rosa never activated her account). It obeys the
 // same rules as a created account but sends no email.
-func seedSettled(ctx context.Context, store Store, st Staff, pw string, status StaffStatus) error {
+func seedSettled(ctx context.Context, store Store, now time.Time, st Staff, pw string, status StaffStatus) error {
 	var p Problems
 	normalizeStaff(&st, &p)
 	var err error
@@ -122,13 +122,12 @@ func seedSettled(ctx context.Context, store Store, st Staff, pw string, status S
 		return err
 	}
 	return store.Write(ctx, func(tx Tx) error {
-		if err := checkReferences(tx, &st, nil, &p, time.Now()); err != nil {
+		if err := checkReferences(tx, &st, nil, &p, now); err != nil {
 			return err
 		}
 		if err := p.Err(); err != nil {
 			return err
 		}
-		now := time.Now()
 		st.CreatedAt, st.UpdatedAt, st.Status = now, now, StatusInactive
 		if status != StatusInactive || st.Username == "tbecker" {
 			st.moveTo(StatusActive, now)

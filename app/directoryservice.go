@@ -128,7 +128,7 @@ func npiTaken(tx Tx, p *Provider, err error) error {
 		}
 	}
 	e := ConflictError(FieldNPI, "The NPI %s is already used by %s.", p.NPI, owner)
-	e.Err = err
+	_, e.Err, _ = refusalOf(err)
 	return e
 }
 
@@ -139,7 +139,7 @@ func nameTaken(aRecord, name string, err error) error {
 		return err
 	}
 	e := ConflictError(FieldName, "%s named %s already exists.", aRecord, name)
-	e.Err = err
+	_, e.Err, _ = refusalOf(err)
 	return e
 }
 

@@ -228,7 +228,7 @@ func staffTaken(tx Tx, st *Staff, err error) error {
 	default:
 		return err
 	}
-	e.Err = err
+	_, e.Err, _ = refusalOf(err)
 	return e
 }
 
