@@ -648,6 +648,9 @@ func (f *staffForm) onReload() {
 func (f *staffForm) onKeepChanges() {
 	f.afterFetch(func(s *app.Staff) {
 		f.cur = s
+		if f.emailChange != nil {
+			f.emailChange.show(s)
+		}
 		f.onSubmit()
 	})
 }
