@@ -18,6 +18,7 @@ import (
 // testDesk is a Desk on Fyne's test driver over a real SQLite file.
 type testDesk struct {
 	*Desk
+	run     *queueRunner // waitIdle runs what the desk queued for the UI
 	fyneApp fyne.App
 	db      *data.DB
 	dir     string
@@ -75,7 +76,8 @@ func newTestDeskWith(t testing.TB, seed bool, mail *app.MailOptions) *testDesk {
 			t.Fatal(err)
 		}
 	}
-	return &testDesk{Desk: newQueuedDesk(a, svc, log), fyneApp: a, db: db, dir: dir}
+	run := newQueueRunner()
+	return &testDesk{Desk: NewDesk(a, svc, log, run), run: run, fyneApp: a, db: db, dir: dir}
 }
 
 // memKeychain keeps the SMTP password in memory: tests never touch the OS keychain.
@@ -111,11 +113,4 @@ func (k *memKeychain) Delete(service, user string) error {
 	defer k.mu.Unlock()
 	delete(k.items, service+"/"+user)
 	return nil
-}
-
-// newQueuedDesk is NewDesk with its UI work run by waitIdle on the test's goroutine.
-func newQueuedDesk(a fyne.App, svc *app.Services, log logrus.FieldLogger) *Desk {
-	d := NewDesk(a, svc, log)
-	d.queueUI()
-	return d
 }

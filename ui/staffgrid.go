@@ -519,7 +519,7 @@ func (w *staffWindow) onResendActivation(s *app.Staff) {
 	w.selected = s.ID
 	w.table.Refresh()
 	w.confirm = dialog.NewConfirm("Resend activation email",
-		fmt.Sprintf("Send a new activation email to %s? The previous link stops working.", s.Email),
+		fmt.Sprintf("Send a new activation email to %s? The code in the previous one stops working.", s.Email),
 		func(ok bool) {
 			w.confirm = nil
 			if !ok {
