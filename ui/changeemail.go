@@ -16,6 +16,10 @@ import (
 	"github.com/staffdesk/staffdesk/app"
 )
 
+// titleConfirmEmail is the dialog that takes the code of a change of address; the
+// email with the code sends its reader there.
+const titleConfirmEmail = "Confirm New Email"
+
 // emailChange is the Email address row of Edit Office Staff. The address is not typed
 // over: Change Email sends a code to the new address (and a notice to the old one),
 // and the address changes only when that code is entered. Meanwhile the row says the
@@ -95,7 +99,7 @@ func (c *emailChange) onChange() {
 func (c *emailChange) onEnterCode() {
 	intro := fmt.Sprintf("Enter the code sent to %s.", c.staff.PendingEmail)
 	username := c.staff.Username
-	c.ask = newFieldDialog(c.d, c.win, "Confirm New Email", intro, app.FieldCode, "Code",
+	c.ask = newFieldDialog(c.d, c.win, titleConfirmEmail, intro, app.FieldCode, "Code",
 		newCodeEntry, "Confirm",
 		func(ctx context.Context, code string) (*app.Staff, error) {
 			return c.d.svc.Accounts.ConfirmEmailChange(ctx, username, code)

@@ -167,7 +167,7 @@ type passwordReset struct {
 func (d *Desk) resetPassword(win fyne.Window, s *app.Staff) *passwordReset {
 	r := &passwordReset{d: d, win: win, staff: s}
 	r.confirm = dialog.NewConfirm("Reset Password",
-		fmt.Sprintf("Send a password reset email to %s? The link is valid for 72 hours.", s.Email),
+		fmt.Sprintf("Send a password reset email to %s? Its reset code is valid for 72 hours; the staff member enters it under Email → Set a New Password.", s.Email),
 		r.onAnswer, win)
 	r.confirm.SetConfirmText("Send email")
 	r.confirm.SetDismissText("Cancel")

@@ -272,7 +272,7 @@ func (f *staffForm) buildUI() {
 		// chooses it with the code from a password reset email.
 		f.resetPassword = widget.NewButtonWithIcon("Reset Password", theme.MailSendIcon(), f.onResetPassword)
 		fs.add(app.FieldPassword, "Password", false, container.NewHBox(f.resetPassword),
-			"Emails a link to choose a new password, valid for 72 hours.")
+			"Emails a reset code, valid for 72 hours, that the staff member enters under Email → Set a New Password.")
 	}
 
 	f.homePhone = newEntry(&f.keys, phonePlaceholder)
@@ -347,7 +347,7 @@ func (f *staffForm) buildUI() {
 
 	body := container.NewVBox()
 	if f.isNew() {
-		note := widget.NewRichTextFromMarkdown("New staff accounts must be activated via an email that will be sent after creating the account.\n\n**Please note:** Activation link will only be valid for 3 days.")
+		note := widget.NewRichTextFromMarkdown("New staff accounts must be activated with the code in an email that will be sent after creating the account (Email → Activate Account).\n\n**Please note:** The activation code will only be valid for 3 days.")
 		note.Wrapping = fyne.TextWrapWord
 		body.Add(note)
 		body.Add(widget.NewSeparator())

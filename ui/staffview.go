@@ -217,7 +217,7 @@ func (v *staffView) show(s *app.Staff) {
 	}
 }
 
-// onResetPassword asks, then emails the staff member a link to choose a new password.
+// onResetPassword asks, then emails the staff member a code to choose a new password.
 func (v *staffView) onResetPassword() {
 	if v.staff != nil {
 		v.asked = v.d.resetPassword(v.win, v.staff)
