@@ -95,13 +95,15 @@ func (f *setPasswordForm) buildUI() {
 
 func (f *setPasswordForm) updateStrength() {
 	pc := app.PasswordContext{Username: strings.TrimSpace(f.username.Text)}
-	f.strength.set(passwordStrength(f.fields, f.password.Text, pc))
-	f.scroll.Refresh()
+	if f.strength.set(passwordStrength(f.fields, f.password.Text, pc)) {
+		f.fields.refit(f.scroll)
+	}
 }
 
 func (f *setPasswordForm) updateMismatch() {
-	showMismatch(f.fields, f.password.Text, f.confirm.Text)
-	f.scroll.Refresh()
+	if showMismatch(f.fields, f.password.Text, f.confirm.Text) {
+		f.fields.refit(f.scroll)
+	}
 }
 
 func (f *setPasswordForm) onSetPassword() {

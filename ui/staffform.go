@@ -492,21 +492,23 @@ func (f *staffForm) updateStrength() {
 		return
 	}
 	so := f.staff()
-	f.strength.set(passwordStrength(f.fields, f.password.Text, app.PasswordContextOf(&so)))
-	f.relayout()
+	if f.strength.set(passwordStrength(f.fields, f.password.Text, app.PasswordContextOf(&so))) {
+		f.relayout()
+	}
 }
 
-// relayout fits the form around rows that appeared or disappeared.
+// relayout fits the form around rows that appeared, disappeared or changed height.
 func (f *staffForm) relayout() {
-	if f.scroll != nil {
-		f.scroll.Refresh()
+	if f.fields != nil {
+		f.fields.refit(f.scroll)
 	}
 }
 
 // updateMismatch says at once when the confirmation differs, rather than on submit.
 func (f *staffForm) updateMismatch() {
-	showMismatch(f.fields, f.password.Text, f.confirm.Text)
-	f.relayout()
+	if showMismatch(f.fields, f.password.Text, f.confirm.Text) {
+		f.relayout()
+	}
 }
 
 // onAccountChanged takes in what Change Email changed (the address, the pending change)

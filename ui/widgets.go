@@ -144,7 +144,12 @@ type field struct {
 	cell  *fyne.Container
 }
 
-func (f *field) setError(msg string) {
+// setError shows msg under the control ("" hides it) and reports whether that changed
+// anything.
+func (f *field) setError(msg string) bool {
+	if msg == f.err.Text && (msg == "") != f.err.Visible() {
+		return false
+	}
 	f.err.SetText(msg)
 	if msg == "" {
 		f.err.Hide()
@@ -154,6 +159,7 @@ func (f *field) setError(msg string) {
 	// The message changes the cell's height: lay the form out again so it does not
 	// draw over the control.
 	f.cell.Refresh()
+	return true
 }
 
 // fieldSet lays out a form's fields in two columns and puts the app's field messages
@@ -161,6 +167,7 @@ func (f *field) setError(msg string) {
 type fieldSet struct {
 	byName map[string]*field
 	rows   []fyne.CanvasObject
+	form   *fyne.Container // once laid out
 }
 
 func newFieldSet() *fieldSet { return &fieldSet{byName: map[string]*field{}} }
@@ -195,7 +202,23 @@ func (fs *fieldSet) heading(text string) {
 
 // container returns the laid-out form.
 func (fs *fieldSet) container() *fyne.Container {
-	return container.New(layout.NewFormLayout(), fs.rows...)
+	fs.form = container.New(layout.NewFormLayout(), fs.rows...)
+	return fs.form
+}
+
+// refit lays the form out again, in the scroll that holds it, around rows that grew,
+// shrank, appeared or disappeared. Only the layout is redone: a Refresh of the Scroll
+// would redraw every widget of the form, on every keystroke of a field whose hint or
+// meter changes.
+func (fs *fieldSet) refit(scroll *container.Scroll) {
+	if scroll == nil || fs.form == nil {
+		return
+	}
+	// The Scroll's own renderer re-sizes its content to the content's new minimum and
+	// redraws the bars; Base.Refresh reaches it without refreshing the content.
+	scroll.Base.Refresh()
+	// Rows can also trade height with no change to the whole.
+	fs.form.Layout.Layout(fs.form.Objects, fs.form.Size())
 }
 
 // showErrors clears every field's message, then shows those carried by err. It returns
@@ -214,11 +237,13 @@ func (fs *fieldSet) showErrors(err error) []string {
 	return rest
 }
 
-// setError shows msg under the field called name ("" clears it).
-func (fs *fieldSet) setError(name, msg string) {
+// setError shows msg under the field called name ("" clears it) and reports whether
+// that changed anything.
+func (fs *fieldSet) setError(name, msg string) bool {
 	if f, ok := fs.byName[name]; ok {
-		f.setError(msg)
+		return f.setError(msg)
 	}
+	return false
 }
 
 // errorOf returns the message shown under the field called name.
