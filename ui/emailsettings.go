@@ -96,17 +96,17 @@ type emailSettingsWindow struct {
 	username      *entry
 	password      *entry
 	passwordState *widget.Label
-	forget        *widget.Button
+	forget        *button
 	fromName      *entry
 	fromAddress   *entry
 	practice      *entry
 	link          *entry
 	testTo        *entry
-	sendTest      *widget.Button
+	sendTest      *button
 	activity      *widget.Activity
 	testResult    *widget.Label
 	saved         *widget.Label // "Settings saved." after a save
-	save, close   *widget.Button
+	save, close   *button
 
 	keychainAsk *dialog.ConfirmDialog // "keep the password in a file?" while shown
 	forgetAsk   *dialog.ConfirmDialog // "forget the password?" while shown
@@ -174,7 +174,7 @@ func (w *emailSettingsWindow) buildUI() {
 	fs.add(mail.FieldUsername, "User name", false, w.username, "Leave empty if the server takes mail without signing in.")
 	w.password = newPasswordEntry(&w.keys, "")
 	w.passwordState = &widget.Label{Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText}
-	w.forget = widget.NewButton("Forget password", w.onForget)
+	w.forget = newButton("Forget password", nil, widget.MediumImportance, w.onForget)
 	passwordCell := container.NewVBox(w.password, container.NewBorder(nil, nil, nil, w.forget, w.passwordState))
 	fs.add(mail.FieldPassword, "Password", false, passwordCell, "")
 
@@ -194,7 +194,7 @@ func (w *emailSettingsWindow) buildUI() {
 
 	fs.heading("Test")
 	w.testTo = newEntry(&w.testKeys, "")
-	w.sendTest = widget.NewButtonWithIcon("Send test email", theme.MailSendIcon(), w.onSendTest)
+	w.sendTest = newButton("Send test email", theme.MailSendIcon(), widget.MediumImportance, w.onSendTest)
 	w.activity = widget.NewActivity()
 	w.activity.Hide()
 	w.testResult = &widget.Label{Wrapping: fyne.TextWrapWord}
@@ -205,8 +205,8 @@ func (w *emailSettingsWindow) buildUI() {
 
 	w.saved = &widget.Label{Importance: widget.SuccessImportance}
 	w.saved.Hide()
-	w.save = &widget.Button{Text: "Save", Importance: widget.HighImportance, OnTapped: w.onSave}
-	w.close = widget.NewButton("Close", w.onClose)
+	w.save = newButton("Save", nil, widget.HighImportance, w.onSave)
+	w.close = newButton("Close", nil, widget.MediumImportance, w.onClose)
 	buttons := container.NewHBox(w.saved, layout.NewSpacer(), w.close, w.save)
 
 	form := container.NewVBox(w.outside, container.NewPadded(fs.container()))
@@ -356,7 +356,7 @@ func (w *emailSettingsWindow) saveThen(opt app.SaveEmailOptions, then func()) {
 func (w *emailSettingsWindow) onSaveFailed(err error, opt app.SaveEmailOptions, then func()) {
 	w.d.logError(err)
 	if errors.Is(err, app.ErrNoKeychain) && !opt.PasswordInFile {
-		w.keychainAsk = dialog.NewConfirm("Keep the password in a file?",
+		w.keychainAsk = newConfirm("Keep the password in a file?",
 			"This computer's keychain did not answer, so the password was not saved.\n\n"+
 				"StaffDesk can keep it instead in a file that only you can read:\n"+w.d.svc.EmailSettings.PasswordFile(),
 			func(ok bool) {
@@ -406,7 +406,7 @@ func (w *emailSettingsWindow) reloadState(then func()) {
 }
 
 func (w *emailSettingsWindow) onForget() {
-	w.forgetAsk = dialog.NewConfirm("Forget the password?",
+	w.forgetAsk = newConfirm("Forget the password?",
 		"StaffDesk will forget the stored SMTP password. Email is then sent without it until you enter it again.",
 		func(ok bool) {
 			w.forgetAsk = nil
@@ -479,7 +479,7 @@ func (w *emailSettingsWindow) onClose() {
 		w.finish()
 		return
 	}
-	w.discardAsk = dialog.NewConfirm("Discard changes?", "Your changes to the email settings have not been saved.",
+	w.discardAsk = newConfirm("Discard changes?", "Your changes to the email settings have not been saved.",
 		func(discard bool) {
 			w.discardAsk = nil
 			if discard {

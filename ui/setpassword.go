@@ -32,7 +32,7 @@ type setPasswordForm struct {
 	password, confirm *entry
 	strength          *strengthMeter
 	banner            *widget.Label
-	submit, close     *widget.Button
+	submit, close     *button
 	busy              bool
 }
 
@@ -82,8 +82,8 @@ func (f *setPasswordForm) buildUI() {
 	f.fields.add(app.FieldConfirmPassword, "Confirm password", true, f.confirm, "")
 
 	f.banner = newBanner()
-	f.submit = &widget.Button{Text: "Set password", Icon: theme.ConfirmIcon(), Importance: widget.HighImportance, OnTapped: f.onSetPassword}
-	f.close = widget.NewButton("Close", f.onClose)
+	f.submit = newButton("Set password", theme.ConfirmIcon(), widget.HighImportance, f.onSetPassword)
+	f.close = newButton("Close", nil, widget.MediumImportance, f.onClose)
 
 	body := container.NewVBox(intro, widget.NewSeparator(), f.fields.container(), f.banner)
 	f.scroll = container.NewVScroll(container.NewPadded(body))
@@ -168,7 +168,7 @@ type passwordReset struct {
 // it when they agree.
 func (d *Desk) resetPassword(win fyne.Window, s *app.Staff) *passwordReset {
 	r := &passwordReset{d: d, win: win, staff: s}
-	r.confirm = dialog.NewConfirm("Reset Password",
+	r.confirm = newConfirm("Reset Password",
 		fmt.Sprintf("Send a password reset email to %s? Its reset code is valid for 72 hours; the staff member enters it under Email → Set a New Password.", s.Email),
 		r.onAnswer, win)
 	r.confirm.SetConfirmText("Send email")

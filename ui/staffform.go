@@ -69,15 +69,15 @@ type staffForm struct {
 	email, username       *entry
 	emailChange           *emailChange   // Edit: the address, read-only, and Change Email
 	password, confirm     *entry         // New only
-	resetPassword         *widget.Button // Edit only
+	resetPassword         *button // Edit only
 	reset                 *passwordReset // Edit: the last Reset Password asked
 	strength              *strengthMeter
 	homePhone, cellPhone  *entry
 	dailyBilling          *check
 	unlockPIN             *entry
-	newUnlockPIN          *widget.Button
+	newUnlockPIN          *button
 	supportPIN            *widget.Label  // Edit: the current Support PIN, read-only
-	newSupportPIN         *widget.Button // Edit only
+	newSupportPIN         *button // Edit only
 	restrictOffices       *check
 	officeChecks          []*check
 	officeIDs             []int64 // parallel to officeChecks
@@ -86,7 +86,7 @@ type staffForm struct {
 	emailUpdate           *check
 	emergencyAccess       *check
 	summary               *widget.Label
-	submit, cancel        *widget.Button
+	submit, cancel        *button
 	discard               *dialog.ConfirmDialog // the "Discard changes?" question while shown
 	supportPINValue       string
 	baseline              formState // what was loaded or defaulted: changes are measured against it
@@ -270,7 +270,7 @@ func (f *staffForm) buildUI() {
 	} else {
 		// The manager never sets the password of an existing account: the staff member
 		// chooses it with the code from a password reset email.
-		f.resetPassword = widget.NewButtonWithIcon("Reset Password", theme.MailSendIcon(), f.onResetPassword)
+		f.resetPassword = newButton("Reset Password", theme.MailSendIcon(), widget.MediumImportance, f.onResetPassword)
 		fs.add(app.FieldPassword, "Password", false, container.NewHBox(f.resetPassword),
 			"Emails a reset code, valid for 72 hours, that the staff member enters under Email → Set a New Password.")
 	}
@@ -288,7 +288,7 @@ func (f *staffForm) buildUI() {
 	fs.add("", "Send daily billing report?", false, f.dailyBilling, "")
 
 	f.unlockPIN = newEntry(&f.keys, "4 digits")
-	f.newUnlockPIN = widget.NewButtonWithIcon("New PIN", theme.ViewRefreshIcon(), f.onNewUnlockPIN)
+	f.newUnlockPIN = newButton("New PIN", theme.ViewRefreshIcon(), widget.MediumImportance, f.onNewUnlockPIN)
 	fs.add(app.FieldUnlockPIN, "App Unlock PIN", true, trailing(f.unlockPIN, f.newUnlockPIN),
 		"A four-digit PIN to unlock the StaffDesk apps. You can change it.")
 	f.order = append(f.order, focusTarget{app.FieldUnlockPIN, f.unlockPIN})
@@ -297,7 +297,7 @@ func (f *staffForm) buildUI() {
 		fs.add(app.FieldSupportPIN, "Support PIN", false, widget.NewLabel("The Support PIN will be auto generated."), "")
 	} else {
 		f.supportPIN = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-		f.newSupportPIN = widget.NewButtonWithIcon("New Support PIN", theme.ViewRefreshIcon(), f.onNewSupportPIN)
+		f.newSupportPIN = newButton("New Support PIN", theme.ViewRefreshIcon(), widget.MediumImportance, f.onNewSupportPIN)
 		fs.add(app.FieldSupportPIN, "Support PIN", false, trailing(f.supportPIN, f.newSupportPIN),
 			"A new Support PIN takes effect when you save.")
 		f.order = append(f.order, focusTarget{app.FieldSupportPIN, f.newSupportPIN})
@@ -363,8 +363,8 @@ func (f *staffForm) buildUI() {
 		submitText = "Save staff account"
 		submitIcon = theme.DocumentSaveIcon()
 	}
-	f.submit = &widget.Button{Text: submitText, Icon: submitIcon, Importance: widget.HighImportance, OnTapped: f.onSubmit}
-	f.cancel = widget.NewButton("Cancel", f.onCancel)
+	f.submit = newButton(submitText, submitIcon, widget.HighImportance, f.onSubmit)
+	f.cancel = newButton("Cancel", nil, widget.MediumImportance, f.onCancel)
 	footer := container.NewVBox(widget.NewSeparator(), f.summary,
 		container.NewHBox(layout.NewSpacer(), f.cancel, f.submit))
 	f.win.SetContent(container.NewBorder(nil, footer, nil, nil, f.scroll))
@@ -677,7 +677,7 @@ func (f *staffForm) onCancel() {
 		f.close()
 		return
 	}
-	f.discard = dialog.NewConfirm("Discard changes?", "Your changes to this account have not been saved.", func(ok bool) {
+	f.discard = newConfirm("Discard changes?", "Your changes to this account have not been saved.", func(ok bool) {
 		f.discard = nil
 		if ok {
 			f.close()

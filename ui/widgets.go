@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -89,13 +90,31 @@ func (e *entry) TypedKey(ev *fyne.KeyEvent) {
 	if e.keys != nil && e.keys.handle(ev, e.MultiLine) {
 		return
 	}
+	if ev.Name == fyne.KeyTab && e.MultiLine {
+		// Reached only when a Tab is handed to the entry directly: the window asks
+		// AcceptsTab first and moves the focus itself.
+		if c := fyne.CurrentApp().Driver().CanvasForObject(e); c != nil {
+			c.FocusNext()
+		}
+		return
+	}
 	e.Entry.TypedKey(ev)
+}
+
+// AcceptsTab is false even for a multi-line entry: in a form, Tab and Shift+Tab move
+// to the next and previous field (nobody types a tab into an address).
+func (e *entry) AcceptsTab() bool { return false }
+
+func (e *entry) FocusGained() {
+	e.Entry.FocusGained()
+	revealFocused(e)
 }
 
 // check is a check box that honours Enter and Escape like the rest of its form.
 type check struct {
 	widget.Check
-	keys *formKeys
+	keys    *formKeys
+	focused bool
 }
 
 func newCheck(keys *formKeys, text string, changed func(bool)) *check {
@@ -111,6 +130,21 @@ func (c *check) TypedKey(ev *fyne.KeyEvent) {
 		return
 	}
 	c.Check.TypedKey(ev)
+}
+
+func (c *check) FocusGained() {
+	c.focused = true // before the widget's own Refresh draws it
+	c.Check.FocusGained()
+	revealFocused(c)
+}
+
+func (c *check) FocusLost() {
+	c.focused = false
+	c.Check.FocusLost()
+}
+
+func (c *check) CreateRenderer() fyne.WidgetRenderer {
+	return newFocusRing(c.Check.CreateRenderer(), func() bool { return c.focused && !c.Disabled() })
 }
 
 // choice is a drop-down that honours Enter and Escape like the rest of its form.
@@ -133,6 +167,57 @@ func (c *choice) TypedKey(ev *fyne.KeyEvent) {
 		return
 	}
 	c.Select.TypedKey(ev)
+}
+
+func (c *choice) FocusGained() {
+	c.Select.FocusGained()
+	revealFocused(c)
+}
+
+// button is a button that takes Enter as a press, as Space is, and passes Escape on
+// to its window's keys: Fyne gives a key only to the focused widget, and a plain
+// Button drops Escape, so a window could not be closed while a button had focus.
+type button struct {
+	widget.Button
+	focused bool
+}
+
+// newButton is a button with text, an optional icon and importance.
+func newButton(text string, icon fyne.Resource, importance widget.Importance, tapped func()) *button {
+	b := &button{}
+	b.Text, b.Icon, b.Importance, b.OnTapped = text, icon, importance, tapped
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+func (b *button) TypedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if !b.Disabled() && b.OnTapped != nil {
+			b.OnTapped()
+		}
+	case fyne.KeyEscape:
+		if c := fyne.CurrentApp().Driver().CanvasForObject(b); c != nil && c.OnTypedKey() != nil {
+			c.OnTypedKey()(ev)
+		}
+	default:
+		b.Button.TypedKey(ev)
+	}
+}
+
+func (b *button) FocusGained() {
+	b.focused = true // before the widget's own Refresh draws it
+	b.Button.FocusGained()
+	revealFocused(b)
+}
+
+func (b *button) FocusLost() {
+	b.focused = false
+	b.Button.FocusLost()
+}
+
+func (b *button) CreateRenderer() fyne.WidgetRenderer {
+	return newFocusRing(b.Button.CreateRenderer(), func() bool { return b.focused && !b.Disabled() })
 }
 
 // field is one row of a form: its label, its control, an optional hint beneath, and the
@@ -262,11 +347,23 @@ func (fs *fieldSet) clearErrors() {
 
 // showLoadFailure replaces win's content with why it could not be filled and a Close
 // button (returned, so tests can tap it) that runs close.
-func showLoadFailure(win fyne.Window, err error, close func()) *widget.Button {
+func showLoadFailure(win fyne.Window, err error, close func()) *button {
 	msg := &widget.Label{Text: app.ErrorMessage(err), Wrapping: fyne.TextWrapWord,
 		Alignment: fyne.TextAlignCenter, Importance: widget.DangerImportance}
-	btn := widget.NewButton("Close", close)
+	btn := newButton("Close", nil, widget.MediumImportance, close)
 	win.SetContent(container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), btn), nil, nil,
 		container.NewCenter(msg)))
 	return btn
+}
+
+// newConfirm is dialog.NewConfirm in which Enter confirms and Escape cancels, as in
+// the windows' own forms, while the dialog is up; the window's keys come back when it
+// closes.
+func newConfirm(title, message string, callback func(bool), win fyne.Window) *dialog.ConfirmDialog {
+	d := dialog.NewConfirm(title, message, callback, win)
+	keys := formKeys{submit: d.Confirm, cancel: d.Dismiss}
+	behind := win.Canvas().OnTypedKey()
+	keys.attachDialog(win)
+	d.SetOnClosed(func() { win.Canvas().SetOnTypedKey(behind) })
+	return d
 }
