@@ -157,10 +157,11 @@ func focusRingOf(o fyne.Widget) *canvas.Rectangle {
 // the light and the dark theme.
 func TestFocusRingIsVisible(t *testing.T) {
 	td := newTestDesk(t, true)
+	td.fyneApp.Settings().SetTheme(theme.DefaultTheme()) // the app's own, not the test driver's
 	f := openForm(t, td, 0)
 	c := f.win.Canvas()
+	th := td.fyneApp.Settings().Theme()
 	for _, v := range []fyne.ThemeVariant{theme.VariantLight, theme.VariantDark} {
-		th := td.fyneApp.Settings().Theme()
 		bg := th.Color(theme.ColorNameBackground, v)
 		for _, w := range []struct {
 			name   string

@@ -69,15 +69,15 @@ type staffForm struct {
 	email, username       *entry
 	emailChange           *emailChange   // Edit: the address, read-only, and Change Email
 	password, confirm     *entry         // New only
-	resetPassword         *button // Edit only
+	resetPassword         *button        // Edit only
 	reset                 *passwordReset // Edit: the last Reset Password asked
 	strength              *strengthMeter
 	homePhone, cellPhone  *entry
 	dailyBilling          *check
 	unlockPIN             *entry
 	newUnlockPIN          *button
-	supportPIN            *widget.Label  // Edit: the current Support PIN, read-only
-	newSupportPIN         *button // Edit only
+	supportPIN            *widget.Label // Edit: the current Support PIN, read-only
+	newSupportPIN         *button       // Edit only
 	restrictOffices       *check
 	officeChecks          []*check
 	officeIDs             []int64 // parallel to officeChecks

@@ -30,7 +30,7 @@ type staffView struct {
 	settings map[string][2]*widget.Label // Status and Detail by setting name
 	edit     *button
 	close    *button
-	reset    *button // Reset Password
+	reset    *button        // Reset Password
 	staff    *app.Staff     // the account shown
 	asked    *passwordReset // the last Reset Password asked
 }
