@@ -17,38 +17,28 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/staffdesk/staffdesk/app"
-	"github.com/staffdesk/staffdesk/app/mail"
 )
 
 const titleEmailSettings = "Email Settings"
 
-// The security choices as the window offers them, with the port each usually goes with.
-var mailSecurities = []struct {
-	value app.MailSecurity
-	label string
-	port  int
-}{
-	{app.MailStartTLS, "STARTTLS (required)", 587},
-	{app.MailTLS, "TLS on connect (port 465)", 465},
-	{app.MailNone, "None (this computer only)", 25},
-}
-
+// securityLabel is how the window shows s; an unknown value shows as the first choice.
 func securityLabel(s app.MailSecurity) string {
-	for _, o := range mailSecurities {
-		if o.value == s {
-			return o.label
+	for _, o := range app.MailSecurities {
+		if o == s {
+			return o.Label()
 		}
 	}
-	return mailSecurities[0].label
+	return app.MailSecurities[0].Label()
 }
 
+// securityOf is the security the window shows as label, and its usual port.
 func securityOf(label string) (app.MailSecurity, int) {
-	for _, o := range mailSecurities {
-		if o.label == label {
-			return o.value, o.port
+	for _, o := range app.MailSecurities {
+		if o.Label() == label {
+			return o, o.DefaultPort()
 		}
 	}
-	return app.MailStartTLS, 587
+	return app.MailStartTLS, app.MailStartTLS.DefaultPort()
 }
 
 // isUsualPort reports whether port is empty or one the window would suggest, so that
@@ -58,8 +48,8 @@ func isUsualPort(port string) bool {
 	if port == "" {
 		return true
 	}
-	for _, o := range mailSecurities {
-		if port == strconv.Itoa(o.port) {
+	for _, o := range app.MailSecurities {
+		if port == strconv.Itoa(o.DefaultPort()) {
 			return true
 		}
 	}
@@ -161,28 +151,28 @@ func (w *emailSettingsWindow) buildUI() {
 
 	fs.heading("Mail server")
 	w.host = newEntry(&w.keys, "smtp.example.com")
-	fs.add(mail.FieldHost, "Server", true, w.host, "")
+	fs.add(app.FieldSMTPHost, "Server", true, w.host, "")
 	w.port = newEntry(&w.keys, "587")
-	fs.add(mail.FieldPort, "Port", false, w.port, "Usually 587 for STARTTLS, 465 for TLS on connect.")
-	labels := make([]string, len(mailSecurities))
-	for i, o := range mailSecurities {
-		labels[i] = o.label
+	fs.add(app.FieldSMTPPort, "Port", false, w.port, "Usually 587 for STARTTLS, 465 for TLS on connect.")
+	labels := make([]string, len(app.MailSecurities))
+	for i, o := range app.MailSecurities {
+		labels[i] = o.Label()
 	}
 	w.security = newChoice(&w.keys, labels, w.onSecurity)
-	fs.add(mail.FieldSecurity, "Security", true, w.security, "")
+	fs.add(app.FieldSMTPSecurity, "Security", true, w.security, "")
 	w.username = newEntry(&w.keys, "")
-	fs.add(mail.FieldUsername, "User name", false, w.username, "Leave empty if the server takes mail without signing in.")
+	fs.add(app.FieldSMTPUsername, "User name", false, w.username, "Leave empty if the server takes mail without signing in.")
 	w.password = newPasswordEntry(&w.keys, "")
 	w.passwordState = &widget.Label{Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText}
 	w.forget = newButton("Forget password", nil, widget.MediumImportance, w.onForget)
 	passwordCell := container.NewVBox(w.password, container.NewBorder(nil, nil, nil, w.forget, w.passwordState))
-	fs.add(mail.FieldPassword, "Password", false, passwordCell, "")
+	fs.add(app.FieldSMTPPassword, "Password", false, passwordCell, "")
 
 	fs.heading("Sender")
 	w.fromName = newEntry(&w.keys, "Valley Family Practice")
-	fs.add(mail.FieldFromName, "From name", false, w.fromName, "")
+	fs.add(app.FieldSMTPFromName, "From name", false, w.fromName, "")
 	w.fromAddress = newEntry(&w.keys, "office@example.com")
-	fs.add(mail.FieldFromAddress, "From address", true, w.fromAddress, "")
+	fs.add(app.FieldSMTPFromAddress, "From address", true, w.fromAddress, "")
 
 	fs.heading("The emails")
 	w.practice = newEntry(&w.keys, "Valley Family Practice")
@@ -200,7 +190,7 @@ func (w *emailSettingsWindow) buildUI() {
 	w.testResult = &widget.Label{Wrapping: fyne.TextWrapWord}
 	w.testResult.Hide()
 	testRow := container.NewBorder(nil, nil, nil, container.NewHBox(w.activity, w.sendTest), w.testTo)
-	fs.add(mail.FieldTestTo, "Send to", false, container.NewVBox(testRow, w.testResult),
+	fs.add(app.FieldTestEmailTo, "Send to", false, container.NewVBox(testRow, w.testResult),
 		"Sends one email now with the saved settings; unsaved changes are saved first.")
 
 	w.saved = &widget.Label{Importance: widget.SuccessImportance}
@@ -439,14 +429,14 @@ func (w *emailSettingsWindow) sendTestEmail() {
 	}
 	if _, err := app.CheckEmail(to); err != nil {
 		w.testResult.Hide()
-		w.fields.setError(mail.FieldTestTo, "Enter the address to send the test email to, like you@example.com.")
+		w.fields.setError(app.FieldTestEmailTo, "Enter the address to send the test email to, like you@example.com.")
 		return
 	}
 	w.sending = true
 	w.sendTest.Disable()
 	w.activity.Show()
 	w.activity.Start()
-	w.fields.setError(mail.FieldTestTo, "")
+	w.fields.setError(app.FieldTestEmailTo, "")
 	w.showTestResult(fmt.Sprintf("Sending a test email to %s…", to), widget.MediumImportance)
 	w.d.background(func(ctx context.Context) error {
 		return w.d.svc.EmailSettings.SendTestEmail(ctx, to)
