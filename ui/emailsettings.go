@@ -113,7 +113,7 @@ func newEmailSettingsWindow(d *Desk) *emailSettingsWindow {
 	w.keys.attach(w.win)
 	w.win.SetCloseIntercept(w.onClose)
 	w.win.SetContent(container.NewCenter(widget.NewLabel("Loading…")))
-	w.win.Resize(fyne.NewSize(680, 760))
+	w.win.Resize(fyne.NewSize(680, 600)) // fits a 1024×640 screen; the form scrolls
 	w.load()
 	return w
 }

@@ -30,16 +30,18 @@ func focusRingColor(th fyne.Theme, v fyne.ThemeVariant) color.Color {
 }
 
 // focusRing draws a widget as its own renderer does, with a ring round it while
-// focused reports true.
+// focused reports true. With hug, the ring is only as wide as the widget needs (a
+// check box stretched across a form row is rung round its box and text, not the row).
 type focusRing struct {
 	fyne.WidgetRenderer
 	ring    *canvas.Rectangle
 	focused func() bool
+	hug     bool
 	objects []fyne.CanvasObject
 }
 
-func newFocusRing(inner fyne.WidgetRenderer, focused func() bool) *focusRing {
-	r := &focusRing{WidgetRenderer: inner, focused: focused,
+func newFocusRing(inner fyne.WidgetRenderer, focused func() bool, hug bool) *focusRing {
+	r := &focusRing{WidgetRenderer: inner, focused: focused, hug: hug,
 		ring: &canvas.Rectangle{FillColor: color.Transparent, StrokeWidth: focusRingWidth}}
 	r.ring.CornerRadius = theme.InputRadiusSize()
 	r.update()
@@ -49,6 +51,9 @@ func newFocusRing(inner fyne.WidgetRenderer, focused func() bool) *focusRing {
 func (r *focusRing) Layout(size fyne.Size) {
 	r.WidgetRenderer.Layout(size)
 	r.ring.Move(fyne.NewPos(0, 0))
+	if r.hug {
+		size.Width = min(size.Width, r.MinSize().Width)
+	}
 	r.ring.Resize(size)
 }
 

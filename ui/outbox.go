@@ -81,7 +81,7 @@ func newOutboxWindow(d *Desk) *outboxWindow {
 	w.keys = formKeys{submit: w.onView, cancel: w.onClose}
 	w.buildUI()
 	w.win.SetCloseIntercept(w.onClose)
-	w.win.Resize(fyne.NewSize(1100, 560))
+	w.win.Resize(fyne.NewSize(1000, 560))
 	w.reload()
 	d.every(outboxRefreshEvery, w.stop, w.refreshIfOpen)
 	return w
@@ -458,7 +458,7 @@ func newMailView(d *Desk, id int64) *mailView {
 	v.keys = formKeys{cancel: v.win.Close}
 	v.keys.attach(v.win)
 	v.win.SetContent(container.NewCenter(widget.NewLabel("Loading…")))
-	v.win.Resize(fyne.NewSize(760, 700))
+	v.win.Resize(fyne.NewSize(760, 600))
 	v.load()
 	return v
 }

@@ -116,7 +116,7 @@ func newStaffForm(d *Desk, id int64) *staffForm {
 	f.keys.attach(f.win)
 	f.win.SetCloseIntercept(f.onCancel)
 	f.win.SetContent(container.NewCenter(widget.NewLabel("Loading…")))
-	f.win.Resize(fyne.NewSize(720, 760))
+	f.win.Resize(fyne.NewSize(720, 600)) // fits a 1024×640 screen; the form scrolls
 	f.load()
 	return f
 }

@@ -126,7 +126,7 @@ func (v *staffView) buildUI() {
 	v.win.SetContent(container.NewBorder(nil, container.NewPadded(buttons), nil, nil, container.NewVScroll(container.NewPadded(body))))
 	keys := &formKeys{cancel: v.win.Close}
 	keys.attach(v.win)
-	v.win.Resize(fyne.NewSize(760, 720))
+	v.win.Resize(fyne.NewSize(760, 600))
 }
 
 // settingRow lines up a setting's name and status in fixed columns and gives the

@@ -144,7 +144,7 @@ func (c *check) FocusLost() {
 }
 
 func (c *check) CreateRenderer() fyne.WidgetRenderer {
-	return newFocusRing(c.Check.CreateRenderer(), func() bool { return c.focused && !c.Disabled() })
+	return newFocusRing(c.Check.CreateRenderer(), func() bool { return c.focused && !c.Disabled() }, true)
 }
 
 // choice is a drop-down that honours Enter and Escape like the rest of its form.
@@ -217,7 +217,7 @@ func (b *button) FocusLost() {
 }
 
 func (b *button) CreateRenderer() fyne.WidgetRenderer {
-	return newFocusRing(b.Button.CreateRenderer(), func() bool { return b.focused && !b.Disabled() })
+	return newFocusRing(b.Button.CreateRenderer(), func() bool { return b.focused && !b.Disabled() }, false)
 }
 
 // field is one row of a form: its label, its control, an optional hint beneath, and the
