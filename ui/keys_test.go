@@ -194,3 +194,41 @@ func TestFocusRingIsVisible(t *testing.T) {
 		t.Error("the ring stays after the focus has moved on")
 	}
 }
+
+// The grid's questions take Enter and Escape too: Enter in "Deactivate staff member"
+// deactivates, Escape in "Resend activation email" sends nothing.
+func TestStaffGridConfirmKeys(t *testing.T) {
+	td, w := showStaffGrid(t, true)
+	camille := staffByUsername(t, td, "camilles")
+	w.onDeactivate(camille)
+	pressWithNothingFocused(t, w.win, fyne.KeyReturn)
+	td.waitIdle()
+	if got := staffByUsername(t, td, "camilles"); got.Status != app.StatusInactive {
+		t.Errorf("Enter in the Deactivate question left Camille %s", got.Status)
+	}
+	jamie := staffByUsername(t, td, "jamie_demo_staff")
+	before, err := td.svc.Outbox.List(td.ctx())
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.onResendActivation(jamie)
+	pressWithNothingFocused(t, w.win, fyne.KeyEscape)
+	td.waitIdle()
+	after, err := td.svc.Outbox.List(td.ctx())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.confirm != nil || len(after) != len(before) {
+		t.Errorf("Escape in the Resend question: still asking %v, %d emails became %d", w.confirm != nil, len(before), len(after))
+	}
+}
+
+// pressWithNothingFocused sends key to win as the window does when no widget has focus.
+func pressWithNothingFocused(t *testing.T, win fyne.Window, key fyne.KeyName) {
+	t.Helper()
+	h := win.Canvas().OnTypedKey()
+	if h == nil {
+		t.Fatalf("%s: nothing takes %s", win.Title(), key)
+	}
+	h(&fyne.KeyEvent{Name: key})
+}
