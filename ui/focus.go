@@ -85,7 +85,9 @@ func (r *focusRing) update() {
 }
 
 // revealFocused scrolls every scroll container that holds o so that o is in view:
-// a Tab to a field below the fold brings it up. A widget not (yet) on a canvas is left.
+// a Tab to a field below the fold brings it up, with what belongs to it (the hint and
+// message under it: the largest part of the form round o that takes at most half the
+// view). A widget not (yet) on a canvas is left.
 func revealFocused(o fyne.CanvasObject) {
 	c := fyne.CurrentApp().Driver().CanvasForObject(o)
 	if c == nil {
@@ -94,14 +96,25 @@ func revealFocused(o fyne.CanvasObject) {
 	roots := []fyne.CanvasObject{c.Content()}
 	roots = append(roots, c.Overlays().List()...)
 	for _, root := range roots {
-		if path := pathTo(root, o); path != nil {
-			for i := len(path) - 1; i >= 0; i-- { // innermost scroll first
-				if s, ok := path[i].(*container.Scroll); ok {
-					scrollIntoView(s, o)
+		path := pathTo(root, o)
+		if path == nil {
+			continue
+		}
+		for i := len(path) - 1; i >= 0; i-- { // innermost scroll first
+			s, ok := path[i].(*container.Scroll)
+			if !ok {
+				continue
+			}
+			target := o
+			for _, around := range path[min(i+2, len(path)):] { // below the scroll's content
+				if around.Size().Height <= s.Size().Height/2 {
+					target = around
+					break
 				}
 			}
-			return
+			scrollIntoView(s, target)
 		}
+		return
 	}
 }
 

@@ -65,6 +65,9 @@ func TestStaffFormTabScrollsFieldIntoView(t *testing.T) {
 		if !visibleIn(f.scroll, o) {
 			t.Fatalf("Tab to %s left it out of view (scrolled to %v)", describe(c.Focused()), f.scroll.Offset)
 		}
+		if o == f.unlockPIN && !visibleIn(f.scroll, f.fields.byName[app.FieldUnlockPIN].hint) {
+			t.Errorf("Tab to App Unlock PIN left its hint out of view")
+		}
 	}
 	if f.scroll.Offset.Y == 0 {
 		t.Fatal("the form never scrolled")
