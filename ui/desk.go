@@ -94,7 +94,7 @@ func (d *Desk) every(interval time.Duration, stop <-chan struct{}, fn func()) {
 // showError tells the person what went wrong in win and logs the detail.
 func (d *Desk) showError(win fyne.Window, err error) {
 	d.logError(err)
-	dialog.ShowError(humanError{err}, win)
+	showNotice(dialog.NewError(humanError{err}, win), win)
 }
 
 // logError writes err's full chain to the log; app errors never carry secrets.

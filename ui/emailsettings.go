@@ -366,7 +366,7 @@ func (w *emailSettingsWindow) onSaveFailed(err error, opt app.SaveEmailOptions, 
 		rest = append(rest, app.ErrorMessage(err))
 	}
 	if len(rest) > 0 {
-		dialog.ShowError(errors.New(strings.Join(rest, "\n")), w.win)
+		showNotice(dialog.NewError(errors.New(strings.Join(rest, "\n")), w.win), w.win)
 	}
 }
 

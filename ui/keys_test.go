@@ -3,6 +3,7 @@ package ui
 import (
 	"image/color"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -234,4 +235,25 @@ func pressWithNothingFocused(t *testing.T, win fyne.Window, key fyne.KeyName) {
 		t.Fatalf("%s: nothing takes %s", win.Title(), key)
 	}
 	h(&fyne.KeyEvent{Name: key})
+}
+
+// Enter sends the password reset from its question, and Escape closes the notice that
+// follows.
+func TestResetPasswordKeys(t *testing.T) {
+	td := newTestDesk(t, true)
+	camille := staffByUsername(t, td, "camilles")
+	f := openForm(t, td, camille.ID)
+	test.Tap(f.resetPassword)
+	pressWithNothingFocused(t, f.win, fyne.KeyReturn)
+	td.waitIdle()
+	if !strings.Contains(overlayText(f.win), "password reset email") {
+		t.Fatalf("after Enter in the question the window shows %q", overlayText(f.win))
+	}
+	pressWithNothingFocused(t, f.win, fyne.KeyEscape)
+	if top := f.win.Canvas().Overlays().Top(); top != nil {
+		t.Errorf("Escape left the notice up: %q", overlayText(f.win))
+	}
+	if !isOpen(td, "edit:"+strconv.FormatInt(camille.ID, 10)) {
+		t.Error("Escape on the notice closed the Edit window too")
+	}
 }

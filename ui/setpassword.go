@@ -202,7 +202,7 @@ func (r *passwordReset) onAnswer(send bool) {
 		if !configured {
 			r.told = fmt.Sprintf("A password reset email to %s is waiting in the outbox. It will be sent once email is set up.", r.staff.Email)
 		}
-		dialog.ShowInformation("Reset Password", r.told, r.win)
+		showNotice(dialog.NewInformation("Reset Password", r.told, r.win), r.win)
 		r.d.mailChanged()
 	})
 }

@@ -638,7 +638,7 @@ func (f *staffForm) showProblems(err error) {
 	switch {
 	case len(rest) > 0:
 		f.d.logError(err)
-		dialog.ShowError(fmt.Errorf("%s", strings.Join(rest, "\n")), f.win)
+		showNotice(dialog.NewError(fmt.Errorf("%s", strings.Join(rest, "\n")), f.win), f.win)
 	case shown == 0:
 		f.d.showError(f.win, err)
 	}

@@ -367,3 +367,13 @@ func newConfirm(title, message string, callback func(bool), win fyne.Window) *di
 	d.SetOnClosed(func() { win.Canvas().SetOnTypedKey(behind) })
 	return d
 }
+
+// showNotice shows an error or information dialog that Enter and Escape close, as
+// they close every other question; the window's keys come back when it closes.
+func showNotice(d dialog.Dialog, win fyne.Window) {
+	keys := formKeys{submit: d.Hide, cancel: d.Hide}
+	behind := win.Canvas().OnTypedKey()
+	keys.attachDialog(win)
+	d.SetOnClosed(func() { win.Canvas().SetOnTypedKey(behind) })
+	d.Show()
+}
