@@ -96,7 +96,7 @@ func run(dbPath string, demo bool, level, smtp string) error {
 	fyneapp.SetMetadata(meta)
 	a := fyneapp.NewWithID(meta.ID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
-	ui.NewDesk(a, svc, log).ShowMain()
+	ui.NewDesk(a, svc, log, ui.FyneRunner{}).ShowMain()
 	a.Run()
 	return nil
 }

@@ -16,11 +16,20 @@ import (
 	"github.com/zalando/go-keyring"
 )
 
-// Email settings fields not already named by the mail package (which names the
-// server's: smtp_host, smtp_port, …).
+// The fields of Settings → Email, as keys of Error.Fields. The server's are the
+// names the SMTP package reports its problems under (smtp_host, …), so that the window
+// can put every message next to its field knowing only these.
 const (
-	FieldPracticeName = "practice_name"
-	FieldLinkAddress  = "link_address"
+	FieldSMTPHost        = "smtp_host"
+	FieldSMTPPort        = "smtp_port"
+	FieldSMTPSecurity    = "smtp_security"
+	FieldSMTPUsername    = "smtp_username"
+	FieldSMTPPassword    = "smtp_password"
+	FieldSMTPFromName    = "smtp_from_name"
+	FieldSMTPFromAddress = "smtp_from_address"
+	FieldTestEmailTo     = "smtp_test_to" // Send test email's recipient
+	FieldPracticeName    = "practice_name"
+	FieldLinkAddress     = "link_address"
 )
 
 // MailSecurity is how the connection to the mail server is protected. The values
@@ -32,6 +41,33 @@ const (
 	MailTLS      MailSecurity = "tls"      // TLS on connect, usually port 465
 	MailNone     MailSecurity = "none"     // plain text, only for a server on this computer
 )
+
+// MailSecurities are the choices, in the order Settings → Email offers them.
+var MailSecurities = []MailSecurity{MailStartTLS, MailTLS, MailNone}
+
+// Label is the security as Settings → Email shows it.
+func (s MailSecurity) Label() string {
+	switch s {
+	case MailStartTLS:
+		return "STARTTLS (required)"
+	case MailTLS:
+		return "TLS on connect (port 465)"
+	case MailNone:
+		return "None (this computer only)"
+	}
+	return string(s)
+}
+
+// DefaultPort is the port that usually goes with the security: 587, 465 or 25.
+func (s MailSecurity) DefaultPort() int {
+	switch s {
+	case MailTLS:
+		return 465
+	case MailNone:
+		return 25
+	}
+	return 587
+}
 
 // EmailSettings is Settings → Email.
 type EmailSettings struct {

@@ -186,3 +186,44 @@ func fmtInt(n int) string {
 	}
 	return string(b)
 }
+
+// Settings → Email knows the server's fields and securities only from app: they must
+// be the very names and values the SMTP package uses.
+func TestEmailSettings_FieldsAndSecuritiesAreTheMailPackages(t *testing.T) {
+	for _, f := range []struct{ app, mail string }{
+		{app.FieldSMTPHost, appmail.FieldHost},
+		{app.FieldSMTPPort, appmail.FieldPort},
+		{app.FieldSMTPSecurity, appmail.FieldSecurity},
+		{app.FieldSMTPUsername, appmail.FieldUsername},
+		{app.FieldSMTPPassword, appmail.FieldPassword},
+		{app.FieldSMTPFromName, appmail.FieldFromName},
+		{app.FieldSMTPFromAddress, appmail.FieldFromAddress},
+		{app.FieldTestEmailTo, appmail.FieldTestTo},
+	} {
+		if f.app != f.mail {
+			t.Errorf("app field %q, mail field %q", f.app, f.mail)
+		}
+	}
+	for _, s := range []struct {
+		app  app.MailSecurity
+		mail appmail.Security
+		url  string
+	}{
+		{app.MailStartTLS, appmail.SecurityStartTLS, "smtp://mail.example.com"},
+		{app.MailTLS, appmail.SecurityTLS, "smtps://mail.example.com"},
+		{app.MailNone, appmail.SecurityNone, "smtp://localhost?security=none"},
+	} {
+		if string(s.app) != string(s.mail) {
+			t.Errorf("app security %q, mail security %q", s.app, s.mail)
+		}
+		if s.app.Label() == "" || s.app.Label() == string(s.app) {
+			t.Errorf("security %q has no label", s.app)
+		}
+		if c, err := appmail.ParseURL(s.url); err == nil && c.Security == s.mail && s.mail != appmail.SecurityNone && c.Port != s.app.DefaultPort() {
+			t.Errorf("%s: the mail package's default port is %d, app's %d", s.url, c.Port, s.app.DefaultPort())
+		}
+	}
+	if len(app.MailSecurities) != 3 || app.MailSecurities[0] != app.MailStartTLS {
+		t.Errorf("the choices are %v; STARTTLS first", app.MailSecurities)
+	}
+}

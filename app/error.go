@@ -40,7 +40,11 @@ func (e *Error) Error() string {
 			if i > 0 {
 				b.WriteString("; ")
 			}
-			b.WriteString(k + ": " + e.Fields[k])
+			if e.Fields[k] == e.Message {
+				b.WriteString(k) // the message is already there: only say where it belongs
+			} else {
+				b.WriteString(k + ": " + e.Fields[k])
+			}
 		}
 		b.WriteString("]")
 	}

@@ -24,7 +24,7 @@ type activateForm struct {
 	fields         *fieldSet
 	username, code *entry
 	banner         *widget.Label // the outcome, or what belongs to no field
-	submit, close  *widget.Button
+	submit, close  *button
 	busy           bool
 }
 
@@ -58,8 +58,8 @@ func (f *activateForm) buildUI() {
 	f.fields.add(app.FieldCode, "Activation code", true, f.code, codeHint)
 
 	f.banner = newBanner()
-	f.submit = &widget.Button{Text: "Activate", Icon: theme.ConfirmIcon(), Importance: widget.HighImportance, OnTapped: f.onActivate}
-	f.close = widget.NewButton("Close", f.onClose)
+	f.submit = newButton("Activate", theme.ConfirmIcon(), widget.HighImportance, f.onActivate)
+	f.close = newButton("Close", nil, widget.MediumImportance, f.onClose)
 
 	body := container.NewVBox(intro, widget.NewSeparator(), f.fields.container(), f.banner)
 	footer := container.NewVBox(widget.NewSeparator(), formButtons(f.close, f.submit))

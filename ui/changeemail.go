@@ -16,6 +16,10 @@ import (
 	"github.com/staffdesk/staffdesk/app"
 )
 
+// titleConfirmEmail is the dialog that takes the code of a change of address; the
+// email with the code sends its reader there.
+const titleConfirmEmail = "Confirm New Email"
+
 // emailChange is the Email address row of Edit Office Staff. The address is not typed
 // over: Change Email sends a code to the new address (and a notice to the old one),
 // and the address changes only when that code is entered. Meanwhile the row says the
@@ -29,10 +33,10 @@ type emailChange struct {
 	changed func(*app.Staff)
 
 	address      *widget.Label
-	change       *widget.Button
+	change       *button
 	pending      *widget.Label
-	enterCode    *widget.Button
-	cancelChange *widget.Button
+	enterCode    *button
+	cancelChange *button
 	pendingRow   *fyne.Container
 	content      *fyne.Container
 
@@ -43,10 +47,10 @@ type emailChange struct {
 func newEmailChange(d *Desk, win fyne.Window, s *app.Staff, changed func(*app.Staff)) *emailChange {
 	c := &emailChange{d: d, win: win, changed: changed}
 	c.address = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
-	c.change = widget.NewButtonWithIcon("Change Email", theme.MailComposeIcon(), c.onChange)
+	c.change = newButton("Change Email", theme.MailComposeIcon(), widget.MediumImportance, c.onChange)
 	c.pending = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance, SizeName: theme.SizeNameCaptionText}
-	c.enterCode = widget.NewButton("Enter code", c.onEnterCode)
-	c.cancelChange = widget.NewButton("Cancel change", c.onCancelChange)
+	c.enterCode = newButton("Enter code", nil, widget.MediumImportance, c.onEnterCode)
+	c.cancelChange = newButton("Cancel change", nil, widget.MediumImportance, c.onCancelChange)
 	c.pendingRow = container.NewVBox(c.pending, container.NewHBox(c.enterCode, c.cancelChange, layout.NewSpacer()))
 	c.content = container.NewVBox(trailing(c.address, c.change), c.pendingRow)
 	c.show(s)
@@ -95,7 +99,7 @@ func (c *emailChange) onChange() {
 func (c *emailChange) onEnterCode() {
 	intro := fmt.Sprintf("Enter the code sent to %s.", c.staff.PendingEmail)
 	username := c.staff.Username
-	c.ask = newFieldDialog(c.d, c.win, "Confirm New Email", intro, app.FieldCode, "Code",
+	c.ask = newFieldDialog(c.d, c.win, titleConfirmEmail, intro, app.FieldCode, "Code",
 		newCodeEntry, "Confirm",
 		func(ctx context.Context, code string) (*app.Staff, error) {
 			return c.d.svc.Accounts.ConfirmEmailChange(ctx, username, code)
@@ -138,8 +142,8 @@ type fieldDialog struct {
 	fields *fieldSet
 	input  *entry
 	banner *widget.Label
-	submit *widget.Button
-	cancel *widget.Button
+	submit *button
+	cancel *button
 	busy   bool
 	closed bool
 
@@ -155,8 +159,8 @@ func newFieldDialog(d *Desk, win fyne.Window, title, intro, field, label string,
 	f.fields = newFieldSet()
 	f.fields.add(field, label, true, f.input, "")
 	f.banner = newBanner()
-	f.submit = &widget.Button{Text: submitText, Importance: widget.HighImportance, OnTapped: f.onSubmit}
-	f.cancel = widget.NewButton("Cancel", f.onCancel)
+	f.submit = newButton(submitText, nil, widget.HighImportance, f.onSubmit)
+	f.cancel = newButton("Cancel", nil, widget.MediumImportance, f.onCancel)
 	note := &widget.Label{Text: intro, Wrapping: fyne.TextWrapWord}
 	// The dialog is as wide as the note allows, not as wide as the note's one long line.
 	width := canvas.NewRectangle(color.Transparent)

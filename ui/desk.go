@@ -22,22 +22,30 @@ type Desk struct {
 
 	staff *staffWindow // the main window
 
+	run Runner // where background work and its UI changes run
+
 	mu   sync.Mutex
 	open map[string]fyne.Window // windows that exist once, by key ("edit:12", "providers")
-	busy sync.WaitGroup         // background work under way; tests wait on it
-	// done serialises what onUI runs. On a real screen
-	// fyne.Do already runs them one at a time on the UI thread; Fyne's test driver runs
-	// them on the calling goroutine, where two could otherwise overlap.
-	done sync.Mutex
-	// uiQueue, when set (tests), holds what onUI is asked to run until waitIdle runs it
-	// on the test's goroutine: Fyne's test driver runs fyne.Do at once on whichever
-	// goroutine calls it, which would race the test driving the same widgets.
-	uiQueue chan func()
 }
 
-// NewDesk returns the application over svc. Nothing is shown until ShowMain.
-func NewDesk(a fyne.App, svc *app.Services, log logrus.FieldLogger) *Desk {
-	return &Desk{app: a, svc: svc, log: log, open: map[string]fyne.Window{}}
+// Runner is where a desk's work runs: Go starts work off the UI thread, Do runs a UI
+// change on the UI thread, one at a time. Every goroutine the desk starts and every UI
+// change from one goes through the desk's one Runner.
+type Runner interface {
+	Go(work func())
+	Do(change func())
+}
+
+// FyneRunner is the Runner of a real screen: goroutines, and fyne.Do.
+type FyneRunner struct{}
+
+func (FyneRunner) Go(work func())   { go work() }
+func (FyneRunner) Do(change func()) { fyne.Do(change) }
+
+// NewDesk returns the application over svc, running its work on run. Nothing is shown
+// until ShowMain.
+func NewDesk(a fyne.App, svc *app.Services, log logrus.FieldLogger, run Runner) *Desk {
+	return &Desk{app: a, svc: svc, log: log, run: run, open: map[string]fyne.Window{}}
 }
 
 // ShowMain builds and shows the Staff window and returns it.
@@ -56,29 +64,15 @@ func (d *Desk) ctx() context.Context {
 // background runs work off the UI thread and then done on it. Every service call goes
 // through here so that a slow disk never freezes a window.
 func (d *Desk) background(work func(ctx context.Context) error, done func(err error)) {
-	d.busy.Add(1)
-	go func() {
-		defer d.busy.Done()
+	d.run.Go(func() {
 		err := work(d.ctx())
-		d.onUI(func() { done(err) })
-	}()
-}
-
-// onUI runs fn on the UI thread. Every UI change from a goroutine goes through here.
-func (d *Desk) onUI(fn func()) {
-	if d.uiQueue != nil {
-		d.uiQueue <- fn
-		return
-	}
-	fyne.Do(func() {
-		d.done.Lock()
-		defer d.done.Unlock()
-		fn()
+		d.run.Do(func() { done(err) })
 	})
 }
 
 // every runs fn on the UI thread each interval until stop is closed (or the app this
-// desk belongs to is no longer the running one, as when a test ends).
+// desk belongs to is no longer the running one, as when a test ends). The ticker is
+// not work under way: it waits, and only fn goes through the Runner.
 func (d *Desk) every(interval time.Duration, stop <-chan struct{}, fn func()) {
 	go func() {
 		t := time.NewTicker(interval)
@@ -91,35 +85,16 @@ func (d *Desk) every(interval time.Duration, stop <-chan struct{}, fn func()) {
 				if fyne.CurrentApp() != d.app {
 					return
 				}
-				d.onUI(fn)
+				d.run.Do(fn)
 			}
 		}
 	}()
 }
 
-// queueUI makes onUI queue its work for waitIdle (see uiQueue). Tests call it.
-func (d *Desk) queueUI() { d.uiQueue = make(chan func(), 4096) }
-
-// waitIdle blocks until all background work has finished and reported back, running
-// the queued UI work on the caller's goroutine when queueUI is on.
-func (d *Desk) waitIdle() {
-	for {
-		d.busy.Wait()
-		select {
-		case fn := <-d.uiQueue: // a nil channel (no queue) never delivers
-			d.done.Lock()
-			fn()
-			d.done.Unlock()
-		default:
-			return
-		}
-	}
-}
-
 // showError tells the person what went wrong in win and logs the detail.
 func (d *Desk) showError(win fyne.Window, err error) {
 	d.logError(err)
-	dialog.ShowError(humanError{err}, win)
+	showNotice(dialog.NewError(humanError{err}, win), win)
 }
 
 // logError writes err's full chain to the log; app errors never carry secrets.

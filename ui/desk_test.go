@@ -18,6 +18,7 @@ import (
 // testDesk is a Desk on Fyne's test driver over a real SQLite file.
 type testDesk struct {
 	*Desk
+	run     *queueRunner // waitIdle runs what the desk queued for the UI
 	fyneApp fyne.App
 	db      *data.DB
 	dir     string
@@ -25,7 +26,7 @@ type testDesk struct {
 
 // newTestDesk opens a fresh database in a temp folder; seed fills it with the demo
 // practice first. The account emails are queued but never sent.
-func newTestDesk(t *testing.T, seed bool) *testDesk {
+func newTestDesk(t testing.TB, seed bool) *testDesk {
 	t.Helper()
 	return newTestDeskWith(t, seed, nil)
 }
@@ -33,7 +34,7 @@ func newTestDesk(t *testing.T, seed bool) *testDesk {
 // newTestDeskWith is newTestDesk with the account emails wired through mail: its
 // Digester, Folder, Keychain and courier log are filled in when left empty, so that codes
 // survive the test and the OS keychain is never touched.
-func newTestDeskWith(t *testing.T, seed bool, mail *app.MailOptions) *testDesk {
+func newTestDeskWith(t testing.TB, seed bool, mail *app.MailOptions) *testDesk {
 	t.Helper()
 	a := test.NewTempApp(t)
 	dir := t.TempDir()
@@ -75,7 +76,8 @@ func newTestDeskWith(t *testing.T, seed bool, mail *app.MailOptions) *testDesk {
 			t.Fatal(err)
 		}
 	}
-	return &testDesk{Desk: newQueuedDesk(a, svc, log), fyneApp: a, db: db, dir: dir}
+	run := newQueueRunner()
+	return &testDesk{Desk: NewDesk(a, svc, log, run), run: run, fyneApp: a, db: db, dir: dir}
 }
 
 // memKeychain keeps the SMTP password in memory: tests never touch the OS keychain.
@@ -111,11 +113,4 @@ func (k *memKeychain) Delete(service, user string) error {
 	defer k.mu.Unlock()
 	delete(k.items, service+"/"+user)
 	return nil
-}
-
-// newQueuedDesk is NewDesk with its UI work run by waitIdle on the test's goroutine.
-func newQueuedDesk(a fyne.App, svc *app.Services, log logrus.FieldLogger) *Desk {
-	d := NewDesk(a, svc, log)
-	d.queueUI()
-	return d
 }

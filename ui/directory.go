@@ -61,12 +61,12 @@ type directoryWindow struct {
 	loadErr  error
 
 	showInactive *check
-	add          *widget.Button
+	add          *button
 	list         *recordList
 	empty        *widget.Label
 	summary      *widget.Label
-	edit         *widget.Button
-	toggle       *widget.Button // Deactivate or Reactivate, after the selected record
+	edit         *button
+	toggle       *button // Deactivate or Reactivate, after the selected record
 
 	form    *recordForm           // the open Add/Edit form, nil when none
 	confirm *dialog.ConfirmDialog // the open "Deactivate?" question, nil when none
@@ -94,10 +94,10 @@ func (w *directoryWindow) buildUI() {
 	// seems to vanish; the check hides them once the list grows long.
 	w.showInactive = newCheck(&w.keys, "Show inactive", func(bool) { w.refilter() })
 	w.showInactive.Checked = true
-	w.add = widget.NewButtonWithIcon("Add "+w.kind.noun, theme.ContentAddIcon(), w.onAdd)
+	w.add = newButton("Add "+w.kind.noun, theme.ContentAddIcon(), widget.MediumImportance, w.onAdd)
 	w.add.Importance = widget.HighImportance
-	w.edit = widget.NewButtonWithIcon("Edit", theme.DocumentCreateIcon(), w.onEdit)
-	w.toggle = widget.NewButtonWithIcon("Deactivate", theme.CancelIcon(), w.onToggleActive)
+	w.edit = newButton("Edit", theme.DocumentCreateIcon(), widget.MediumImportance, w.onEdit)
+	w.toggle = newButton("Deactivate", theme.CancelIcon(), widget.MediumImportance, w.onToggleActive)
 	w.summary = &widget.Label{Truncation: fyne.TextTruncateEllipsis, Importance: widget.LowImportance}
 	w.empty = &widget.Label{Text: "Loading…", Wrapping: fyne.TextWrapWord, Alignment: fyne.TextAlignCenter}
 
@@ -308,7 +308,7 @@ func (w *directoryWindow) onToggleActive() {
 		return
 	}
 	msg := fmt.Sprintf("Deactivate %s?\n\n%s", it.title, w.kind.deactivateNote)
-	w.confirm = dialog.NewConfirm("Deactivate "+w.kind.noun, msg, func(yes bool) {
+	w.confirm = newConfirm("Deactivate "+w.kind.noun, msg, func(yes bool) {
 		w.confirm = nil
 		if yes {
 			w.setActive(it, false)
@@ -412,8 +412,8 @@ type recordForm struct {
 	entries map[string]*entry // by app.Field* name
 	order   []string          // field names in the order a person reads them
 	problem *widget.Label     // a message that belongs to no one field
-	save    *widget.Button
-	cancel  *widget.Button
+	save    *button
+	cancel  *button
 	content *fyne.Container // the problem line and the fields, inside the dialog's scroll
 	dlg     *dialog.CustomDialog
 	saving  bool
@@ -454,8 +454,8 @@ func (f *recordForm) addEntry(name, label string, required bool, placeholder, hi
 }
 
 func (f *recordForm) show() {
-	f.cancel = widget.NewButton("Cancel", f.onCancel)
-	f.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), f.onSave)
+	f.cancel = newButton("Cancel", nil, widget.MediumImportance, f.onCancel)
+	f.save = newButton("Save", theme.DocumentSaveIcon(), widget.MediumImportance, f.onSave)
 	f.save.Importance = widget.HighImportance
 	f.content = container.NewVBox(f.problem, f.fields.container())
 	f.dlg = dialog.NewCustomWithoutButtons(f.title, container.NewVScroll(f.content), f.w.win)

@@ -17,38 +17,28 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/staffdesk/staffdesk/app"
-	"github.com/staffdesk/staffdesk/app/mail"
 )
 
 const titleEmailSettings = "Email Settings"
 
-// The security choices as the window offers them, with the port each usually goes with.
-var mailSecurities = []struct {
-	value app.MailSecurity
-	label string
-	port  int
-}{
-	{app.MailStartTLS, "STARTTLS (required)", 587},
-	{app.MailTLS, "TLS on connect (port 465)", 465},
-	{app.MailNone, "None (this computer only)", 25},
-}
-
+// securityLabel is how the window shows s; an unknown value shows as the first choice.
 func securityLabel(s app.MailSecurity) string {
-	for _, o := range mailSecurities {
-		if o.value == s {
-			return o.label
+	for _, o := range app.MailSecurities {
+		if o == s {
+			return o.Label()
 		}
 	}
-	return mailSecurities[0].label
+	return app.MailSecurities[0].Label()
 }
 
+// securityOf is the security the window shows as label, and its usual port.
 func securityOf(label string) (app.MailSecurity, int) {
-	for _, o := range mailSecurities {
-		if o.label == label {
-			return o.value, o.port
+	for _, o := range app.MailSecurities {
+		if o.Label() == label {
+			return o, o.DefaultPort()
 		}
 	}
-	return app.MailStartTLS, 587
+	return app.MailStartTLS, app.MailStartTLS.DefaultPort()
 }
 
 // isUsualPort reports whether port is empty or one the window would suggest, so that
@@ -58,8 +48,8 @@ func isUsualPort(port string) bool {
 	if port == "" {
 		return true
 	}
-	for _, o := range mailSecurities {
-		if port == strconv.Itoa(o.port) {
+	for _, o := range app.MailSecurities {
+		if port == strconv.Itoa(o.DefaultPort()) {
 			return true
 		}
 	}
@@ -96,17 +86,17 @@ type emailSettingsWindow struct {
 	username      *entry
 	password      *entry
 	passwordState *widget.Label
-	forget        *widget.Button
+	forget        *button
 	fromName      *entry
 	fromAddress   *entry
 	practice      *entry
 	link          *entry
 	testTo        *entry
-	sendTest      *widget.Button
+	sendTest      *button
 	activity      *widget.Activity
 	testResult    *widget.Label
 	saved         *widget.Label // "Settings saved." after a save
-	save, close   *widget.Button
+	save, close   *button
 
 	keychainAsk *dialog.ConfirmDialog // "keep the password in a file?" while shown
 	forgetAsk   *dialog.ConfirmDialog // "forget the password?" while shown
@@ -123,7 +113,7 @@ func newEmailSettingsWindow(d *Desk) *emailSettingsWindow {
 	w.keys.attach(w.win)
 	w.win.SetCloseIntercept(w.onClose)
 	w.win.SetContent(container.NewCenter(widget.NewLabel("Loading…")))
-	w.win.Resize(fyne.NewSize(680, 760))
+	w.win.Resize(fyne.NewSize(680, 600)) // fits a 1024×640 screen; the form scrolls
 	w.load()
 	return w
 }
@@ -161,28 +151,28 @@ func (w *emailSettingsWindow) buildUI() {
 
 	fs.heading("Mail server")
 	w.host = newEntry(&w.keys, "smtp.example.com")
-	fs.add(mail.FieldHost, "Server", true, w.host, "")
+	fs.add(app.FieldSMTPHost, "Server", true, w.host, "")
 	w.port = newEntry(&w.keys, "587")
-	fs.add(mail.FieldPort, "Port", false, w.port, "Usually 587 for STARTTLS, 465 for TLS on connect.")
-	labels := make([]string, len(mailSecurities))
-	for i, o := range mailSecurities {
-		labels[i] = o.label
+	fs.add(app.FieldSMTPPort, "Port", false, w.port, "Usually 587 for STARTTLS, 465 for TLS on connect.")
+	labels := make([]string, len(app.MailSecurities))
+	for i, o := range app.MailSecurities {
+		labels[i] = o.Label()
 	}
 	w.security = newChoice(&w.keys, labels, w.onSecurity)
-	fs.add(mail.FieldSecurity, "Security", true, w.security, "")
+	fs.add(app.FieldSMTPSecurity, "Security", true, w.security, "")
 	w.username = newEntry(&w.keys, "")
-	fs.add(mail.FieldUsername, "User name", false, w.username, "Leave empty if the server takes mail without signing in.")
+	fs.add(app.FieldSMTPUsername, "User name", false, w.username, "Leave empty if the server takes mail without signing in.")
 	w.password = newPasswordEntry(&w.keys, "")
 	w.passwordState = &widget.Label{Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText}
-	w.forget = widget.NewButton("Forget password", w.onForget)
+	w.forget = newButton("Forget password", nil, widget.MediumImportance, w.onForget)
 	passwordCell := container.NewVBox(w.password, container.NewBorder(nil, nil, nil, w.forget, w.passwordState))
-	fs.add(mail.FieldPassword, "Password", false, passwordCell, "")
+	fs.add(app.FieldSMTPPassword, "Password", false, passwordCell, "")
 
 	fs.heading("Sender")
 	w.fromName = newEntry(&w.keys, "Valley Family Practice")
-	fs.add(mail.FieldFromName, "From name", false, w.fromName, "")
+	fs.add(app.FieldSMTPFromName, "From name", false, w.fromName, "")
 	w.fromAddress = newEntry(&w.keys, "office@example.com")
-	fs.add(mail.FieldFromAddress, "From address", true, w.fromAddress, "")
+	fs.add(app.FieldSMTPFromAddress, "From address", true, w.fromAddress, "")
 
 	fs.heading("The emails")
 	w.practice = newEntry(&w.keys, "Valley Family Practice")
@@ -194,19 +184,19 @@ func (w *emailSettingsWindow) buildUI() {
 
 	fs.heading("Test")
 	w.testTo = newEntry(&w.testKeys, "")
-	w.sendTest = widget.NewButtonWithIcon("Send test email", theme.MailSendIcon(), w.onSendTest)
+	w.sendTest = newButton("Send test email", theme.MailSendIcon(), widget.MediumImportance, w.onSendTest)
 	w.activity = widget.NewActivity()
 	w.activity.Hide()
 	w.testResult = &widget.Label{Wrapping: fyne.TextWrapWord}
 	w.testResult.Hide()
 	testRow := container.NewBorder(nil, nil, nil, container.NewHBox(w.activity, w.sendTest), w.testTo)
-	fs.add(mail.FieldTestTo, "Send to", false, container.NewVBox(testRow, w.testResult),
+	fs.add(app.FieldTestEmailTo, "Send to", false, container.NewVBox(testRow, w.testResult),
 		"Sends one email now with the saved settings; unsaved changes are saved first.")
 
 	w.saved = &widget.Label{Importance: widget.SuccessImportance}
 	w.saved.Hide()
-	w.save = &widget.Button{Text: "Save", Importance: widget.HighImportance, OnTapped: w.onSave}
-	w.close = widget.NewButton("Close", w.onClose)
+	w.save = newButton("Save", nil, widget.HighImportance, w.onSave)
+	w.close = newButton("Close", nil, widget.MediumImportance, w.onClose)
 	buttons := container.NewHBox(w.saved, layout.NewSpacer(), w.close, w.save)
 
 	form := container.NewVBox(w.outside, container.NewPadded(fs.container()))
@@ -356,7 +346,7 @@ func (w *emailSettingsWindow) saveThen(opt app.SaveEmailOptions, then func()) {
 func (w *emailSettingsWindow) onSaveFailed(err error, opt app.SaveEmailOptions, then func()) {
 	w.d.logError(err)
 	if errors.Is(err, app.ErrNoKeychain) && !opt.PasswordInFile {
-		w.keychainAsk = dialog.NewConfirm("Keep the password in a file?",
+		w.keychainAsk = newConfirm("Keep the password in a file?",
 			"This computer's keychain did not answer, so the password was not saved.\n\n"+
 				"StaffDesk can keep it instead in a file that only you can read:\n"+w.d.svc.EmailSettings.PasswordFile(),
 			func(ok bool) {
@@ -376,7 +366,7 @@ func (w *emailSettingsWindow) onSaveFailed(err error, opt app.SaveEmailOptions, 
 		rest = append(rest, app.ErrorMessage(err))
 	}
 	if len(rest) > 0 {
-		dialog.ShowError(errors.New(strings.Join(rest, "\n")), w.win)
+		showNotice(dialog.NewError(errors.New(strings.Join(rest, "\n")), w.win), w.win)
 	}
 }
 
@@ -406,7 +396,7 @@ func (w *emailSettingsWindow) reloadState(then func()) {
 }
 
 func (w *emailSettingsWindow) onForget() {
-	w.forgetAsk = dialog.NewConfirm("Forget the password?",
+	w.forgetAsk = newConfirm("Forget the password?",
 		"StaffDesk will forget the stored SMTP password. Email is then sent without it until you enter it again.",
 		func(ok bool) {
 			w.forgetAsk = nil
@@ -439,14 +429,14 @@ func (w *emailSettingsWindow) sendTestEmail() {
 	}
 	if _, err := app.CheckEmail(to); err != nil {
 		w.testResult.Hide()
-		w.fields.setError(mail.FieldTestTo, "Enter the address to send the test email to, like you@example.com.")
+		w.fields.setError(app.FieldTestEmailTo, "Enter the address to send the test email to, like you@example.com.")
 		return
 	}
 	w.sending = true
 	w.sendTest.Disable()
 	w.activity.Show()
 	w.activity.Start()
-	w.fields.setError(mail.FieldTestTo, "")
+	w.fields.setError(app.FieldTestEmailTo, "")
 	w.showTestResult(fmt.Sprintf("Sending a test email to %s…", to), widget.MediumImportance)
 	w.d.background(func(ctx context.Context) error {
 		return w.d.svc.EmailSettings.SendTestEmail(ctx, to)
@@ -479,7 +469,7 @@ func (w *emailSettingsWindow) onClose() {
 		w.finish()
 		return
 	}
-	w.discardAsk = dialog.NewConfirm("Discard changes?", "Your changes to the email settings have not been saved.",
+	w.discardAsk = newConfirm("Discard changes?", "Your changes to the email settings have not been saved.",
 		func(discard bool) {
 			w.discardAsk = nil
 			if discard {

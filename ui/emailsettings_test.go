@@ -270,16 +270,16 @@ func TestEmailSettingsFieldErrors(t *testing.T) {
 	test.Tap(w.save)
 	md.waitIdle()
 
-	if got := w.fields.errorOf(mail.FieldSecurity); !strings.Contains(got, "only for a mail server on this computer") {
+	if got := w.fields.errorOf(app.FieldSMTPSecurity); !strings.Contains(got, "only for a mail server on this computer") {
 		t.Errorf("security error %q", got)
 	}
 	if got := w.fields.errorOf(app.FieldLinkAddress); got != "The link address must start with https://." {
 		t.Errorf("link address error %q", got)
 	}
-	if got := w.fields.errorOf(mail.FieldPort); !strings.Contains(got, "Enter a port from 1 to 65535") {
+	if got := w.fields.errorOf(app.FieldSMTPPort); !strings.Contains(got, "Enter a port from 1 to 65535") {
 		t.Errorf("port error %q", got)
 	}
-	if got := w.fields.errorOf(mail.FieldHost); got != "" {
+	if got := w.fields.errorOf(app.FieldSMTPHost); got != "" {
 		t.Errorf("a good host has the error %q", got)
 	}
 	if st, _ := md.svc.EmailSettings.Load(md.ctx()); st.Configured {
@@ -291,7 +291,7 @@ func TestEmailSettingsFieldErrors(t *testing.T) {
 	retype(w.link, "")
 	test.Tap(w.save)
 	md.waitIdle()
-	if got := w.fields.errorOf(mail.FieldSecurity); got != "" || !w.saved.Visible() {
+	if got := w.fields.errorOf(app.FieldSMTPSecurity); got != "" || !w.saved.Visible() {
 		t.Errorf("security none to this computer refused: %q", got)
 	}
 }
@@ -333,7 +333,7 @@ func TestEmailSettingsSendTestEmail(t *testing.T) {
 	retype(w.testTo, "not an address")
 	test.Tap(w.sendTest)
 	md.waitIdle()
-	if got := w.fields.errorOf(mail.FieldTestTo); !strings.Contains(got, "Enter the address") {
+	if got := w.fields.errorOf(app.FieldTestEmailTo); !strings.Contains(got, "Enter the address") {
 		t.Errorf("bad recipient: %q", got)
 	}
 }

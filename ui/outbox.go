@@ -64,14 +64,14 @@ type outboxWindow struct {
 	stop     chan struct{} // closed when the window closes: ends the refreshing
 
 	summary  *widget.Label
-	settings *widget.Button
+	settings *button
 	table    *widget.Table
 	empty    *widget.Label
 	detail   *widget.Label // the selected message's full status
-	retry    *widget.Button
-	cancel   *widget.Button
-	view     *widget.Button
-	saveEML  *widget.Button
+	retry    *button
+	cancel   *button
+	view     *button
+	saveEML  *button
 
 	confirm *dialog.ConfirmDialog // "Cancel this email?" while shown
 }
@@ -81,7 +81,7 @@ func newOutboxWindow(d *Desk) *outboxWindow {
 	w.keys = formKeys{submit: w.onView, cancel: w.onClose}
 	w.buildUI()
 	w.win.SetCloseIntercept(w.onClose)
-	w.win.Resize(fyne.NewSize(1100, 560))
+	w.win.Resize(fyne.NewSize(1000, 560))
 	w.reload()
 	d.every(outboxRefreshEvery, w.stop, w.refreshIfOpen)
 	return w
@@ -89,7 +89,7 @@ func newOutboxWindow(d *Desk) *outboxWindow {
 
 func (w *outboxWindow) buildUI() {
 	w.summary = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
-	w.settings = widget.NewButtonWithIcon("Email Settings…", theme.SettingsIcon(), w.d.openEmailSettings)
+	w.settings = newButton("Email Settings…", theme.SettingsIcon(), widget.MediumImportance, w.d.openEmailSettings)
 	top := container.NewBorder(nil, nil, nil, w.settings, w.summary)
 
 	w.table = widget.NewTableWithHeaders(
@@ -121,10 +121,10 @@ func (w *outboxWindow) buildUI() {
 	emptyBox := container.NewPadded(container.NewVBox(layout.NewSpacer(), w.empty, layout.NewSpacer()))
 
 	w.detail = &widget.Label{Wrapping: fyne.TextWrapWord}
-	w.retry = widget.NewButtonWithIcon("Retry now", theme.ViewRefreshIcon(), w.onRetry)
-	w.cancel = widget.NewButtonWithIcon("Cancel email", theme.CancelIcon(), w.onCancel)
-	w.view = widget.NewButtonWithIcon("View", theme.VisibilityIcon(), w.onView)
-	w.saveEML = widget.NewButtonWithIcon("Save as .eml…", theme.DocumentSaveIcon(), w.onSaveEML)
+	w.retry = newButton("Retry now", theme.ViewRefreshIcon(), widget.MediumImportance, w.onRetry)
+	w.cancel = newButton("Cancel email", theme.CancelIcon(), widget.MediumImportance, w.onCancel)
+	w.view = newButton("View", theme.VisibilityIcon(), widget.MediumImportance, w.onView)
+	w.saveEML = newButton("Save as .eml…", theme.DocumentSaveIcon(), widget.MediumImportance, w.onSaveEML)
 	actions := container.NewHBox(w.retry, w.cancel, layout.NewSpacer(), w.view, w.saveEML)
 	bottom := container.NewVBox(w.detail, actions)
 
@@ -216,7 +216,7 @@ func (w *outboxWindow) selectedMessage() *app.OutboxMessage {
 // updateButtons offers only what applies to the selected message.
 func (w *outboxWindow) updateButtons() {
 	m := w.selectedMessage()
-	enable := func(b *widget.Button, on bool) {
+	enable := func(b *button, on bool) {
 		if on {
 			b.Enable()
 		} else {
@@ -330,7 +330,7 @@ func (w *outboxWindow) onCancel() {
 	if m == nil || w.cancel.Disabled() {
 		return
 	}
-	w.confirm = dialog.NewConfirm("Cancel this email?",
+	w.confirm = newConfirm("Cancel this email?",
 		fmt.Sprintf("“%s” to %s will not be sent.", m.Subject, m.ToAddress),
 		func(ok bool) {
 			w.confirm = nil
@@ -449,8 +449,8 @@ type mailView struct {
 	text    *widget.Label
 	html    *widget.Label
 	tabs    *container.AppTabs
-	saveEML *widget.Button
-	close   *widget.Button
+	saveEML *button
+	close   *button
 }
 
 func newMailView(d *Desk, id int64) *mailView {
@@ -458,7 +458,7 @@ func newMailView(d *Desk, id int64) *mailView {
 	v.keys = formKeys{cancel: v.win.Close}
 	v.keys.attach(v.win)
 	v.win.SetContent(container.NewCenter(widget.NewLabel("Loading…")))
-	v.win.Resize(fyne.NewSize(760, 700))
+	v.win.Resize(fyne.NewSize(760, 600))
 	v.load()
 	return v
 }
@@ -510,8 +510,8 @@ func (v *mailView) buildUI() {
 		container.NewTabItem("Text", container.NewVScroll(container.NewPadded(v.text))),
 		container.NewTabItem("HTML source", container.NewScroll(container.NewPadded(v.html))))
 
-	v.saveEML = widget.NewButtonWithIcon("Save as .eml…", theme.DocumentSaveIcon(), func() { saveEMLAs(v.d, v.win, v.id, m.Subject) })
-	v.close = widget.NewButton("Close", v.win.Close)
+	v.saveEML = newButton("Save as .eml…", theme.DocumentSaveIcon(), widget.MediumImportance, func() { saveEMLAs(v.d, v.win, v.id, m.Subject) })
+	v.close = newButton("Close", nil, widget.MediumImportance, v.win.Close)
 	buttons := container.NewHBox(layout.NewSpacer(), v.saveEML, v.close)
 	top := container.NewVBox(v.headers, widget.NewSeparator())
 	v.win.SetContent(container.NewBorder(container.NewPadded(top), container.NewPadded(container.NewVBox(note, buttons)), nil, nil, v.tabs))

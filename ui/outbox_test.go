@@ -329,7 +329,7 @@ func TestStaffGridResendActivation(t *testing.T) {
 	if w.confirm == nil {
 		t.Fatal("Resend activation did not ask")
 	}
-	if text := overlayText(w.win); !strings.Contains(text, "Send a new activation email to "+jamie.Email+"? The previous link stops working.") {
+	if text := overlayText(w.win); !strings.Contains(text, "Send a new activation email to "+jamie.Email+"? The code in the previous one stops working.") {
 		t.Errorf("question %q", text)
 	}
 	w.confirm.Confirm()
@@ -349,7 +349,7 @@ func TestStaffGridResendActivation(t *testing.T) {
 }
 
 func TestStaffGridEmailMenu(t *testing.T) {
-	_, w := showStaffGrid(t, true)
+	td, w := showStaffGrid(t, true)
 	items := map[string]*fyne.MenuItem{}
 	for _, m := range w.win.MainMenu().Items {
 		for _, it := range m.Items {
@@ -363,7 +363,7 @@ func TestStaffGridEmailMenu(t *testing.T) {
 	}
 	items["Email/Outbox…"].Action()
 	items["Email/Email Settings…"].Action()
-	w.d.waitIdle()
+	td.waitIdle()
 	for _, key := range []string{"outbox", "email-settings"} {
 		if _, ok := w.d.window(key); !ok {
 			t.Errorf("%s did not open", key)

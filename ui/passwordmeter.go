@@ -17,14 +17,16 @@ import (
 const mismatchMessage = "The passwords don't match."
 
 // showMismatch says under the confirmation, as it is typed, when it differs from the
-// password, and takes the message back once they agree.
-func showMismatch(fs *fieldSet, pw, again string) {
+// password, and takes the message back once they agree. It reports whether the
+// message changed.
+func showMismatch(fs *fieldSet, pw, again string) bool {
 	switch {
 	case pw != "" && again != "" && pw != again:
-		fs.setError(app.FieldConfirmPassword, mismatchMessage)
+		return fs.setError(app.FieldConfirmPassword, mismatchMessage)
 	case fs.errorOf(app.FieldConfirmPassword) == mismatchMessage || pw == again:
-		fs.setError(app.FieldConfirmPassword, "")
+		return fs.setError(app.FieldConfirmPassword, "")
 	}
+	return false
 }
 
 // passwordStrength is what the meter shows for pw, or nil for an empty password. A hint
@@ -62,12 +64,16 @@ func newStrengthMeter() *strengthMeter {
 		m.bars[i].CornerRadius = 2
 	}
 	m.ExtendBaseWidget(m)
-	m.set(nil)
+	m.label.Hide()
+	m.hint.Hide()
 	return m
 }
 
-// set shows s, or an empty meter for nil.
-func (m *strengthMeter) set(s *app.Strength) {
+// set shows s, or an empty meter for nil, and reports whether the meter changed.
+func (m *strengthMeter) set(s *app.Strength) bool {
+	if s == nil && m.strength == nil || s != nil && m.strength != nil && *s == *m.strength {
+		return false
+	}
 	m.strength = s
 	if s == nil {
 		m.label.SetText("")
@@ -86,6 +92,7 @@ func (m *strengthMeter) set(s *app.Strength) {
 		}
 	}
 	m.Refresh()
+	return true
 }
 
 // score is the meter's score, -1 when empty.

@@ -32,7 +32,7 @@ type setPasswordForm struct {
 	password, confirm *entry
 	strength          *strengthMeter
 	banner            *widget.Label
-	submit, close     *widget.Button
+	submit, close     *button
 	busy              bool
 }
 
@@ -82,8 +82,8 @@ func (f *setPasswordForm) buildUI() {
 	f.fields.add(app.FieldConfirmPassword, "Confirm password", true, f.confirm, "")
 
 	f.banner = newBanner()
-	f.submit = &widget.Button{Text: "Set password", Icon: theme.ConfirmIcon(), Importance: widget.HighImportance, OnTapped: f.onSetPassword}
-	f.close = widget.NewButton("Close", f.onClose)
+	f.submit = newButton("Set password", theme.ConfirmIcon(), widget.HighImportance, f.onSetPassword)
+	f.close = newButton("Close", nil, widget.MediumImportance, f.onClose)
 
 	body := container.NewVBox(intro, widget.NewSeparator(), f.fields.container(), f.banner)
 	f.scroll = container.NewVScroll(container.NewPadded(body))
@@ -95,13 +95,15 @@ func (f *setPasswordForm) buildUI() {
 
 func (f *setPasswordForm) updateStrength() {
 	pc := app.PasswordContext{Username: strings.TrimSpace(f.username.Text)}
-	f.strength.set(passwordStrength(f.fields, f.password.Text, pc))
-	f.scroll.Refresh()
+	if f.strength.set(passwordStrength(f.fields, f.password.Text, pc)) {
+		f.fields.refit(f.scroll)
+	}
 }
 
 func (f *setPasswordForm) updateMismatch() {
-	showMismatch(f.fields, f.password.Text, f.confirm.Text)
-	f.scroll.Refresh()
+	if showMismatch(f.fields, f.password.Text, f.confirm.Text) {
+		f.fields.refit(f.scroll)
+	}
 }
 
 func (f *setPasswordForm) onSetPassword() {
@@ -166,8 +168,8 @@ type passwordReset struct {
 // it when they agree.
 func (d *Desk) resetPassword(win fyne.Window, s *app.Staff) *passwordReset {
 	r := &passwordReset{d: d, win: win, staff: s}
-	r.confirm = dialog.NewConfirm("Reset Password",
-		fmt.Sprintf("Send a password reset email to %s? The link is valid for 72 hours.", s.Email),
+	r.confirm = newConfirm("Reset Password",
+		fmt.Sprintf("Send a password reset email to %s? Its reset code is valid for 72 hours; the staff member enters it under Email → Set a New Password.", s.Email),
 		r.onAnswer, win)
 	r.confirm.SetConfirmText("Send email")
 	r.confirm.SetDismissText("Cancel")
@@ -200,7 +202,7 @@ func (r *passwordReset) onAnswer(send bool) {
 		if !configured {
 			r.told = fmt.Sprintf("A password reset email to %s is waiting in the outbox. It will be sent once email is set up.", r.staff.Email)
 		}
-		dialog.ShowInformation("Reset Password", r.told, r.win)
+		showNotice(dialog.NewInformation("Reset Password", r.told, r.win), r.win)
 		r.d.mailChanged()
 	})
 }

@@ -69,15 +69,15 @@ type staffForm struct {
 	email, username       *entry
 	emailChange           *emailChange   // Edit: the address, read-only, and Change Email
 	password, confirm     *entry         // New only
-	resetPassword         *widget.Button // Edit only
+	resetPassword         *button        // Edit only
 	reset                 *passwordReset // Edit: the last Reset Password asked
 	strength              *strengthMeter
 	homePhone, cellPhone  *entry
 	dailyBilling          *check
 	unlockPIN             *entry
-	newUnlockPIN          *widget.Button
-	supportPIN            *widget.Label  // Edit: the current Support PIN, read-only
-	newSupportPIN         *widget.Button // Edit only
+	newUnlockPIN          *button
+	supportPIN            *widget.Label // Edit: the current Support PIN, read-only
+	newSupportPIN         *button       // Edit only
 	restrictOffices       *check
 	officeChecks          []*check
 	officeIDs             []int64 // parallel to officeChecks
@@ -86,7 +86,7 @@ type staffForm struct {
 	emailUpdate           *check
 	emergencyAccess       *check
 	summary               *widget.Label
-	submit, cancel        *widget.Button
+	submit, cancel        *button
 	discard               *dialog.ConfirmDialog // the "Discard changes?" question while shown
 	stale                 *staleChoice          // the last "changed since you opened it" question
 	supportPINValue       string
@@ -117,7 +117,7 @@ func newStaffForm(d *Desk, id int64) *staffForm {
 	f.keys.attach(f.win)
 	f.win.SetCloseIntercept(f.onCancel)
 	f.win.SetContent(container.NewCenter(widget.NewLabel("Loading…")))
-	f.win.Resize(fyne.NewSize(720, 760))
+	f.win.Resize(fyne.NewSize(720, 600)) // fits a 1024×640 screen; the form scrolls
 	f.load()
 	return f
 }
@@ -281,9 +281,9 @@ func (f *staffForm) buildUI() {
 	} else {
 		// The manager never sets the password of an existing account: the staff member
 		// chooses it with the code from a password reset email.
-		f.resetPassword = widget.NewButtonWithIcon("Reset Password", theme.MailSendIcon(), f.onResetPassword)
+		f.resetPassword = newButton("Reset Password", theme.MailSendIcon(), widget.MediumImportance, f.onResetPassword)
 		fs.add(app.FieldPassword, "Password", false, container.NewHBox(f.resetPassword),
-			"Emails a link to choose a new password, valid for 72 hours.")
+			"Emails a reset code, valid for 72 hours, that the staff member enters under Email → Set a New Password.")
 	}
 
 	f.homePhone = newEntry(&f.keys, phonePlaceholder)
@@ -299,7 +299,7 @@ func (f *staffForm) buildUI() {
 	fs.add("", "Send daily billing report?", false, f.dailyBilling, "")
 
 	f.unlockPIN = newEntry(&f.keys, "4 digits")
-	f.newUnlockPIN = widget.NewButtonWithIcon("New PIN", theme.ViewRefreshIcon(), f.onNewUnlockPIN)
+	f.newUnlockPIN = newButton("New PIN", theme.ViewRefreshIcon(), widget.MediumImportance, f.onNewUnlockPIN)
 	fs.add(app.FieldUnlockPIN, "App Unlock PIN", true, trailing(f.unlockPIN, f.newUnlockPIN),
 		"A four-digit PIN to unlock the StaffDesk apps. You can change it.")
 	f.order = append(f.order, focusTarget{app.FieldUnlockPIN, f.unlockPIN})
@@ -308,7 +308,7 @@ func (f *staffForm) buildUI() {
 		fs.add(app.FieldSupportPIN, "Support PIN", false, widget.NewLabel("The Support PIN will be auto generated."), "")
 	} else {
 		f.supportPIN = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-		f.newSupportPIN = widget.NewButtonWithIcon("New Support PIN", theme.ViewRefreshIcon(), f.onNewSupportPIN)
+		f.newSupportPIN = newButton("New Support PIN", theme.ViewRefreshIcon(), widget.MediumImportance, f.onNewSupportPIN)
 		fs.add(app.FieldSupportPIN, "Support PIN", false, trailing(f.supportPIN, f.newSupportPIN),
 			"A new Support PIN takes effect when you save.")
 		f.order = append(f.order, focusTarget{app.FieldSupportPIN, f.newSupportPIN})
@@ -358,7 +358,7 @@ func (f *staffForm) buildUI() {
 
 	body := container.NewVBox()
 	if f.isNew() {
-		note := widget.NewRichTextFromMarkdown("New staff accounts must be activated via an email that will be sent after creating the account.\n\n**Please note:** Activation link will only be valid for 3 days.")
+		note := widget.NewRichTextFromMarkdown("New staff accounts must be activated with the code in an email that will be sent after creating the account (Email → Activate Account).\n\n**Please note:** The activation code will only be valid for 3 days.")
 		note.Wrapping = fyne.TextWrapWord
 		body.Add(note)
 		body.Add(widget.NewSeparator())
@@ -374,8 +374,8 @@ func (f *staffForm) buildUI() {
 		submitText = "Save staff account"
 		submitIcon = theme.DocumentSaveIcon()
 	}
-	f.submit = &widget.Button{Text: submitText, Icon: submitIcon, Importance: widget.HighImportance, OnTapped: f.onSubmit}
-	f.cancel = widget.NewButton("Cancel", f.onCancel)
+	f.submit = newButton(submitText, submitIcon, widget.HighImportance, f.onSubmit)
+	f.cancel = newButton("Cancel", nil, widget.MediumImportance, f.onCancel)
 	footer := container.NewVBox(widget.NewSeparator(), f.summary,
 		container.NewHBox(layout.NewSpacer(), f.cancel, f.submit))
 	f.win.SetContent(container.NewBorder(nil, footer, nil, nil, f.scroll))
@@ -506,21 +506,23 @@ func (f *staffForm) updateStrength() {
 		return
 	}
 	so := f.staff()
-	f.strength.set(passwordStrength(f.fields, f.password.Text, app.PasswordContextOf(&so)))
-	f.relayout()
+	if f.strength.set(passwordStrength(f.fields, f.password.Text, app.PasswordContextOf(&so))) {
+		f.relayout()
+	}
 }
 
-// relayout fits the form around rows that appeared or disappeared.
+// relayout fits the form around rows that appeared, disappeared or changed height.
 func (f *staffForm) relayout() {
-	if f.scroll != nil {
-		f.scroll.Refresh()
+	if f.fields != nil {
+		f.fields.refit(f.scroll)
 	}
 }
 
 // updateMismatch says at once when the confirmation differs, rather than on submit.
 func (f *staffForm) updateMismatch() {
-	showMismatch(f.fields, f.password.Text, f.confirm.Text)
-	f.relayout()
+	if showMismatch(f.fields, f.password.Text, f.confirm.Text) {
+		f.relayout()
+	}
 }
 
 // onAccountChanged takes in what Change Email changed (the address, the pending change)
@@ -714,7 +716,7 @@ func (f *staffForm) showProblems(err error) {
 	switch {
 	case len(rest) > 0:
 		f.d.logError(err)
-		dialog.ShowError(fmt.Errorf("%s", strings.Join(rest, "\n")), f.win)
+		showNotice(dialog.NewError(fmt.Errorf("%s", strings.Join(rest, "\n")), f.win), f.win)
 	case shown == 0:
 		f.d.showError(f.win, err)
 	}
@@ -753,7 +755,7 @@ func (f *staffForm) onCancel() {
 		f.close()
 		return
 	}
-	f.discard = dialog.NewConfirm("Discard changes?", "Your changes to this account have not been saved.", func(ok bool) {
+	f.discard = newConfirm("Discard changes?", "Your changes to this account have not been saved.", func(ok bool) {
 		f.discard = nil
 		if ok {
 			f.close()

@@ -360,7 +360,7 @@ func TestStaffFormEdit(t *testing.T) {
 			if strings.Contains(o.Text, "@") || strings.Contains(o.PlaceHolder, "@") {
 				t.Errorf("Edit shows an editable email entry (%q)", o.Text)
 			}
-		case *widget.Button:
+		case *button:
 			buttons = append(buttons, o.Text)
 		}
 	})
@@ -553,7 +553,7 @@ func describe(o fyne.Focusable) string {
 		return "choice " + o.Selected
 	case *check:
 		return "check " + o.Text
-	case *widget.Button:
+	case *button:
 		return "button " + o.Text
 	case nil:
 		return "nothing"

@@ -482,7 +482,7 @@ func (w *staffWindow) onMoveSelection(delta int) {
 func (w *staffWindow) onDeactivate(s *app.Staff) {
 	w.selected = s.ID
 	w.table.Refresh()
-	w.confirm = dialog.NewConfirm("Deactivate staff member",
+	w.confirm = newConfirm("Deactivate staff member",
 		fmt.Sprintf("Deactivate %s (%s)? They will no longer be able to sign in.", s.FullName(), s.Username),
 		func(ok bool) {
 			w.confirm = nil
@@ -518,8 +518,8 @@ func (w *staffWindow) changeStatus(id int64, change func(context.Context, int64)
 func (w *staffWindow) onResendActivation(s *app.Staff) {
 	w.selected = s.ID
 	w.table.Refresh()
-	w.confirm = dialog.NewConfirm("Resend activation email",
-		fmt.Sprintf("Send a new activation email to %s? The previous link stops working.", s.Email),
+	w.confirm = newConfirm("Resend activation email",
+		fmt.Sprintf("Send a new activation email to %s? The code in the previous one stops working.", s.Email),
 		func(ok bool) {
 			w.confirm = nil
 			if !ok {

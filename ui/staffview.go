@@ -28,9 +28,9 @@ type staffView struct {
 	values   map[string]*widget.Label // Basic section values by caption ("First Name")
 	status   *widget.Label
 	settings map[string][2]*widget.Label // Status and Detail by setting name
-	edit     *widget.Button
-	close    *widget.Button
-	reset    *widget.Button // Reset Password
+	edit     *button
+	close    *button
+	reset    *button        // Reset Password
 	staff    *app.Staff     // the account shown
 	asked    *passwordReset // the last Reset Password asked
 }
@@ -114,11 +114,11 @@ func (v *staffView) buildUI() {
 	)
 	v.details.Hide()
 
-	v.edit = &widget.Button{Text: "Edit", Icon: theme.DocumentCreateIcon(), Importance: widget.HighImportance, OnTapped: v.onEdit}
+	v.edit = newButton("Edit", theme.DocumentCreateIcon(), widget.HighImportance, v.onEdit)
 	v.edit.Disable()
 	// Nothing takes the focus: a focused widget would swallow Escape, which closes the sheet.
-	v.close = widget.NewButton("Close", v.win.Close)
-	v.reset = widget.NewButtonWithIcon("Reset Password", theme.MailSendIcon(), v.onResetPassword)
+	v.close = newButton("Close", nil, widget.MediumImportance, v.win.Close)
+	v.reset = newButton("Reset Password", theme.MailSendIcon(), widget.MediumImportance, v.onResetPassword)
 	v.reset.Disable()
 	buttons := container.NewHBox(v.reset, layout.NewSpacer(), v.close, v.edit)
 
@@ -126,7 +126,7 @@ func (v *staffView) buildUI() {
 	v.win.SetContent(container.NewBorder(nil, container.NewPadded(buttons), nil, nil, container.NewVScroll(container.NewPadded(body))))
 	keys := &formKeys{cancel: v.win.Close}
 	keys.attach(v.win)
-	v.win.Resize(fyne.NewSize(760, 720))
+	v.win.Resize(fyne.NewSize(760, 600))
 }
 
 // settingRow lines up a setting's name and status in fixed columns and gives the
@@ -217,7 +217,7 @@ func (v *staffView) show(s *app.Staff) {
 	}
 }
 
-// onResetPassword asks, then emails the staff member a link to choose a new password.
+// onResetPassword asks, then emails the staff member a code to choose a new password.
 func (v *staffView) onResetPassword() {
 	if v.staff != nil {
 		v.asked = v.d.resetPassword(v.win, v.staff)

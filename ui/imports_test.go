@@ -1,0 +1,35 @@
+package ui
+
+import (
+	"go/parser"
+	"go/token"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// The windows reach the mail server only through app: ui's code imports no SMTP
+// package (its tests may, to run a test server).
+func TestUIImportsNoMailPackage(t *testing.T) {
+	files, err := os.ReadDir(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		name := f.Name()
+		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		parsed, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.ImportsOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, imp := range parsed.Imports {
+			path, _ := strconv.Unquote(imp.Path.Value)
+			if strings.HasPrefix(path, "github.com/staffdesk/staffdesk/app/") {
+				t.Errorf("%s imports %s; the windows take what they need from app", name, path)
+			}
+		}
+	}
+}
