@@ -145,7 +145,7 @@ func (a *AccountService) RequestEmailChange(ctx context.Context, staffID int64, 
 		if st.Status == StatusInactive {
 			return Errorf(ECONFLICT, "%s is inactive; reactivate the account first.", st.FullName())
 		}
-		if strings.EqualFold(email, st.Email) {
+		if EmailKey(email) == EmailKey(st.Email) {
 			return FieldError(FieldEmail, "This is already %s's email address.", st.FullName())
 		}
 		if err := a.checkEmailFree(tx, st.ID, email); err != nil {
@@ -180,7 +180,7 @@ func (a *AccountService) ConfirmEmailChange(ctx context.Context, username, code 
 		if err != nil {
 			return err
 		}
-		full.Email = c.NewEmail
+		full.Email, full.EmailKey = c.NewEmail, EmailKey(c.NewEmail)
 		if err := tx.UpdateStaff(full); err != nil {
 			return err
 		}
@@ -214,7 +214,7 @@ func (a *AccountService) CancelEmailChange(ctx context.Context, staffID int64) e
 
 // checkEmailFree refuses email when another account has it, or is waiting to confirm it.
 func (a *AccountService) checkEmailFree(tx Tx, staffID int64, email string) error {
-	others, err := tx.FindStaff(StaffFilter{Email: email})
+	others, err := tx.FindStaff(StaffFilter{EmailKey: EmailKey(email)})
 	if err != nil {
 		return err
 	}

@@ -251,6 +251,7 @@ func normalizeStaff(st *Staff, p *Problems) {
 	p.AddErr(FieldEmail, err)
 	st.Username, err = CheckUsername(st.Username)
 	p.AddErr(FieldUsername, err)
+	st.EmailKey, st.UsernameKey = EmailKey(st.Email), UsernameKey(st.Username) // identity.go
 	st.HomePhone, err = CheckPhone(FieldHomePhone, st.HomePhone)
 	p.AddErr(FieldHomePhone, err)
 	st.CellPhone, err = CheckPhone(FieldCellPhone, st.CellPhone)
@@ -306,7 +307,7 @@ func checkReferences(tx Tx, st *Staff, p *Problems, now time.Time) error {
 		}
 	}
 	if st.Username != "" && !p.Has(FieldUsername) {
-		found, err := tx.FindStaff(StaffFilter{Username: st.Username})
+		found, err := tx.FindStaff(StaffFilter{UsernameKey: st.UsernameKey})
 		if err != nil {
 			return err
 		}
@@ -317,7 +318,7 @@ func checkReferences(tx Tx, st *Staff, p *Problems, now time.Time) error {
 		}
 	}
 	if st.Email != "" && !p.Has(FieldEmail) {
-		found, err := tx.FindStaff(StaffFilter{Email: st.Email})
+		found, err := tx.FindStaff(StaffFilter{EmailKey: st.EmailKey})
 		if err != nil {
 			return err
 		}

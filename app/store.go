@@ -42,6 +42,9 @@ type StaffTx interface {
 	// SetStaffStatus changes an account's status; moving to StatusActive for the first
 	// time also sets ActivatedAt.
 	SetStaffStatus(id int64, status StaffStatus) error
+	// SetStaffIdentityKeys stores an account's identity keys (BackfillIdentityKeys);
+	// ECONFLICT when another account has one of them.
+	SetStaffIdentityKeys(id int64, emailKey, usernameKey string) error
 	SetPasswordHash(id int64, hash string) error
 	PasswordHash(id int64) (string, error)
 	DeleteStaff(id int64) error

@@ -65,13 +65,23 @@ func (tx *Tx) findStaff(f app.StaffFilter) ([]*app.Staff, error) {
 	if f.Email != "" {
 		where, args = append(where, "s.email = ?"), append(args, f.Email)
 	}
+	// "<> ''" lets SQLite use the partial unique indexes on the keys.
+	if f.EmailKey != "" {
+		where, args = append(where, "s.email_key = ? AND s.email_key <> ''"), append(args, f.EmailKey)
+	}
+	if f.UsernameKey != "" {
+		where, args = append(where, "s.username_key = ? AND s.username_key <> ''"), append(args, f.UsernameKey)
+	}
+	if f.MissingIdentityKeys {
+		where = append(where, "(s.email_key = '' OR s.username_key = '')")
+	}
 	rows, err := tx.query(`
 		SELECT s.id, s.first_name, s.last_name, s.provider_id, s.role_id, s.care_team_role_id,
 		       s.care_team_id_type, s.care_team_id, s.email, s.username, s.home_phone, s.cell_phone,
 		       s.send_daily_billing, s.restrict_offices, s.use_new_dashboard,
 		       s.enable_email_update, s.emergency_access, s.two_factor,
 		       s.status, s.activated_at, s.created_at, s.updated_at,
-		       activation.expires_at, email_change.new_email
+		       activation.expires_at, email_change.new_email, s.email_key, s.username_key
 		FROM staff s
 		LEFT JOIN codes activation
 		       ON activation.staff_id = s.id AND activation.kind = ?
@@ -105,7 +115,7 @@ func (tx *Tx) findStaff(f app.StaffFilter) ([]*app.Staff, error) {
 			&s.SendDailyBilling, &s.RestrictOffices, &s.UseNewDashboard,
 			&s.EnableEmailUpdate, &s.EmergencyAccess, &s.TwoFactor,
 			&status, &activatedAt, &createdAt, &updatedAt,
-			&activationExpires, &pendingEmail); err != nil {
+			&activationExpires, &pendingEmail, &s.EmailKey, &s.UsernameKey); err != nil {
 			return nil, app.Internal("load the staff list", err)
 		}
 		s.CareTeamRoleID = careTeamRoleID.Int64
@@ -261,13 +271,15 @@ func (tx *Tx) CreateStaff(s *app.Staff, passwordHash string) error {
 			care_team_id_type, care_team_id, email, username, home_phone, cell_phone,
 			send_daily_billing, unlock_pin, support_pin, restrict_offices,
 			use_new_dashboard, enable_email_update, emergency_access, two_factor,
-			password_hash, status, activated_at, created_at, updated_at
-		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			password_hash, status, activated_at, created_at, updated_at,
+			email_key, username_key
+		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		s.FirstName, s.LastName, s.ProviderID, s.RoleID, nullableID(s.CareTeamRoleID),
 		string(s.CareTeamIDType), s.CareTeamID, s.Email, s.Username, s.HomePhone, s.CellPhone,
 		s.SendDailyBilling, unlock, support, s.RestrictOffices,
 		s.UseNewDashboard, s.EnableEmailUpdate, s.EmergencyAccess, s.TwoFactor,
-		passwordHash, string(status), nullableNanos(activatedAt), tx.now.UnixNano(), tx.now.UnixNano())
+		passwordHash, string(status), nullableNanos(activatedAt), tx.now.UnixNano(), tx.now.UnixNano(),
+		s.EmailKey, s.UsernameKey)
 	if err != nil {
 		return tx.staffWriteError(s, 0, err)
 	}
@@ -300,13 +312,15 @@ func (tx *Tx) UpdateStaff(s *app.Staff) error {
 			care_team_id_type = ?, care_team_id = ?, email = ?, username = ?,
 			home_phone = ?, cell_phone = ?, send_daily_billing = ?,
 			unlock_pin = ?, support_pin = ?, restrict_offices = ?, use_new_dashboard = ?,
-			enable_email_update = ?, emergency_access = ?, two_factor = ?, updated_at = ?
+			enable_email_update = ?, emergency_access = ?, two_factor = ?, updated_at = ?,
+			email_key = ?, username_key = ?
 		WHERE id = ?`,
 		s.FirstName, s.LastName, s.ProviderID, s.RoleID, nullableID(s.CareTeamRoleID),
 		string(s.CareTeamIDType), s.CareTeamID, s.Email, s.Username,
 		s.HomePhone, s.CellPhone, s.SendDailyBilling,
 		unlock, support, s.RestrictOffices, s.UseNewDashboard,
 		s.EnableEmailUpdate, s.EmergencyAccess, s.TwoFactor, tx.now.UnixNano(),
+		s.EmailKey, s.UsernameKey,
 		s.ID)
 	if err != nil {
 		return tx.staffWriteError(s, s.ID, err)
@@ -346,15 +360,15 @@ func (tx *Tx) staffWriteError(s *app.Staff, selfID int64, err error) error {
 	if col, ok := uniqueColumn(err); ok {
 		switch col {
 		// The messages are the StaffService's own, naming the other account as stored.
-		case "staff.username":
+		case "staff.username", "staff.username_key":
 			owner := s.Username
-			_ = tx.queryRow(`SELECT username FROM staff WHERE username = ? AND id <> ?`,
-				s.Username, selfID).Scan(&owner) // on failure, the name as typed will do
+			_ = tx.queryRow(`SELECT username FROM staff WHERE (username = ? OR username_key = ? AND username_key <> '') AND id <> ?`,
+				s.Username, s.UsernameKey, selfID).Scan(&owner) // on failure, the name as typed will do
 			return withCause(app.ConflictError(app.FieldUsername, "The username %s is taken.", owner), err)
-		case "staff.email":
+		case "staff.email", "staff.email_key":
 			var owner string
-			if e := tx.queryRow(`SELECT username FROM staff WHERE email = ? AND id <> ?`,
-				s.Email, selfID).Scan(&owner); e != nil {
+			if e := tx.queryRow(`SELECT username FROM staff WHERE (email = ? OR email_key = ? AND email_key <> '') AND id <> ?`,
+				s.Email, s.EmailKey, selfID).Scan(&owner); e != nil {
 				return withCause(app.ConflictError(app.FieldEmail, "This email is already used by another staff member."), err)
 			}
 			return withCause(app.ConflictError(app.FieldEmail, "This email is already used by %s.", owner), err)
@@ -403,6 +417,20 @@ func checkStatus(status app.StaffStatus) error {
 		return nil
 	}
 	return app.Errorf(app.EINVALID, "%q is not a staff account status.", string(status))
+}
+
+// SetStaffIdentityKeys stores an account's identity keys as app computed them.
+func (tx *Tx) SetStaffIdentityKeys(id int64, emailKey, usernameKey string) error {
+	found, err := tx.execOne(`UPDATE staff SET email_key = ?, username_key = ? WHERE id = ?`,
+		emailKey, usernameKey, id)
+	if col, ok := uniqueColumn(err); ok && (col == "staff.email_key" || col == "staff.username_key") {
+		return withCause(app.Errorf(app.ECONFLICT, "Another account has the same identity key."), err)
+	} else if err != nil {
+		return app.Internal("save the staff member", err)
+	} else if !found {
+		return staffNotFound()
+	}
+	return nil
 }
 
 // SetStaffStatus changes an account's status. The first move to active stamps
