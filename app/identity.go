@@ -301,3 +301,19 @@ func claimKey(held map[string]string, key, username, field string, clashes *[]Id
 	held[key] = username
 	return key
 }
+
+// inEmoji reports whether the zero-width joiner or emoji variation selector at
+// runes[i] belongs to an emoji: the joiner between two symbols ("👩‍⚕️", a health
+// worker, is woman, joiner, staff of Aesculapius, VS16), the selector after a symbol.
+// Both show as part of the picture, not as a gap.
+func inEmoji(runes []rune, i int) bool {
+	isSymbol := func(j int) bool { return j >= 0 && j < len(runes) && unicode.Is(unicode.So, runes[j]) }
+	switch runes[i] {
+	case '\u200d':
+		return isSymbol(i-1) && isSymbol(i+1) ||
+			i >= 1 && runes[i-1] == '\ufe0f' && isSymbol(i-2) && isSymbol(i+1)
+	case '\ufe0e', '\ufe0f':
+		return isSymbol(i - 1)
+	}
+	return false
+}

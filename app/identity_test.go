@@ -216,3 +216,24 @@ func TestIdentityKeys_UniqueIndex(t *testing.T) {
 		}
 	}
 }
+
+// TestInvisibleNames_Directory: providers, offices and roles refuse hidden and
+// letterless names too.
+func TestInvisibleNames_Directory(t *testing.T) {
+	p := newPractice(t)
+	c := ctx(t)
+	if _, err := p.svc.Directory.SaveProvider(c, &app.Provider{FirstName: "\u200b", LastName: "Provider"}); app.ErrorFields(err)[app.FieldFirstName] == "" {
+		t.Errorf("provider named U+200B: %v", err)
+	}
+	if _, err := p.svc.Directory.SaveOffice(c, &app.Office{Name: "Main\u200b Street Clinic"}); app.ErrorFields(err)[app.FieldName] == "" {
+		t.Errorf("office with U+200B: %v", err)
+	}
+	if _, err := p.svc.Directory.SaveRole(c, &app.Role{Name: "Ad\u200bmin"}); app.ErrorFields(err)[app.FieldName] == "" {
+		t.Errorf("role with U+200B: %v", err)
+	}
+	n := p.camille()
+	n.FirstName = "\u200b"
+	if _, err := p.svc.Staff.Create(c, n); app.ErrorFields(err)[app.FieldFirstName] == "" {
+		t.Errorf("staff first name U+200B: %v", err)
+	}
+}

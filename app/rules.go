@@ -29,14 +29,7 @@ const MaxNameLen = maxNameLen
 // trimmed, in NFC. label names the field in messages ("first name"). Beyond CheckText's
 // rules a name must hold at least one letter: "\u200b" or "—" is not a name.
 func CheckName(field, label, v string) (string, error) {
-	v, err := CheckText(field, label, v, maxNameLen, true)
-	if err != nil {
-		return "", err
-	}
-	if strings.IndexFunc(v, unicode.IsLetter) < 0 {
-		return "", FieldError(field, "%s must contain at least one letter.", capitalize(article(label)+" "+label))
-	}
-	return v, nil
+	return checkText(field, label, v, maxNameLen, true, "letter", isVisibleLetter)
 }
 
 // CheckText checks a one-line free-text field (a suffix, credentials, an office name)
@@ -46,6 +39,11 @@ func CheckName(field, label, v string) (string, error) {
 // Persian or Devanagari spells with it), and something visible. An empty optional
 // field is returned as "".
 func CheckText(field, label, v string, max int, required bool) (string, error) {
+	return checkText(field, label, v, max, required, "letter or digit", isVisible)
+}
+
+// checkText is CheckText with what a field must show at least one of.
+func checkText(field, label, v string, max int, required bool, what string, visible func(rune) bool) (string, error) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		if required {
@@ -57,8 +55,8 @@ func CheckText(field, label, v string, max int, required bool) (string, error) {
 		return "", FieldError(field, "%s can't contain tabs, line breaks or other hidden characters.", capitalize(article(label)+" "+label))
 	}
 	v = norm.NFC.String(v)
-	if strings.IndexFunc(v, isVisible) < 0 {
-		return "", FieldError(field, "%s must contain at least one letter or digit.", capitalize(article(label)+" "+label))
+	if strings.IndexFunc(v, visible) < 0 {
+		return "", FieldError(field, "%s must contain at least one %s.", capitalize(article(label)+" "+label), what)
 	}
 	if n := utf8.RuneCountInString(v); n > max {
 		return "", FieldError(field, "%s can be at most %d characters; this one has %d.", capitalize(article(label)+" "+label), max, n)
@@ -77,7 +75,7 @@ func hasHiddenText(s string) bool {
 		if !isHiddenRune(r) && !isInvisibleRune(r) {
 			continue
 		}
-		if (r == '\u200c' || r == '\u200d') && joinerAllowed(runes, i) {
+		if (r == '\u200c' || r == '\u200d') && joinerAllowed(runes, i) || inEmoji(runes, i) {
 			continue
 		}
 		return true
@@ -85,11 +83,13 @@ func hasHiddenText(s string) bool {
 	return false
 }
 
-// isVisible reports a letter, digit or mark of any script: what makes a field show
+// isVisible reports a letter or digit of any script: what makes a field show
 // something.
 func isVisible(r rune) bool {
 	return (unicode.IsLetter(r) || unicode.IsNumber(r)) && !isInvisibleRune(r)
 }
+
+func isVisibleLetter(r rune) bool { return unicode.IsLetter(r) && !isInvisibleRune(r) }
 
 // CheckAddress checks an optional postal address. Line breaks are kept (Windows line
 // ends become plain ones); each line is trimmed and blank lines are dropped.
@@ -106,7 +106,7 @@ func CheckAddress(field, v string) (string, error) {
 	if v == "" {
 		return "", nil
 	}
-	if !utf8.ValidString(v) || strings.IndexFunc(v, func(r rune) bool { return r != '\n' && isHiddenRune(r) }) >= 0 {
+	if !utf8.ValidString(v) || hasHiddenText(strings.ReplaceAll(v, "\n", " ")) {
 		return "", FieldError(field, "An address can't contain tabs or other hidden characters.")
 	}
 	if n := utf8.RuneCountInString(v); n > maxAddressLen {
