@@ -481,7 +481,7 @@ func (p *postbox) queue(tx Tx, kind MailKind, st *Staff, to, linkPath, code stri
 	if err != nil {
 		return Internal("prepare the email", err)
 	}
-	if msg := headerTextProblem("name", st.FullName(), 200); msg != "" {
+	if msg := headerTextProblem("name", st.FullName(), 2*MaxNameLen+1); msg != "" { // the longest two names CheckName allows
 		return FieldError(FieldName, "%s", msg)
 	}
 	now := p.now()
