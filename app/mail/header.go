@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/net/idna"
 )
 
 // Header lines are folded to RFC 5322's recommended 78 octets (CRLF excluded). Only a
@@ -93,8 +95,33 @@ func (h *header) address(name string, a mail.Address) {
 			h.put(w)
 		}
 	}
-	h.put("<" + a.Address + ">")
+	h.put("<" + headerAddress(a.Address) + ">")
 	h.end()
+}
+
+// headerAddress is addr with an internationalised domain in its IDNA ASCII form
+// ("xn--praxis-mller-klb.example"), which every mail program reads and shows in
+// Unicode again. A local part beyond ASCII stays as it is (RFC 6532: only a server
+// with SMTPUTF8 takes such an address at all).
+func headerAddress(addr string) string {
+	at := strings.LastIndexByte(addr, '@')
+	if at < 0 || isASCII(addr[at+1:]) {
+		return addr
+	}
+	domain, err := idna.Lookup.ToASCII(addr[at+1:])
+	if err != nil {
+		return addr
+	}
+	return addr[:at+1] + domain
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // plainWords splits s at its spaces when it can go into a header as it is: every

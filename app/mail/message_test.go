@@ -337,3 +337,20 @@ func checkHeaderLines(t *testing.T, raw []byte) {
 		}
 	}
 }
+
+// TestBuild_InternationalDomainInASCII: an address's internationalised domain goes
+// into the header in its IDNA ASCII form, so that the header stays ASCII when the local
+// part is.
+func TestBuild_InternationalDomainInASCII(t *testing.T) {
+	m := testMessage()
+	m.To = mail.Address{Name: "Jörg", Address: "joerg@praxis-müller.example"}
+	raw, err := Build(validConfig(), m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkHeaderLines(t, raw)
+	to, err := parseMessage(t, raw).Header.AddressList("To")
+	if err != nil || len(to) != 1 || to[0].Address != "joerg@xn--praxis-mller-klb.example" || to[0].Name != "Jörg" {
+		t.Errorf("To = %v, %v", to, err)
+	}
+}
