@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/staffdesk/staffdesk/app"
@@ -352,5 +353,58 @@ func TestBuild_InternationalDomainInASCII(t *testing.T) {
 	to, err := parseMessage(t, raw).Header.AddressList("To")
 	if err != nil || len(to) != 1 || to[0].Address != "joerg@xn--praxis-mller-klb.example" || to[0].Name != "Jörg" {
 		t.Errorf("To = %v, %v", to, err)
+	}
+}
+
+// TestEncodeWords_CutsBetweenCharacters: encoded words are cut between user-perceived
+// characters, so a reader that shows each word on its own never shows a lone accent,
+// half an emoji or half a flag.
+func TestEncodeWords_CutsBetweenCharacters(t *testing.T) {
+	// continues reports a character that cannot start a user-perceived character.
+	continues := func(r rune) bool {
+		return unicode.In(r, unicode.Mn, unicode.Me, unicode.Mc, unicode.Variation_Selector) || r == '\u200d' ||
+			0x1F3FB <= r && r <= 0x1F3FF || 0x1160 <= r && r <= 0x11FF
+	}
+	for _, s := range []string{
+		strings.Repeat("e\u0301", 80),            // e + combining acute
+		strings.Repeat("👩\u200d⚕\ufe0f", 25),     // emoji ZWJ sequences
+		strings.Repeat("🇩🇪", 40),                 // flags: regional indicator pairs
+		strings.Repeat("क्\u200dष", 40),          // Devanagari conjunct
+		strings.Repeat("\u1100\u1161\u11a8", 40), // Hangul jamo L V T
+		strings.Repeat("👍🏽", 40),                 // emoji with a skin tone
+	} {
+		var got strings.Builder
+		for i, w := range encodeWords(s, 60) {
+			if len(w) > maxEncodedWord || i == 0 && len(w) > 60 {
+				t.Errorf("word %d of %d characters: %q", i, len(w), w)
+			}
+			dec, err := new(mime.WordDecoder).Decode(w)
+			if err != nil || !utf8.ValidString(dec) {
+				t.Fatalf("word %q: %+q, %v", w, dec, err)
+			}
+			first, _ := utf8.DecodeRuneInString(dec)
+			flags := strings.Count(got.String(), "") - 1 // runes so far
+			if continues(first) || first == '\U0001F1EA' && flags%2 == 1 || strings.HasSuffix(got.String(), "\u200d") || strings.HasSuffix(got.String(), "\u094d") {
+				t.Errorf("word %d starts inside a character: %+q after %+q", i, dec, got.String())
+			}
+			got.WriteString(dec)
+		}
+		if got.String() != s {
+			t.Errorf("words decode to %+q, want %+q", got.String(), s)
+		}
+	}
+	// One character longer than any word is cut between its code points, never
+	// inside one.
+	long := "a" + strings.Repeat("\u0301", 100) + "bcdef"
+	var got strings.Builder
+	for _, w := range encodeWords(long, 60) {
+		dec, err := new(mime.WordDecoder).Decode(w)
+		if err != nil || !utf8.ValidString(dec) || len(w) > maxEncodedWord {
+			t.Fatalf("word %q: %+q, %v", w, dec, err)
+		}
+		got.WriteString(dec)
+	}
+	if got.String() != long {
+		t.Errorf("words decode to %+q", got.String())
 	}
 }
