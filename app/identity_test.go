@@ -237,3 +237,34 @@ func TestInvisibleNames_Directory(t *testing.T) {
 		t.Errorf("staff first name U+200B: %v", err)
 	}
 }
+
+// TestLookAlikeEmails_TwoPendingChanges: two accounts waiting to confirm look-alike
+// addresses cannot both get them: the second confirmation is refused by the keys.
+func TestLookAlikeEmails_TwoPendingChanges(t *testing.T) {
+	r := newMailRig(t, rigOptions{})
+	a := r.createStaff("annaa", "Anna", "Staff")
+	b := r.createStaff("bertb", "Bert", "Staff")
+	nfc, nfd := "jörg.café@praxis-müller.example", "JO\u0308RG.CAFE\u0301@xn--praxis-mller-klb.example"
+	if err := r.svc.Accounts.RequestEmailChange(r.ctx(), a.ID, nfc); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.svc.Accounts.RequestEmailChange(r.ctx(), b.ID, nfd); err != nil {
+		if app.ErrorFields(err)[app.FieldEmail] == "" {
+			t.Fatal(err)
+		}
+		return // refused at once: stricter, and as good
+	}
+	codeA := r.peekCode(r.message(app.MailEmailChangeVerify, nfc))
+	stored, err := app.CheckEmail(nfd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	codeB := r.peekCode(r.message(app.MailEmailChangeVerify, stored))
+	if _, err := r.svc.Accounts.ConfirmEmailChange(r.ctx(), "annaa", codeA); err != nil {
+		t.Fatal(err)
+	}
+	_, err = r.svc.Accounts.ConfirmEmailChange(r.ctx(), "bertb", codeB)
+	if msg := app.ErrorFields(err)[app.FieldEmail]; !strings.Contains(msg, "already used by annaa") {
+		t.Fatalf("second confirmation of a look-alike: %v", err)
+	}
+}
