@@ -6,7 +6,6 @@ require (
 	fyne.io/fyne/v2 v2.7.1
 	github.com/ccojocar/zxcvbn-go v1.0.4
 	github.com/emersion/go-smtp v0.25.1
-	github.com/jordan-wright/email v4.0.1-0.20210109023952-943e75fe5223+incompatible
 	github.com/mattn/go-sqlite3 v1.14.53
 	github.com/nyaruka/phonenumbers v1.8.1
 	github.com/sirupsen/logrus v1.10.2
