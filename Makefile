@@ -51,5 +51,16 @@ smoke: build
 bench:
 	go test -tags $(TAGS) -run '^$$' -bench . -benchmem ./...
 
+# Every fuzz target (app/fuzz_test.go, app/mail/fuzz_test.go) for FUZZTIME each;
+# fuzz-short gives each 3 s, for CI. Seed corpora are in each package's testdata/fuzz/.
+FUZZTIME ?= 30s
+.PHONY: fuzz fuzz-short
+
+fuzz:
+	FUZZTIME=$(FUZZTIME) TAGS=$(TAGS) ./.ci/fuzz
+
+fuzz-short:
+	FUZZTIME=3s TAGS=$(TAGS) ./.ci/fuzz
+
 clean:
 	rm -f $(BIN)

@@ -73,6 +73,16 @@ func run(dbPath string, demo bool, level, smtp string) error {
 	svc := app.NewServices(db, app.MailOptions{
 		Digester: app.NewDigester(key), Postman: mail.NewPostman(), Folder: dir,
 		Courier: app.CourierOptions{Log: log}})
+	// Accounts stored before the identity keys get theirs; a look-alike pair is the
+	// manager's to sort out, not a reason not to start.
+	clashes, err := svc.Staff.BackfillIdentityKeys(app.WithActor(context.Background(), app.LocalManager))
+	if err != nil {
+		log.WithError(err).Error("Could not compute the accounts' identity keys")
+	}
+	for _, c := range clashes {
+		log.WithFields(logrus.Fields{"field": c.Field, "account": c.Username, "like": c.Other}).
+			Warn("Two accounts have look-alike identities; edit one of them")
+	}
 	if smtp != "" {
 		if err := svc.EmailSettings.SetOverride(smtp); err != nil {
 			return fmt.Errorf("--smtp / STAFFDESK_SMTP: %s", app.ErrorMessage(err))

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -94,19 +95,23 @@ func (a *AccountService) RequestPasswordReset(ctx context.Context, staffID int64
 // password obeys CheckPassword. On success every other code of the person stops
 // working and a "your password was changed" email is queued; the person signs in again.
 func (a *AccountService) ResetPassword(ctx context.Context, username, code, password, confirm string) error {
-	// The password rules are checked first, so that a too-short password does not use
-	// up the code. They need the account's names.
-	var found []*Staff
-	if err := a.store.Read(ctx, func(tx Tx) (err error) {
-		found, err = tx.FindStaff(StaffFilter{Username: strings.TrimSpace(username)})
-		return err
-	}); err != nil {
+	// The code is checked first, and nothing is said about the password until it is
+	// right: the password rules know the account's names, so answering them first would
+	// tell a stranger which usernames exist and what their names hold. A wrong code
+	// counts as one (redeem commits that); a right one is not used up yet (the check's
+	// transaction is undone), so that a refused password leaves it working.
+	var rules error
+	err := a.redeem(ctx, username, CodePasswordReset, code, func(tx Tx, st *Staff, c *Code) error {
+		rules = CheckPassword(password, confirm, passwordContextOf(st))
+		return errCodeChecked
+	})
+	switch {
+	case err == nil: // redeem neither refused the code nor ran the check: a bug
+		return Internal("check the code", errors.New("the code was not checked"))
+	case !errors.Is(err, errCodeChecked):
 		return wrapInternal("check the code", err)
-	}
-	if len(found) == 1 {
-		if err := CheckPassword(password, confirm, passwordContextOf(found[0])); err != nil {
-			return err
-		}
+	case rules != nil:
+		return rules
 	}
 	hash, err := a.hash(password)
 	if err != nil {
@@ -146,7 +151,7 @@ func (a *AccountService) RequestEmailChange(ctx context.Context, staffID int64, 
 		if st.Status == StatusInactive {
 			return Errorf(ECONFLICT, "%s is inactive; reactivate the account first.", st.FullName())
 		}
-		if strings.EqualFold(email, st.Email) {
+		if EmailKey(email) == EmailKey(st.Email) {
 			return FieldError(FieldEmail, "This is already %s's email address.", st.FullName())
 		}
 		if err := a.checkEmailFree(tx, st.ID, email); err != nil {
@@ -181,7 +186,7 @@ func (a *AccountService) ConfirmEmailChange(ctx context.Context, username, code 
 		if err != nil {
 			return err
 		}
-		full.Email, full.UpdatedAt = c.NewEmail, a.mail.now()
+		full.Email, full.EmailKey, full.UpdatedAt = c.NewEmail, EmailKey(c.NewEmail), a.mail.now()
 		if err := tx.UpdateStaff(full); err != nil {
 			return err
 		}
@@ -215,7 +220,7 @@ func (a *AccountService) CancelEmailChange(ctx context.Context, staffID int64) e
 
 // checkEmailFree refuses email when another account has it, or is waiting to confirm it.
 func (a *AccountService) checkEmailFree(tx Tx, staffID int64, email string) error {
-	others, err := tx.FindStaff(StaffFilter{Email: email})
+	others, err := tx.FindStaff(StaffFilter{EmailKey: EmailKey(email)})
 	if err != nil {
 		return err
 	}
@@ -301,6 +306,9 @@ func (a *AccountService) redeem(ctx context.Context, username string, kind CodeK
 	}
 	return verdict
 }
+
+// errCodeChecked undoes a redeem that only checked a code.
+var errCodeChecked = errors.New("code checked, not used")
 
 func askForNew(kind CodeKind) string {
 	switch kind {
@@ -479,7 +487,7 @@ func (p *postbox) queue(tx Tx, kind MailKind, st *Staff, to, linkPath, code stri
 	if err != nil {
 		return Internal("prepare the email", err)
 	}
-	if msg := headerTextProblem("name", st.FullName(), 200); msg != "" {
+	if msg := headerTextProblem("name", st.FullName(), 2*MaxNameLen+1); msg != "" { // the longest two names CheckName allows
 		return FieldError(FieldName, "%s", msg)
 	}
 	now := p.now()

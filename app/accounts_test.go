@@ -360,7 +360,7 @@ func TestEmailChange_Uniqueness(t *testing.T) {
 		t.Fatal("an edit took an address another account is confirming")
 	}
 	err = r.db.Write(r.ctx(), func(tx app.Tx) error { // as a second window racing would
-		full.Email = "late@email.xyz"
+		full.Email, full.EmailKey = "late@email.xyz", app.EmailKey("late@email.xyz")
 		return tx.UpdateStaff(full)
 	})
 	if err != nil {

@@ -86,6 +86,10 @@ func assessPassword(pw string, pc PasswordContext) (score int, problem string) {
 	switch {
 	case n == 0:
 		return 0, fmt.Sprintf("Enter a password of at least %d characters.", minPasswordLen)
+	case !utf8.ValidString(pw):
+		// Bytes that are no character could not be typed again, and the hash's NFKC
+		// would replace them.
+		return 0, "The password contains something that is not a character; type it again."
 	case n < minPasswordLen:
 		return 0, fmt.Sprintf("Use at least %d characters — %d so far.", minPasswordLen, n)
 	case strings.IndexFunc(pw, isHiddenRune) >= 0:

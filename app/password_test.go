@@ -328,3 +328,21 @@ func TestPaddedCommonPassword(t *testing.T) {
 }
 
 func hashTestB64(b []byte) string { return base64.RawStdEncoding.EncodeToString(b) }
+
+// TestCheckPassword_InvalidUTF8: a password that is not valid text is refused with a
+// message under the password field (it could not be typed again the same way, and
+// NFKC would change it before hashing), and the message does not quote it.
+func TestCheckPassword_InvalidUTF8(t *testing.T) {
+	for _, pw := range []string{"correct horse \xff battery staple", "\xc3\x28 violet tractor morning lamp", strings.Repeat("\x80", 20)} {
+		err := CheckPassword(pw, pw, PasswordContext{Username: "camilles"})
+		msg := ErrorFields(err)[FieldPassword]
+		if msg == "" {
+			t.Errorf("CheckPassword(%q) = %v; want a message under the password", pw, err)
+		} else if strings.Contains(err.Error(), pw) {
+			t.Errorf("the message quotes the password: %v", err)
+		}
+		if s := PasswordStrength(pw, PasswordContext{}); s.Score > 0 || s.Hint == "" {
+			t.Errorf("PasswordStrength(%q) = %+v", pw, s)
+		}
+	}
+}

@@ -204,3 +204,57 @@ func TestEmailLocalPart(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckName_InvisibleNames: a name that is only a zero-width space, or hides one
+// ("Ad\u200bmin" reads as "Admin"), is refused, and so is a name with no letter; the
+// joiners Persian and the Indic scripts spell with are kept.
+func TestCheckName_InvisibleNames(t *testing.T) {
+	const hidden = "A first name can't contain tabs, line breaks or other hidden characters."
+	const noLetter = "A first name must contain at least one letter."
+	tests := []struct{ in, want, msg string }{
+		{in: "\u200b", msg: hidden},
+		{in: "Ad\u200bmin", msg: hidden},
+		{in: "Ad\u200dmin", msg: hidden},
+		{in: "Ad\u200cmin", msg: hidden},
+		{in: "Ad\u00admin", msg: hidden},
+		{in: "\u200eAdmin", msg: hidden},
+		{in: "Admin\u200f", msg: hidden},
+		{in: "\ufeffAdmin", msg: hidden},
+		{in: "Ad\u2060min", msg: hidden},
+		{in: "Ad\u034fmin", msg: hidden},     // combining grapheme joiner
+		{in: "\u3164", msg: hidden},          // Hangul filler: a "letter" that shows nothing
+		{in: "Admin\ufe0f", msg: hidden},     // a variation selector on a letter
+		{in: "Ad\U000E0041min", msg: hidden}, // a tag character
+		{in: "\u2800", msg: noLetter},        // braille blank
+		{in: "—", msg: noLetter},
+		{in: "\u0301", msg: noLetter},
+		{in: "123", msg: noLetter},
+		{in: strings.Repeat("👩\u200d⚕\ufe0f", 25), msg: noLetter},
+		{in: "Jose\u0301", want: "José"},             // NFD is stored as NFC
+		{in: "جهان\u200cبخش", want: "جهان\u200cبخش"}, // Persian spells with ZWNJ
+		{in: "क्\u200dष", want: "क्\u200dष"},         // Devanagari half form
+		{in: "Ana 👩\u200d⚕\ufe0f", want: "Ana 👩\u200d⚕\ufe0f"},
+	}
+	for _, tt := range tests {
+		got, err := CheckName(FieldFirstName, "first name", tt.in)
+		if tt.msg == "" {
+			if err != nil || got != tt.want {
+				t.Errorf("CheckName(%+q) = %+q, %v; want %+q", tt.in, got, err, tt.want)
+			}
+			continue
+		}
+		if err == nil {
+			t.Errorf("CheckName(%+q) accepted %+q", tt.in, got)
+			continue
+		}
+		if msg := ruleFieldMessage(t, err, FieldFirstName); msg != tt.msg {
+			t.Errorf("CheckName(%+q) message = %q, want %q", tt.in, msg, tt.msg)
+		}
+	}
+	// The same for the directory's names, checked by CheckText.
+	for _, in := range []string{"\u200b", "Main\u200b Street", "Front\u00adDesk"} {
+		if _, err := CheckText(FieldName, "office name", in, 100, true); err == nil {
+			t.Errorf("CheckText(%+q) accepted it", in)
+		}
+	}
+}

@@ -90,6 +90,11 @@ type Staff struct {
 	HomePhone      string // E.164, or "" for none
 	CellPhone      string // E.164, or "" for none
 
+	// EmailKey and UsernameKey are the identity keys of Email and Username (EmailKey,
+	// UsernameKey in identity.go), unique among accounts; set by the service, stored
+	// and read back by the store.
+	EmailKey, UsernameKey string
+
 	SendDailyBilling  bool
 	UnlockPIN         string // 4 digits; encrypted at rest
 	SupportPIN        string // 6 digits; encrypted at rest
@@ -138,6 +143,12 @@ type StaffFilter struct {
 	ID       int64
 	Username string // exact, ignoring case
 	Email    string // exact, ignoring case
+
+	// EmailKey and UsernameKey match the identity keys exactly.
+	EmailKey, UsernameKey string
+	// MissingIdentityKeys: only accounts stored without one of their keys (written
+	// before the keys existed, or clashing with another account's).
+	MissingIdentityKeys bool
 }
 
 // moveTo changes the account's status at at. The first move to active is when the

@@ -207,9 +207,9 @@ func staffTaken(tx Tx, st *Staff, err error) error {
 	if !ok {
 		return err
 	}
-	f := StaffFilter{Username: st.Username}
+	f := StaffFilter{UsernameKey: st.UsernameKey}
 	if field == FieldEmail {
-		f = StaffFilter{Email: st.Email}
+		f = StaffFilter{EmailKey: st.EmailKey}
 	}
 	owner := st.Username // as typed, should the owner not be found
 	if others, e := tx.FindStaff(f); e == nil {
@@ -365,6 +365,7 @@ func normalizeStaff(st *Staff, p *Problems) {
 	p.AddErr(FieldEmail, err)
 	st.Username, err = CheckUsername(st.Username)
 	p.AddErr(FieldUsername, err)
+	st.EmailKey, st.UsernameKey = EmailKey(st.Email), UsernameKey(st.Username) // identity.go
 	st.HomePhone, err = CheckPhone(FieldHomePhone, st.HomePhone)
 	p.AddErr(FieldHomePhone, err)
 	st.CellPhone, err = CheckPhone(FieldCellPhone, st.CellPhone)
@@ -441,7 +442,7 @@ func checkReferences(tx Tx, st, cur *Staff, p *Problems, now time.Time) error {
 		}
 	}
 	if st.Username != "" && !p.Has(FieldUsername) {
-		found, err := tx.FindStaff(StaffFilter{Username: st.Username})
+		found, err := tx.FindStaff(StaffFilter{UsernameKey: st.UsernameKey})
 		if err != nil {
 			return err
 		}
@@ -452,7 +453,7 @@ func checkReferences(tx Tx, st, cur *Staff, p *Problems, now time.Time) error {
 		}
 	}
 	if st.Email != "" && !p.Has(FieldEmail) {
-		found, err := tx.FindStaff(StaffFilter{Email: st.Email})
+		found, err := tx.FindStaff(StaffFilter{EmailKey: st.EmailKey})
 		if err != nil {
 			return err
 		}

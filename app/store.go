@@ -56,6 +56,9 @@ type StaffTx interface {
 	// SetStaffStatus writes s.Status, s.ActivatedAt and s.UpdatedAt, then bumps
 	// s.Version.
 	SetStaffStatus(s *Staff) error
+	// SetStaffIdentityKeys stores an account's identity keys (BackfillIdentityKeys);
+	// ECONFLICT when another account has one of them.
+	SetStaffIdentityKeys(id int64, emailKey, usernameKey string) error
 	// SetPasswordHash replaces an account's password hash at at; it bumps the version
 	// whatever it was.
 	SetPasswordHash(id int64, hash string, at time.Time) error

@@ -65,13 +65,24 @@ func (tx *Tx) findStaff(f app.StaffFilter) ([]*app.Staff, error) {
 	if f.Email != "" {
 		where, args = append(where, "s.email = ?"), append(args, f.Email)
 	}
+	// "<> ''" lets SQLite use the partial unique indexes on the keys.
+	if f.EmailKey != "" {
+		where, args = append(where, "s.email_key = ? AND s.email_key <> ''"), append(args, f.EmailKey)
+	}
+	if f.UsernameKey != "" {
+		where, args = append(where, "s.username_key = ? AND s.username_key <> ''"), append(args, f.UsernameKey)
+	}
+	if f.MissingIdentityKeys {
+		where = append(where, "(s.email_key = '' OR s.username_key = '')")
+	}
 	rows, err := tx.query(`
 		SELECT s.id, s.first_name, s.last_name, s.provider_id, s.role_id, s.care_team_role_id,
 		       s.care_team_id_type, s.care_team_id, s.email, s.username, s.home_phone, s.cell_phone,
 		       s.send_daily_billing, s.restrict_offices, s.use_new_dashboard,
 		       s.enable_email_update, s.emergency_access, s.two_factor,
 		       s.status, s.activated_at, s.created_at, s.updated_at, s.version,
-		       activation.expires_at, email_change.new_email, email_change.expires_at
+		       activation.expires_at, email_change.new_email, email_change.expires_at,
+		       s.email_key, s.username_key
 		FROM staff s
 		LEFT JOIN codes activation
 		       ON activation.staff_id = s.id AND activation.kind = ?
@@ -105,7 +116,7 @@ func (tx *Tx) findStaff(f app.StaffFilter) ([]*app.Staff, error) {
 			&s.SendDailyBilling, &s.RestrictOffices, &s.UseNewDashboard,
 			&s.EnableEmailUpdate, &s.EmergencyAccess, &s.TwoFactor,
 			&status, &activatedAt, &createdAt, &updatedAt, &s.Version,
-			&activationExpires, &pendingEmail, &pendingEmailExpires); err != nil {
+			&activationExpires, &pendingEmail, &pendingEmailExpires, &s.EmailKey, &s.UsernameKey); err != nil {
 			return nil, fmt.Errorf("load the staff list: %w", err)
 		}
 		s.CareTeamRoleID = careTeamRoleID.Int64
@@ -256,13 +267,15 @@ func (tx *Tx) CreateStaff(s *app.Staff, passwordHash string) error {
 			care_team_id_type, care_team_id, email, username, home_phone, cell_phone,
 			send_daily_billing, unlock_pin, support_pin, restrict_offices,
 			use_new_dashboard, enable_email_update, emergency_access, two_factor,
-			password_hash, status, activated_at, created_at, updated_at, version
-		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+			password_hash, status, activated_at, created_at, updated_at, version,
+			email_key, username_key
+		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
 		s.FirstName, s.LastName, s.ProviderID, s.RoleID, nullableID(s.CareTeamRoleID),
 		string(s.CareTeamIDType), s.CareTeamID, s.Email, s.Username, s.HomePhone, s.CellPhone,
 		s.SendDailyBilling, unlock, support, s.RestrictOffices,
 		s.UseNewDashboard, s.EnableEmailUpdate, s.EmergencyAccess, s.TwoFactor,
-		passwordHash, string(s.Status), nullableNanos(s.ActivatedAt), s.CreatedAt.UnixNano(), s.UpdatedAt.UnixNano())
+		passwordHash, string(s.Status), nullableNanos(s.ActivatedAt), s.CreatedAt.UnixNano(), s.UpdatedAt.UnixNano(),
+		s.EmailKey, s.UsernameKey)
 	if err != nil {
 		return tx.staffWriteError(s, err)
 	}
@@ -296,13 +309,14 @@ func (tx *Tx) UpdateStaff(s *app.Staff) error {
 			home_phone = ?, cell_phone = ?, send_daily_billing = ?,
 			unlock_pin = ?, support_pin = ?, restrict_offices = ?, use_new_dashboard = ?,
 			enable_email_update = ?, emergency_access = ?, two_factor = ?, updated_at = ?,
-			version = version + 1
+			email_key = ?, username_key = ?, version = version + 1
 		WHERE id = ? AND version = ?`,
 		s.FirstName, s.LastName, s.ProviderID, s.RoleID, nullableID(s.CareTeamRoleID),
 		string(s.CareTeamIDType), s.CareTeamID, s.Email, s.Username,
 		s.HomePhone, s.CellPhone, s.SendDailyBilling,
 		unlock, support, s.RestrictOffices, s.UseNewDashboard,
 		s.EnableEmailUpdate, s.EmergencyAccess, s.TwoFactor, s.UpdatedAt.UnixNano(),
+		s.EmailKey, s.UsernameKey,
 		s.ID, s.Version)
 	if err != nil {
 		return tx.staffWriteError(s, err)
@@ -351,9 +365,9 @@ func (tx *Tx) replaceStaffOffices(staffID int64, officeIDs []int64) error {
 func (tx *Tx) staffWriteError(s *app.Staff, err error) error {
 	if col, ok := uniqueColumn(err); ok {
 		switch col {
-		case "staff.username":
+		case "staff.username", "staff.username_key":
 			return app.Taken(app.RecordStaff, app.FieldUsername, err)
-		case "staff.email":
+		case "staff.email", "staff.email_key":
 			return app.Taken(app.RecordStaff, app.FieldEmail, err)
 		}
 	}
@@ -395,6 +409,25 @@ func checkStatus(status app.StaffStatus) error {
 		return nil
 	}
 	return fmt.Errorf("%q is not a staff account status", string(status))
+}
+
+// SetStaffIdentityKeys stores an account's identity keys as app computed them. It
+// does not bump the version: the keys follow from the fields the version covers.
+func (tx *Tx) SetStaffIdentityKeys(id int64, emailKey, usernameKey string) error {
+	found, err := tx.execOne(`UPDATE staff SET email_key = ?, username_key = ? WHERE id = ?`,
+		emailKey, usernameKey, id)
+	if col, ok := uniqueColumn(err); ok && (col == "staff.email_key" || col == "staff.username_key") {
+		field := app.FieldEmail
+		if col == "staff.username_key" {
+			field = app.FieldUsername
+		}
+		return app.Taken(app.RecordStaff, field, err)
+	} else if err != nil {
+		return fmt.Errorf("store the identity keys: %w", err)
+	} else if !found {
+		return staffNotFound()
+	}
+	return nil
 }
 
 // SetStaffStatus writes s's status, ActivatedAt and UpdatedAt when the account is still

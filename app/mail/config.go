@@ -1,7 +1,7 @@
 // Package mail sends StaffDesk's account emails (activation, password reset, email
 // change) to the practice's SMTP server.
 //
-// It builds each message with github.com/jordan-wright/email and delivers it over one
+// It builds each message itself (Build, folding the headers) and delivers it over one
 // connection it dials itself, with a deadline on every step, using net/smtp's Client.
 // Failures come back as *SendError, which says whether trying again later can help and
 // quotes the server's own words. The SMTP password never appears in an error, a log line

@@ -1,18 +1,18 @@
 package mail
 
 import (
+	"bytes"
 	"crypto/rand"
-	"encoding/base64"
 	"encoding/hex"
 	"fmt"
-	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
 	"net/mail"
+	"net/textproto"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/jordan-wright/email"
 
 	"github.com/staffdesk/staffdesk/app"
 )
@@ -25,9 +25,14 @@ const (
 	FieldBody      = "body"
 )
 
-// maxHeaderLine is RFC 5322's limit on a line, CRLF excluded. Build writes each
-// header on one line, so a longer one is refused rather than folded.
-const maxHeaderLine = 998
+// maxHeaderText is the longest name or subject Build takes, in characters: more than
+// app's rules allow (two names of app.MaxNameLen and a space; a subject of 200), so that
+// every account the rules accept can be mailed. Folding (header.go) makes any length
+// fit on lines of 78 octets; the limit only bounds the work. The constant below fails
+// to build if the names ever outgrow it.
+const maxHeaderText = 500
+
+const _ = uint(maxHeaderText - (2*app.MaxNameLen + 1))
 
 // Message is one email to one person.
 type Message struct {
@@ -64,7 +69,9 @@ func randomBytes(n int) []byte {
 // Build returns the message as RFC 5322 bytes, From the settings' name and address,
 // with the caller's Message-ID, a Date, Auto-Submitted: auto-generated (so that
 // vacation responders stay quiet) and the text and HTML bodies as
-// multipart/alternative. Names and a subject holding CR, LF or any other control
+// multipart/alternative in quoted-printable. A name or subject that is not plain ASCII
+// words becomes RFC 2047 encoded words, and every header is folded to lines of at most
+// 78 octets (header.go). Names and a subject holding CR, LF or any other control
 // character are refused: they could smuggle extra headers in.
 func Build(cfg Config, m Message) ([]byte, error) {
 	var p app.Problems
@@ -76,8 +83,6 @@ func Build(cfg Config, m Message) ([]byte, error) {
 	checkRecipient(&p, m.To)
 	if msg := checkHeaderText("subject", m.Subject); msg != "" {
 		p.Add(FieldSubject, msg)
-	} else if len("Subject: "+mime.QEncoding.Encode("UTF-8", m.Subject)) > maxHeaderLine {
-		p.Add(FieldSubject, "The subject is too long.")
 	}
 	if strings.TrimSpace(m.Text) == "" && strings.TrimSpace(m.HTML) == "" {
 		p.Add(FieldBody, "The message has no text.")
@@ -92,34 +97,52 @@ func Build(cfg Config, m Message) ([]byte, error) {
 	if date.IsZero() {
 		date = time.Now()
 	}
-	e := email.NewEmail()
-	e.From = emailAddress(mail.Address{Name: cfg.FromName, Address: cfg.FromAddress})
-	e.To = []string{emailAddress(m.To)}
-	e.Subject = m.Subject
-	e.Text = []byte(m.Text)
-	e.HTML = []byte(m.HTML)
-	// email keeps a caller's Message-ID only under the canonical key "Message-Id"
-	// (Set canonicalizes); under any other spelling it would add its own as well.
-	e.Headers.Set("Message-ID", id)
-	e.Headers.Set("Date", date.Format(time.RFC1123Z))
-	e.Headers.Set("Auto-Submitted", "auto-generated")
-	raw, err := e.Bytes()
+	body, boundary, err := alternativeBody(m.Text, m.HTML)
 	if err != nil {
 		return nil, fmt.Errorf("build message %s: %w", id, err)
 	}
-	return raw, nil
+	var h header
+	h.address("From", mail.Address{Name: cfg.FromName, Address: cfg.FromAddress})
+	h.address("To", m.To)
+	h.text("Subject", m.Subject)
+	h.tokens("Date", date.Format(time.RFC1123Z))
+	h.tokens("Message-ID", id)
+	h.tokens("Auto-Submitted", "auto-generated")
+	h.tokens("MIME-Version", "1.0")
+	h.tokens("Content-Type", "multipart/alternative;", `boundary="`+boundary+`"`)
+	h.b.WriteString("\r\n")
+	h.b.Write(body)
+	return h.b.Bytes(), nil
 }
 
-// emailAddress renders a for jordan-wright/email, which splits From and To on commas
-// and re-renders each piece with net/mail. A plain name with a comma ("Valley Clinic,
-// P.C.") would be cut in two, so such a name is handed over as an RFC 2047 encoded
-// word, which has no comma; email decodes it and mail.Address.String quotes it.
-func emailAddress(a mail.Address) string {
-	if !strings.Contains(a.Name, ",") {
-		return a.String()
+// alternativeBody returns text and html (each when not empty) as the parts of a
+// multipart/alternative body, in UTF-8 and quoted-printable, and its boundary.
+func alternativeBody(text, html string) ([]byte, string, error) {
+	var body bytes.Buffer
+	parts := multipart.NewWriter(&body)
+	for _, part := range []struct{ mediaType, text string }{{"text/plain", text}, {"text/html", html}} {
+		if part.text == "" {
+			continue
+		}
+		w, err := parts.CreatePart(textproto.MIMEHeader{
+			"Content-Type":              {part.mediaType + "; charset=UTF-8"},
+			"Content-Transfer-Encoding": {"quoted-printable"},
+		})
+		if err != nil {
+			return nil, "", err
+		}
+		qp := quotedprintable.NewWriter(w)
+		if _, err := qp.Write([]byte(part.text)); err != nil {
+			return nil, "", err
+		}
+		if err := qp.Close(); err != nil {
+			return nil, "", err
+		}
 	}
-	word := "=?utf-8?b?" + base64.StdEncoding.EncodeToString([]byte(a.Name)) + "?="
-	return word + " " + (&mail.Address{Address: a.Address}).String()
+	if err := parts.Close(); err != nil {
+		return nil, "", err
+	}
+	return body.Bytes(), parts.Boundary(), nil
 }
 
 func checkRecipient(p *app.Problems, to mail.Address) {
@@ -131,8 +154,6 @@ func checkRecipient(p *app.Problems, to mail.Address) {
 	}
 	if msg := checkHeaderText("recipient's name", to.Name); msg != "" {
 		p.Add(FieldTo, msg)
-	} else if len("To: "+to.String()) > maxHeaderLine {
-		p.Add(FieldTo, "The recipient's name is too long.")
 	}
 }
 
@@ -145,8 +166,8 @@ func checkHeaderText(what, s string) string {
 	if hasControl(s) {
 		return fmt.Sprintf("The %s must not contain line breaks or other control characters.", what)
 	}
-	if len(s) > 500 {
-		return fmt.Sprintf("The %s is too long.", what)
+	if n := utf8.RuneCountInString(s); n > maxHeaderText {
+		return fmt.Sprintf("The %s is too long: %d characters, at most %d.", what, n, maxHeaderText)
 	}
 	return ""
 }

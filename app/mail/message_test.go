@@ -2,6 +2,7 @@ package mail
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -9,8 +10,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/staffdesk/staffdesk/app"
+	"github.com/staffdesk/staffdesk/app/mail/mailtest"
 )
 
 func testMessage() Message {
@@ -158,7 +162,7 @@ func TestBuildRefusesHeaderInjection(t *testing.T) {
 		{"NEL in subject", func(_ *Config, m *Message) { m.Subject = "Hi\u0085Bcc: x" }, FieldSubject},
 		{"line separator in subject", func(_ *Config, m *Message) { m.Subject = "Hi\u2028Bcc: x" }, FieldSubject},
 		{"invalid UTF-8 subject", func(_ *Config, m *Message) { m.Subject = "Hi \xff" }, FieldSubject},
-		{"subject too long", func(_ *Config, m *Message) { m.Subject = strings.Repeat("é", 400) }, FieldSubject},
+		{"subject too long", func(_ *Config, m *Message) { m.Subject = strings.Repeat("é", maxHeaderText+1) }, FieldSubject},
 		{"CRLF in recipient name", func(_ *Config, m *Message) { m.To.Name = "Jane\r\nBcc: all@example.com" }, FieldTo},
 		{"LF in recipient address", func(_ *Config, m *Message) { m.To.Address = "jane@example.com\nRCPT TO:<x@y>" }, FieldTo},
 		{"recipient address with name", func(_ *Config, m *Message) { m.To.Address = "Jane <jane@example.com>" }, FieldTo},
@@ -206,5 +210,201 @@ func TestMessageIDForms(t *testing.T) {
 	}
 	if got := NewMessageID(""); !strings.HasSuffix(got, "@staffdesk.invalid>") {
 		t.Errorf("NewMessageID(\"\") = %q", got)
+	}
+}
+
+// nameOf is n characters of alphabet, over and over.
+func nameOf(alphabet string, n int) string {
+	letters := []rune(alphabet)
+	out := make([]rune, n)
+	for i := range out {
+		out[i] = letters[i%len(letters)]
+	}
+	return string(out)
+}
+
+// headerNames are the names of every writing system the issue tried, at the lengths
+// that failed and at the longest the rules allow (app.MaxNameLen each).
+func headerNames() []struct{ what, first, last string } {
+	const (
+		latin    = "áéíóúàèìòùâêîôûäëïöüçñÁÉÍÓÚÀÈÌÒÙÂÊÎÔÛÄËÏÖÜÇÑ"
+		cyrillic = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЭЮЯ"
+		arabic   = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+		cjk      = "佐藤花子山田太郎鈴木一郎高橋美咲"
+		max      = app.MaxNameLen
+	)
+	return []struct{ what, first, last string }{
+		{"25 health workers (emoji with joiners)", strings.Repeat("👩\u200d⚕\ufe0f", 25), "Okafor"},
+		{"accented Latin 66+66", nameOf(latin, 66), nameOf(latin, 66)},
+		{"accented Latin, the longest", nameOf(latin, max), nameOf(latin, max)},
+		{"Latin with combining accents (NFD)", strings.Repeat("e\u0301", max/2), strings.Repeat("n\u0303", max/2)},
+		{"Cyrillic 66+66", nameOf(cyrillic, 66), nameOf(cyrillic, 66)},
+		{"Cyrillic, the longest", nameOf(cyrillic, max), nameOf(cyrillic, max)},
+		{"Arabic 66+66", nameOf(arabic, 66), nameOf(arabic, 66)},
+		{"Arabic, the longest", nameOf(arabic, max), nameOf(arabic, max)},
+		{"CJK 45+45", nameOf(cjk, 45), nameOf(cjk, 45)},
+		{"CJK, the longest", nameOf(cjk, max), nameOf(cjk, max)},
+		{"CJK Extension B (4 bytes each), the longest", nameOf("𠀀𠀁𠀂𠀃", max), nameOf("𠀄𠀅𠀆", max)},
+		{"Devanagari with viramas and joiners", nameOf("क्\u200dषत्रिय", max), nameOf("देवनागरी", max)},
+		{"ASCII, the longest", nameOf("Abcdefghij", max), nameOf("Klmnopqrst", max)},
+		{"ASCII with specials", "Mary-Ann \"MA\" O'Brien, Jr.", nameOf("Smith (Dr.) ", max)},
+	}
+}
+
+// TestBuild_FoldsLongNamesOfEveryScript: the To and From names and the subject are
+// RFC 2047 encoded words of at most 75 characters cut between characters, on header
+// lines of at most 78 octets; the in-process SMTP server takes each message, and its To
+// decodes back to the exact name. Every name the rules accept can be sent.
+func TestBuild_FoldsLongNamesOfEveryScript(t *testing.T) {
+	srv := mailtest.NewServer(t, withAuth(mailtest.Options{STARTTLS: true}))
+	for _, n := range headerNames() {
+		t.Run(n.what, func(t *testing.T) {
+			full := n.first + " " + n.last
+			if !strings.HasPrefix(n.what, "25 health") { // letterless: the rules refuse it
+				for _, part := range []string{n.first, n.last} {
+					if _, err := app.CheckName(app.FieldFirstName, "first name", part); err != nil {
+						t.Fatalf("the rules refuse %q: %v", part, err)
+					}
+				}
+			}
+			cfg := serverConfig(srv, SecurityStartTLS)
+			cfg.FromName = full
+			m := testMessage()
+			m.To = mail.Address{Name: full, Address: "staff@example.com"}
+			m.Subject = "Activate your account, " + full
+			raw, err := Build(cfg, m)
+			if err != nil {
+				t.Fatalf("Build: %v", err)
+			}
+			checkHeaderLines(t, raw)
+			before := len(srv.Messages())
+			if err := NewSender(cfg).Send(context.Background(), m); err != nil {
+				t.Fatalf("Send: %v", err)
+			}
+			msgs := srv.Messages()
+			if len(msgs) != before+1 {
+				t.Fatalf("the server has %d messages, want %d", len(msgs), before+1)
+			}
+			got, err := mail.ReadMessage(bytes.NewReader(msgs[len(msgs)-1].Data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			to, err := mail.ParseAddress(got.Header.Get("To"))
+			if err != nil || to.Name != full || to.Address != "staff@example.com" {
+				t.Errorf("To decodes to %+q, %v; want %+q", to, err, full)
+			}
+			from, err := got.Header.AddressList("From")
+			if err != nil || len(from) != 1 || from[0].Name != full {
+				t.Errorf("From decodes to %v, %v", from, err)
+			}
+			subject, err := new(mime.WordDecoder).DecodeHeader(got.Header.Get("Subject"))
+			if err != nil || subject != m.Subject {
+				t.Errorf("Subject decodes to %+q, %v", subject, err)
+			}
+		})
+	}
+}
+
+// checkHeaderLines fails when a header line of raw is longer than 78 octets, holds
+// anything but ASCII, or an encoded word is longer than 75 characters or cuts a UTF-8
+// sequence.
+func checkHeaderLines(t *testing.T, raw []byte) {
+	t.Helper()
+	head, _, ok := bytes.Cut(raw, []byte("\r\n\r\n"))
+	if !ok {
+		t.Fatalf("no end of header in\n%s", raw)
+	}
+	for _, line := range strings.Split(string(head), "\r\n") {
+		if len(line) > 78 {
+			t.Errorf("header line of %d octets: %q", len(line), line)
+		}
+		for i := 0; i < len(line); i++ {
+			if line[i] > 127 {
+				t.Errorf("header line not ASCII: %q", line)
+				break
+			}
+		}
+		for _, word := range strings.Fields(line) {
+			if !strings.HasPrefix(word, "=?") {
+				continue
+			}
+			if len(word) > 75 {
+				t.Errorf("encoded word of %d characters: %q", len(word), word)
+			}
+			dec, err := new(mime.WordDecoder).Decode(word)
+			if err != nil || !utf8.ValidString(dec) {
+				t.Errorf("encoded word %q decodes to %+q, %v: a cut character", word, dec, err)
+			}
+		}
+	}
+}
+
+// TestBuild_InternationalDomainInASCII: an address's internationalised domain goes
+// into the header in its IDNA ASCII form, so that the header stays ASCII when the local
+// part is.
+func TestBuild_InternationalDomainInASCII(t *testing.T) {
+	m := testMessage()
+	m.To = mail.Address{Name: "Jörg", Address: "joerg@praxis-müller.example"}
+	raw, err := Build(validConfig(), m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkHeaderLines(t, raw)
+	to, err := parseMessage(t, raw).Header.AddressList("To")
+	if err != nil || len(to) != 1 || to[0].Address != "joerg@xn--praxis-mller-klb.example" || to[0].Name != "Jörg" {
+		t.Errorf("To = %v, %v", to, err)
+	}
+}
+
+// TestEncodeWords_CutsBetweenCharacters: encoded words are cut between user-perceived
+// characters, so a reader that shows each word on its own never shows a lone accent,
+// half an emoji or half a flag.
+func TestEncodeWords_CutsBetweenCharacters(t *testing.T) {
+	// continues reports a character that cannot start a user-perceived character.
+	continues := func(r rune) bool {
+		return unicode.In(r, unicode.Mn, unicode.Me, unicode.Mc, unicode.Variation_Selector) || r == '\u200d' ||
+			0x1F3FB <= r && r <= 0x1F3FF || 0x1160 <= r && r <= 0x11FF
+	}
+	for _, s := range []string{
+		strings.Repeat("e\u0301", 80),            // e + combining acute
+		strings.Repeat("👩\u200d⚕\ufe0f", 25),     // emoji ZWJ sequences
+		strings.Repeat("🇩🇪", 40),                 // flags: regional indicator pairs
+		strings.Repeat("क्\u200dष", 40),          // Devanagari conjunct
+		strings.Repeat("\u1100\u1161\u11a8", 40), // Hangul jamo L V T
+		strings.Repeat("👍🏽", 40),                 // emoji with a skin tone
+	} {
+		var got strings.Builder
+		for i, w := range encodeWords(s, 60) {
+			if len(w) > maxEncodedWord || i == 0 && len(w) > 60 {
+				t.Errorf("word %d of %d characters: %q", i, len(w), w)
+			}
+			dec, err := new(mime.WordDecoder).Decode(w)
+			if err != nil || !utf8.ValidString(dec) {
+				t.Fatalf("word %q: %+q, %v", w, dec, err)
+			}
+			first, _ := utf8.DecodeRuneInString(dec)
+			flags := strings.Count(got.String(), "") - 1 // runes so far
+			if continues(first) || first == '\U0001F1EA' && flags%2 == 1 || strings.HasSuffix(got.String(), "\u200d") || strings.HasSuffix(got.String(), "\u094d") {
+				t.Errorf("word %d starts inside a character: %+q after %+q", i, dec, got.String())
+			}
+			got.WriteString(dec)
+		}
+		if got.String() != s {
+			t.Errorf("words decode to %+q, want %+q", got.String(), s)
+		}
+	}
+	// One character longer than any word is cut between its code points, never
+	// inside one.
+	long := "a" + strings.Repeat("\u0301", 100) + "bcdef"
+	var got strings.Builder
+	for _, w := range encodeWords(long, 60) {
+		dec, err := new(mime.WordDecoder).Decode(w)
+		if err != nil || !utf8.ValidString(dec) || len(w) > maxEncodedWord {
+			t.Fatalf("word %q: %+q, %v", w, dec, err)
+		}
+		got.WriteString(dec)
+	}
+	if got.String() != long {
+		t.Errorf("words decode to %+q", got.String())
 	}
 }

@@ -1,0 +1,275 @@
+package app_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/staffdesk/staffdesk/app"
+	"github.com/staffdesk/staffdesk/data"
+)
+
+// practiceWithDB is a provider and a role over a real SQLite file, and the file's
+// store for writing rows the services would refuse.
+func practiceWithDB(t *testing.T) (*practice, *data.DB) {
+	t.Helper()
+	svc, db := newServices(t)
+	prov, err := svc.Directory.SaveProvider(ctx(t), &app.Provider{FirstName: "Kate", LastName: "Provider"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err := svc.Directory.Load(ctx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &practice{svc: svc, kate: prov, nurse: dir.Roles[0].ID}, db
+}
+
+// existingEmail is the address the look-alikes imitate: accented letters in the local
+// part (NFC/NFD, case beyond ASCII) and an internationalised domain with an "a" a
+// Cyrillic "а" can stand in for.
+const existingEmail = "jörg.café@praxis-müller.example"
+
+// emailLookAlikes are 21 addresses a person reads as existingEmail. Each must be
+// refused or found to clash with the account that has it.
+var emailLookAlikes = []struct{ name, email string }{
+	{"NFD instead of NFC", "jo\u0308rg.cafe\u0301@praxis-mu\u0308ller.example"},
+	{"JÖRG in capitals", "JÖRG.café@praxis-müller.example"},
+	{"CAFÉ in capitals", "jörg.CAFÉ@praxis-müller.example"},
+	{"capitals in the domain", "Jörg.Café@PRAXIS-MÜLLER.EXAMPLE"},
+	{"Cyrillic а in the local part", "jörg.c\u0430fé@praxis-müller.example"},
+	{"Cyrillic а in the domain", "jörg.café@pr\u0430xis-müller.example"},
+	{"Cyrillic ӧ in the local part", "j\u04e7rg.café@praxis-müller.example"},
+	{"Greek ο with a diaeresis", "j\u03bf\u0308rg.café@praxis-müller.example"},
+	{"full-width letters in the local part", "\uff4a\u00f6\uff52\uff47.café@praxis-müller.example"},
+	{"full-width letters in the domain", "jörg.café@\uff50\uff52\uff41\uff58\uff49\uff53-müller.example"},
+	{"trailing ideographic full stop", "jörg.café@praxis-müller.example\u3002"},
+	{"variation selector", "jörg.café\ufe0f@praxis-müller.example"},
+	{"zero-width space", "jörg\u200b.café@praxis-müller.example"},
+	{"zero-width joiner", "jö\u200drg.café@praxis-müller.example"},
+	{"zero-width non-joiner", "jörg.ca\u200cfé@praxis-müller.example"},
+	{"soft hyphen in the domain", "jörg.café@praxis-mül\u00adler.example"},
+	{"left-to-right mark", "\u200ejörg.café@praxis-müller.example"},
+	{"right-to-left mark", "jörg.café@praxis-müller.example\u200f"},
+	{"the domain in its ASCII form", "jörg.café@xn--praxis-mller-klb.example"},
+	{"word joiner", "jörg.café\u2060@praxis-müller.example"},
+	{"left-to-right embedding", "\u202ajörg.café@praxis-müller.example"},
+}
+
+// TestLookAlikeEmails_RefusedOrClash creates the account with existingEmail, then tries
+// each look-alike as a new account's email. Before the identity keys 19 of the 21 were
+// accepted as new accounts.
+func TestLookAlikeEmails_RefusedOrClash(t *testing.T) {
+	if len(emailLookAlikes) != 21 {
+		t.Fatalf("%d look-alikes, want the issue's 21", len(emailLookAlikes))
+	}
+	p := newPractice(t)
+	first := p.camille()
+	first.Email, first.Username = existingEmail, "jorg"
+	if _, err := p.svc.Staff.Create(ctx(t), first); err != nil {
+		t.Fatal(err)
+	}
+	refused := 0
+	var accepted []string
+	for i, v := range emailLookAlikes {
+		n := p.camille()
+		n.Email, n.Username = v.email, fmt.Sprintf("lookalike%d", i)
+		st, err := p.svc.Staff.Create(ctx(t), n)
+		if err == nil {
+			accepted = append(accepted, fmt.Sprintf("%s (%+q stored as %+q)", v.name, v.email, st.Email))
+			continue
+		}
+		if _, ok := app.ErrorFields(err)[app.FieldEmail]; !ok {
+			t.Errorf("%s: refused for another reason: %v", v.name, err)
+			continue
+		}
+		refused++
+	}
+	t.Logf("look-alike emails refused or clashing: %d of %d", refused, len(emailLookAlikes))
+	if len(accepted) > 0 {
+		t.Errorf("%d of %d look-alikes became new accounts:\n%s", len(accepted), len(emailLookAlikes), strings.Join(accepted, "\n"))
+	}
+}
+
+// TestLookAlikeEmails_ChangeEmail: the new address of an email change is checked
+// against the same keys, when asked for and again when confirmed.
+func TestLookAlikeEmails_ChangeEmail(t *testing.T) {
+	p := newPractice(t)
+	first := p.camille()
+	first.Email, first.Username = existingEmail, "jorg"
+	if _, err := p.svc.Staff.Create(ctx(t), first); err != nil {
+		t.Fatal(err)
+	}
+	other, err := p.svc.Staff.Create(ctx(t), p.camille())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, email := range []string{"JÖRG.CAFÉ@praxis-müller.example", "jo\u0308rg.cafe\u0301@xn--praxis-mller-klb.example"} {
+		err := p.svc.Accounts.RequestEmailChange(ctx(t), other.ID, email)
+		if msg := app.ErrorFields(err)[app.FieldEmail]; !strings.Contains(msg, "already used by jorg") {
+			t.Errorf("email change to %+q: %v", email, err)
+		}
+		other.Email = email
+		if _, err := p.svc.Staff.Update(ctx(t), other); !strings.Contains(app.ErrorFields(err)[app.FieldEmail], "already used by jorg") {
+			t.Errorf("edit to %+q: %v", email, err)
+		}
+	}
+}
+
+// TestLookAlikeUsernames: usernames compare by the same kind of key.
+func TestLookAlikeUsernames(t *testing.T) {
+	p := newPractice(t)
+	first := p.camille()
+	first.Username = "jamie.doe"
+	if _, err := p.svc.Staff.Create(ctx(t), first); err != nil {
+		t.Fatal(err)
+	}
+	for i, u := range []string{"JAMIE.DOE", "Jamie.Doe", "\uff4aamie.doe", "j\u0430mie.doe", "jamie\u200b.doe",
+		"jamie.do\u0435", "\u200ejamie.doe", "jamie.doe\u3002", "jamie\u00ad.doe"} {
+		n := p.camille()
+		n.Email, n.Username = fmt.Sprintf("other%d@email.xyz", i), u
+		if _, err := p.svc.Staff.Create(ctx(t), n); app.ErrorFields(err)[app.FieldUsername] == "" {
+			t.Errorf("username %+q: %v", u, err)
+		}
+	}
+}
+
+// TestBackfillIdentityKeys: accounts stored before the keys existed get them at start;
+// a look-alike pair among them is reported, not fatal, and the older account keeps the
+// key, so a new look-alike of either is refused.
+func TestBackfillIdentityKeys(t *testing.T) {
+	p, db := practiceWithDB(t)
+	svc := p.svc
+	// Rows as StaffDesk wrote them before migration 0004: no keys.
+	old := []struct{ username, email string }{
+		{"jorg", existingEmail},
+		{"jorg2", "JÖRG.CAFÉ@praxis-müller.example"},
+		{"camilles", "camilles@email.xyz"},
+	}
+	err := db.Write(ctx(t), func(tx app.Tx) error {
+		for _, o := range old {
+			st := p.camille().Staff
+			st.Username, st.Email, st.SupportPIN = o.username, o.email, "583920"
+			st.Status, st.CreatedAt, st.UpdatedAt = app.StatusPending, time.Now(), time.Now()
+			if err := tx.CreateStaff(&st, "x"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clashes, err := svc.Staff.BackfillIdentityKeys(ctx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []app.IdentityClash{{Field: app.FieldEmail, Username: "jorg2", Other: "jorg"}}
+	if fmt.Sprint(clashes) != fmt.Sprint(want) {
+		t.Errorf("clashes = %+v, want %+v", clashes, want)
+	}
+	list, err := svc.Staff.List(ctx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range list {
+		wantKey := app.EmailKey(st.Email)
+		if st.Username == "jorg2" {
+			wantKey = ""
+		}
+		if st.EmailKey != wantKey || st.UsernameKey != app.UsernameKey(st.Username) {
+			t.Errorf("%s: keys %q, %q", st.Username, st.EmailKey, st.UsernameKey)
+		}
+	}
+	// A second start has nothing to do.
+	if again, err := svc.Staff.BackfillIdentityKeys(ctx(t)); err != nil || len(again) != 1 {
+		t.Errorf("second backfill = %+v, %v; the clash stays reported", again, err)
+	}
+	n := p.camille()
+	n.Username, n.Email = "newjorg", "jo\u0308rg.cafe\u0301@praxis-müller.example"
+	if _, err := svc.Staff.Create(ctx(t), n); !strings.Contains(app.ErrorFields(err)[app.FieldEmail], "already used by jorg") {
+		t.Errorf("look-alike after the backfill: %v", err)
+	}
+}
+
+// TestIdentityKeys_UniqueIndex: the store's unique index refuses a second account with
+// the same key even when the service's own check is bypassed (a race with another
+// desk), naming the field.
+func TestIdentityKeys_UniqueIndex(t *testing.T) {
+	p, db := practiceWithDB(t)
+	first := p.camille()
+	first.Email, first.Username = existingEmail, "jorg"
+	if _, err := p.svc.Staff.Create(ctx(t), first); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ field, email, username string }{
+		{app.FieldEmail, "JÖRG.café@xn--praxis-mller-klb.example", "other"},
+		{app.FieldUsername, "other@email.xyz", "JORG"},
+	} {
+		err := db.Write(ctx(t), func(tx app.Tx) error {
+			st := p.camille().Staff
+			st.Email, st.Username, st.SupportPIN = tt.email, tt.username, "583920"
+			st.Status, st.CreatedAt, st.UpdatedAt = app.StatusPending, time.Now(), time.Now()
+			st.EmailKey, st.UsernameKey = app.EmailKey(st.Email), app.UsernameKey(st.Username)
+			return tx.CreateStaff(&st, "x")
+		})
+		// The store says which field is taken, without words: the service words it
+		// (staffTaken, tested through the services' race tests).
+		if _, named := app.ErrorFields(err)[tt.field]; app.ErrorCode(err) != app.ECONFLICT || !named {
+			t.Errorf("%s %s: %v", tt.email, tt.username, err)
+		}
+	}
+}
+
+// TestInvisibleNames_Directory: providers, offices and roles refuse hidden and
+// letterless names too.
+func TestInvisibleNames_Directory(t *testing.T) {
+	p := newPractice(t)
+	c := ctx(t)
+	if _, err := p.svc.Directory.SaveProvider(c, &app.Provider{FirstName: "\u200b", LastName: "Provider"}); app.ErrorFields(err)[app.FieldFirstName] == "" {
+		t.Errorf("provider named U+200B: %v", err)
+	}
+	if _, err := p.svc.Directory.SaveOffice(c, &app.Office{Name: "Main\u200b Street Clinic"}); app.ErrorFields(err)[app.FieldName] == "" {
+		t.Errorf("office with U+200B: %v", err)
+	}
+	if _, err := p.svc.Directory.SaveRole(c, &app.Role{Name: "Ad\u200bmin"}); app.ErrorFields(err)[app.FieldName] == "" {
+		t.Errorf("role with U+200B: %v", err)
+	}
+	n := p.camille()
+	n.FirstName = "\u200b"
+	if _, err := p.svc.Staff.Create(c, n); app.ErrorFields(err)[app.FieldFirstName] == "" {
+		t.Errorf("staff first name U+200B: %v", err)
+	}
+}
+
+// TestLookAlikeEmails_TwoPendingChanges: two accounts waiting to confirm look-alike
+// addresses cannot both get them: the second confirmation is refused by the keys.
+func TestLookAlikeEmails_TwoPendingChanges(t *testing.T) {
+	r := newMailRig(t, rigOptions{})
+	a := r.createStaff("annaa", "Anna", "Staff")
+	b := r.createStaff("bertb", "Bert", "Staff")
+	nfc, nfd := "jörg.café@praxis-müller.example", "JO\u0308RG.CAFE\u0301@xn--praxis-mller-klb.example"
+	if err := r.svc.Accounts.RequestEmailChange(r.ctx(), a.ID, nfc); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.svc.Accounts.RequestEmailChange(r.ctx(), b.ID, nfd); err != nil {
+		if app.ErrorFields(err)[app.FieldEmail] == "" {
+			t.Fatal(err)
+		}
+		return // refused at once: stricter, and as good
+	}
+	codeA := r.peekCode(r.message(app.MailEmailChangeVerify, nfc))
+	stored, err := app.CheckEmail(nfd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	codeB := r.peekCode(r.message(app.MailEmailChangeVerify, stored))
+	if _, err := r.svc.Accounts.ConfirmEmailChange(r.ctx(), "annaa", codeA); err != nil {
+		t.Fatal(err)
+	}
+	_, err = r.svc.Accounts.ConfirmEmailChange(r.ctx(), "bertb", codeB)
+	if msg := app.ErrorFields(err)[app.FieldEmail]; !strings.Contains(msg, "already used by annaa") {
+		t.Fatalf("second confirmation of a look-alike: %v", err)
+	}
+}
