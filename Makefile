@@ -14,7 +14,7 @@ DEB_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxran
 	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xdotool
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run build deps test vet fmt-check unit smoke bench clean
+.PHONY: run build deps test vet fmt-check unit race smoke bench clean
 
 run: build
 	./$(BIN) $(ARGS)
@@ -43,6 +43,10 @@ fmt-check:
 
 unit:
 	go test -tags $(TAGS) -count=1 -timeout 20m ./...
+
+# Every test again under the race detector (slower: CI runs it after make test).
+race: deps
+	go test -tags $(TAGS) -race -count=1 -timeout 30m ./...
 
 # The built binary under Xvfb opens its window: a check that the real app starts.
 smoke: build
