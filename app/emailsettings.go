@@ -164,8 +164,9 @@ type EmailSettingsService struct {
 }
 
 // SetOverride applies --smtp URL or STAFFDESK_SMTP (smtp://user:pass@host:587?…): its
-// settings win over the saved ones until the app ends. "" removes the override. The
-// error never quotes the URL.
+// settings win over the saved ones until the app ends. A URL with a user name but no
+// password (what --smtp takes) signs in with the password Settings → Email keeps in
+// the keychain or its file. "" removes the override. The error never quotes the URL.
 func (s *EmailSettingsService) SetOverride(raw string) error {
 	if strings.TrimSpace(raw) == "" {
 		s.mu.Lock()
@@ -216,8 +217,9 @@ func (s *EmailSettingsService) Load(ctx context.Context) (*EmailSettingsState, e
 		st.FromOutside = true
 		o := *s.outside
 		o.PracticeName, o.LinkAddress = saved.PracticeName, saved.LinkAddress
-		st.PasswordStored = o.Password != ""
-		st.PasswordInFile = false
+		keeps := o.Password == "" && o.Username != "" && o.Username == saved.Username && store != ""
+		st.PasswordStored = o.Password != "" || keeps
+		st.PasswordInFile = keeps && store == "file"
 		st.Settings = o
 	}
 	s.mu.Unlock()
@@ -404,6 +406,13 @@ func (s *EmailSettingsService) effective(ctx context.Context, withPassword bool)
 		o := *s.outside
 		s.mu.Unlock()
 		o.PracticeName, o.LinkAddress = saved.PracticeName, saved.LinkAddress
+		// --smtp carries no password (a command line is readable by every user of
+		// the computer): the one Settings → Email keeps goes with its user name.
+		if withPassword && o.Password == "" && o.Username != "" && o.Username == saved.Username && store != "" {
+			if o.Password, err = s.storedPassword(store); err != nil {
+				return EmailSettings{}, err
+			}
+		}
 		return o, nil
 	}
 	s.mu.Unlock()
