@@ -56,8 +56,9 @@ Settings after ?, joined with &:
 Percent-encode ? # / @ : % in the user name (%3F %23 %2F %40 %3A %25).
 No password here: a command line is readable by every user of this computer, so a password in
 --smtp is ignored. StaffDesk signs in with the password saved in Settings → Email for the same
-user name (kept in the keychain); or put the whole URL, password included
-(smtp://user:password@...), in the STAFFDESK_SMTP environment variable instead of --smtp.`
+user name (kept in the keychain; save it there once, started without --smtp); or put the whole
+URL, password included (smtp://user:password@...), in the STAFFDESK_SMTP environment variable
+instead of --smtp.`
 
 func run(dbPath string, demoDB bool, level, smtpFlag, smtpEnv string) error {
 	dir, err := dataDir()
