@@ -88,7 +88,7 @@ func Open(path string, sealer app.Sealer) (*DB, error) {
 	if err != nil {
 		return nil, app.Internal("open the database", fmt.Errorf("resolve %q: %w", path, err))
 	}
-	if err := createPrivateFile(path); err != nil {
+	if err := claimFile(path); err != nil {
 		return nil, err
 	}
 
@@ -142,7 +142,7 @@ func (db *DB) open() (err error) {
 	return db.read.Ping()
 }
 
-// createPrivateFile makes sure the file at path is StaffDesk's database, or can
+// claimFile makes sure the file at path is StaffDesk's database, or can
 // become it, before SQLite opens it; and that it is readable only by this user. A
 // missing file is created owner-only (its folder too), so it is never readable by
 // others even for a moment; SQLite gives the -wal and -shm files it creates the
@@ -151,7 +151,7 @@ func (db *DB) open() (err error) {
 // StaffDesk's: nothing is ever changed in a file that is not. The files are
 // tightened here, while no connection of ours holds them: Windows cannot change a file
 // SQLite holds open (and protects them with the profile folder's ACL instead).
-func createPrivateFile(path string) error {
+func claimFile(path string) error {
 	created, err := private.Create(path)
 	if err != nil {
 		return app.Internal("open the database", err)
