@@ -159,3 +159,36 @@ func TestDigester(t *testing.T) {
 		t.Fatal("an ephemeral digester digests like the practice's")
 	}
 }
+
+// TestLoadOrCreateKeyTightensTheFile: a key file left readable by others (copied in
+// at 0644) is made owner-only when it is read; one of another user is refused.
+func TestLoadOrCreateKeyTightensTheFile(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows keeps the key private with the profile folder's ACL")
+	}
+	path := filepath.Join(t.TempDir(), "pin.key")
+	orig := bytes.Repeat([]byte{3}, 32)
+	if err := os.WriteFile(path, orig, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	key, err := secrets.LoadOrCreateKey(path)
+	if err != nil || !bytes.Equal(key, orig) {
+		t.Fatalf("LoadOrCreateKey = %x, %v", key, err)
+	}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+		t.Errorf("key file mode %o after loading, want 600", fi.Mode().Perm())
+	}
+
+	if os.Getuid() != 0 {
+		return // giving a file to another user needs root
+	}
+	if err := os.Chown(path, 4242, 4242); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := secrets.LoadOrCreateKey(path); err == nil || !strings.Contains(err.Error(), "another user") {
+		t.Errorf("another user's key file: err = %v", err)
+	}
+}
