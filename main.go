@@ -5,9 +5,11 @@ package main
 import (
 	"context"
 	_ "embed"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 
@@ -20,6 +22,10 @@ import (
 	"github.com/staffdesk/staffdesk/app/mail"
 	"github.com/staffdesk/staffdesk/assets"
 	"github.com/staffdesk/staffdesk/data"
+	"github.com/staffdesk/staffdesk/demo"
+	"github.com/staffdesk/staffdesk/internal/private"
+	"github.com/staffdesk/staffdesk/keychain"
+	"github.com/staffdesk/staffdesk/secrets"
 	"github.com/staffdesk/staffdesk/ui"
 )
 
@@ -30,15 +36,31 @@ func main() {
 	dbPath := flag.String("db", os.Getenv("STAFFDESK_DB"), "the database `file` (default: StaffDesk's folder in your config folder; also STAFFDESK_DB)")
 	demo := flag.Bool("demo", false, "open a separate demo database filled with a sample practice")
 	level := flag.String("log-level", "info", "log `level`: debug, info, warn or error")
-	smtp := flag.String("smtp", os.Getenv("STAFFDESK_SMTP"), "the mail server as a `URL`, e.g. smtp://user:pass@host:587?security=starttls (also STAFFDESK_SMTP); overrides Settings → Email")
+	smtp := flag.String("smtp", "", smtpUsage)
 	flag.Parse()
-	if err := run(*dbPath, *demo, *level, *smtp); err != nil {
+	if err := run(*dbPath, *demo, *level, *smtp, os.Getenv("STAFFDESK_SMTP")); err != nil {
 		fmt.Fprintln(os.Stderr, "staffdesk:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dbPath string, demo bool, level, smtp string) error {
+// smtpUsage is --help's text for --smtp. The flag has no default from STAFFDESK_SMTP:
+// --help would print the password that variable holds.
+const smtpUsage = `the mail server as a ` + "`URL`" + `, overriding Settings → Email:
+  smtp://user@smtp.example.com:587?from=office@example.com   (STARTTLS; the default port 587)
+  smtps://user@smtp.example.com:465?from=office@example.com  (TLS on connect; the default port 465)
+Settings after ?, joined with &:
+  from=ADDRESS     the From address of the emails (required); "Front Desk <office@example.com>" sets the name too
+  from_name=NAME   the From name, like Front+Desk
+  security=MODE    starttls (smtp://), tls (smtps://) or none (only for a server on this computer)
+Percent-encode ? # / @ : % in the user name (%3F %23 %2F %40 %3A %25).
+No password here: a command line is readable by every user of this computer, so a password in
+--smtp is ignored. StaffDesk signs in with the password saved in Settings → Email for the same
+user name (kept in the keychain; save it there once, started without --smtp); or put the whole
+URL, password included (smtp://user:password@...), in the STAFFDESK_SMTP environment variable
+instead of --smtp.`
+
+func run(dbPath string, demoDB bool, level, smtpFlag, smtpEnv string) error {
 	dir, err := dataDir()
 	if err != nil {
 		return err
@@ -49,29 +71,46 @@ func run(dbPath string, demo bool, level, smtp string) error {
 	}
 	defer closeLog()
 
+	smtp := smtpEnv
+	if smtpFlag != "" {
+		var ignored bool
+		if smtp, ignored = withoutPassword(smtpFlag); ignored {
+			log.Warn(passwordIgnored)
+			fmt.Fprintln(os.Stderr, "staffdesk: warning:", passwordIgnored)
+		}
+	}
+
 	switch {
-	case demo:
+	case demoDB:
 		dbPath = filepath.Join(dir, "demo.db")
 	case dbPath == "":
 		dbPath = filepath.Join(dir, "staffdesk.db")
 	}
-	key, err := app.LoadOrCreateKey(filepath.Join(dir, "pin.key"))
+	key, err := secrets.LoadOrCreateKey(filepath.Join(dir, "pin.key"))
 	if err != nil {
 		return fmt.Errorf("the key that protects PINs: %w", err)
 	}
-	sealer, err := app.NewAESSealer(key)
+	sealer, err := secrets.NewAESSealer(key)
+	if err != nil {
+		return err
+	}
+	passwordFile, err := keychain.NewFile(dir)
 	if err != nil {
 		return err
 	}
 	db, err := data.Open(dbPath, sealer)
-	if err != nil {
+	if app.ErrorCode(err) == app.EINVALID {
+		log.WithError(err).Error("StaffDesk did not start")
+		return errors.New(app.ErrorMessage(err)) // it names the file and what to do
+	} else if err != nil {
 		return fmt.Errorf("open %s: %w", dbPath, err)
 	}
 	defer db.Close()
 	log.WithField("db", dbPath).Info("StaffDesk started")
 
+	digester := secrets.NewDigester(key)
 	svc := app.NewServices(db, app.MailOptions{
-		Digester: app.NewDigester(key), Postman: mail.NewPostman(), Folder: dir,
+		Digester: digester, Postman: mail.NewPostman(), Keychain: keychain.OS{}, PasswordFile: passwordFile,
 		Courier: app.CourierOptions{Log: log}})
 	// Accounts stored before the identity keys get theirs; a look-alike pair is the
 	// manager's to sort out, not a reason not to start.
@@ -88,8 +127,8 @@ func run(dbPath string, demo bool, level, smtp string) error {
 			return fmt.Errorf("--smtp / STAFFDESK_SMTP: %s", app.ErrorMessage(err))
 		}
 	}
-	if demo {
-		if err := app.SeedDemo(app.WithActor(context.Background(), app.LocalManager), svc); err != nil {
+	if demoDB {
+		if err := demo.Seed(app.WithActor(context.Background(), app.LocalManager), db, digester, log); err != nil {
 			return err
 		}
 	}
@@ -129,14 +168,35 @@ func metadata() fyne.AppMetadata {
 		Icon: fyne.NewStaticResource("icon.png", assets.Icon)}
 }
 
-// dataDir is StaffDesk's folder in the user's config folder, created private.
+// passwordIgnored is the warning for a password given in --smtp.
+const passwordIgnored = "the password in --smtp was ignored: a command line is readable by every user of this computer. " +
+	"Save the password in Settings → Email (it goes to the keychain), or give the whole URL in the STAFFDESK_SMTP " +
+	"environment variable instead of --smtp; and consider changing that password, since others could see it."
+
+// withoutPassword returns the --smtp URL with any password taken out, and whether
+// there was one. A URL that does not parse is returned as it is, for ParseURL to
+// refuse with its reason (which never quotes it).
+func withoutPassword(raw string) (string, bool) {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw, false
+	}
+	if _, ok := u.User.Password(); !ok {
+		return raw, false
+	}
+	u.User = url.User(u.User.Username())
+	return u.String(), true
+}
+
+// dataDir is StaffDesk's folder in the user's config folder: created private, and
+// made private again when found open to others.
 func dataDir() (string, error) {
 	base, err := os.UserConfigDir()
 	if err != nil {
 		return "", fmt.Errorf("find your config folder: %w", err)
 	}
 	dir := filepath.Join(base, "StaffDesk")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := private.Folder(dir); err != nil {
 		return "", err
 	}
 	return dir, nil
@@ -148,6 +208,13 @@ func openLog(path, level string) (*logrus.Logger, func(), error) {
 	lvl, err := logrus.ParseLevel(level)
 	if err != nil {
 		return nil, nil, fmt.Errorf("--log-level: %w", err)
+	}
+	// A log left readable by others (by an older release, a copy) is tightened first:
+	// it names the staff and the practice's mail server.
+	for _, p := range []string{path, path + ".1"} {
+		if err := private.Tighten(p); err != nil {
+			return nil, nil, fmt.Errorf("the log: %w", err)
+		}
 	}
 	if fi, err := os.Stat(path); err == nil && fi.Size() > 5<<20 {
 		_ = os.Rename(path, path+".1")

@@ -366,9 +366,6 @@ type postbox struct {
 }
 
 func newPostbox(d Digester, now func() time.Time, bell chan struct{}) *postbox {
-	if d == nil {
-		d = NewEphemeralDigester()
-	}
 	if now == nil {
 		now = time.Now
 	}

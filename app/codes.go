@@ -1,9 +1,7 @@
 package app
 
 import (
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"strconv"
 	"strings"
 	"time"
@@ -121,34 +119,10 @@ func NormalizeCode(s string) (string, bool) {
 }
 
 // Digester turns a one-time code into the digest the store keeps. Its key must live
-// outside the database file, so that the file alone cannot be used to test guesses.
+// outside the database file, so that the file alone cannot be used to test guesses
+// (secrets.NewDigester).
 type Digester interface {
 	Digest(msg []byte) []byte
-}
-
-// NewDigester returns an HMAC-SHA256 digester whose key is derived from secret (the
-// key that seals the PINs): a key of its own, so that the sealing key is never used
-// for a second purpose directly.
-func NewDigester(secret []byte) Digester {
-	m := hmac.New(sha256.New, secret)
-	m.Write([]byte("StaffDesk one-time code digest v1"))
-	return hmacDigester{key: m.Sum(nil)}
-}
-
-// NewEphemeralDigester returns a digester with a random key, for tests and for
-// services built without one: its codes stop working when the process ends.
-func NewEphemeralDigester() Digester {
-	key := make([]byte, 32)
-	rand.Read(key) // never fails (crypto/rand, Go 1.24+)
-	return hmacDigester{key: key}
-}
-
-type hmacDigester struct{ key []byte }
-
-func (d hmacDigester) Digest(msg []byte) []byte {
-	m := hmac.New(sha256.New, d.key)
-	m.Write(msg)
-	return m.Sum(nil)
 }
 
 // codeDigest binds a normalized code to its account and kind, so that one person's

@@ -4,16 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
-
-	"github.com/zalando/go-keyring"
 )
 
 // The fields of Settings → Email, as keys of Error.Fields. The server's are the
@@ -127,28 +124,41 @@ type Keychain interface {
 // ErrNotInKeychain is what a Keychain's Get returns when nothing is stored.
 var ErrNotInKeychain = errors.New("no password in the keychain")
 
-// OSKeychain is the operating system's keychain (Keychain on macOS, Credential Manager
-// on Windows, the Secret Service on Linux).
-type OSKeychain struct{}
-
-func (OSKeychain) Get(service, user string) (string, error) {
-	pw, err := keyring.Get(service, user)
-	if errors.Is(err, keyring.ErrNotFound) {
-		return "", ErrNotInKeychain
-	}
-	return pw, err
+// PasswordFile keeps the SMTP password in a file readable only by this user, for the
+// computer whose keychain does not answer (keychain.File).
+type PasswordFile interface {
+	// Path is where the file is, as the settings window names it.
+	Path() string
+	// Read returns the password; the error wraps fs.ErrNotExist when there is none.
+	Read() (string, error)
+	// Write replaces the file's content with password.
+	Write(password string) error
+	// Remove deletes the file; none is no error.
+	Remove() error
 }
 
-func (OSKeychain) Set(service, user, password string) error {
-	return keyring.Set(service, user, password)
-}
+// noKeychain is the keychain of services built without one: it never answers, as a
+// keychain that is locked or missing, so the password can only go to the file.
+type noKeychain struct{}
 
-func (OSKeychain) Delete(service, user string) error {
-	if err := keyring.Delete(service, user); err != nil && !errors.Is(err, keyring.ErrNotFound) {
-		return err
-	}
-	return nil
+var errNoKeychainGiven = errors.New("no keychain was given to the services")
+
+func (noKeychain) Get(service, user string) (string, error) { return "", errNoKeychainGiven }
+func (noKeychain) Set(service, user, password string) error { return errNoKeychainGiven }
+func (noKeychain) Delete(service, user string) error        { return errNoKeychainGiven }
+
+// noPasswordFile is the password file of services built without one: there is none to
+// read, and none can be written.
+type noPasswordFile struct{}
+
+var errNoPasswordFile = errors.New("no password file was given to the services")
+
+func (noPasswordFile) Path() string { return "" }
+func (noPasswordFile) Read() (string, error) {
+	return "", fmt.Errorf("%w: %w", errNoPasswordFile, fs.ErrNotExist)
 }
+func (noPasswordFile) Write(string) error { return errNoPasswordFile }
+func (noPasswordFile) Remove() error      { return nil }
 
 // KeychainTimeout bounds every keychain call.
 const KeychainTimeout = 3 * time.Second
@@ -190,7 +200,7 @@ type EmailSettingsService struct {
 	store    Store
 	postman  Postman
 	keychain Keychain
-	folder   string // the app's data folder, for the password file
+	pwFile   PasswordFile // where the password is kept when the keychain cannot be used
 	courier  *Courier
 	now      func() time.Time
 
@@ -200,8 +210,9 @@ type EmailSettingsService struct {
 }
 
 // SetOverride applies --smtp URL or STAFFDESK_SMTP (smtp://user:pass@host:587?…): its
-// settings win over the saved ones until the app ends. "" removes the override. The
-// error never quotes the URL.
+// settings win over the saved ones until the app ends. A URL with a user name but no
+// password (what --smtp takes) signs in with the password Settings → Email keeps in
+// the keychain or its file. "" removes the override. The error never quotes the URL.
 func (s *EmailSettingsService) SetOverride(raw string) error {
 	if strings.TrimSpace(raw) == "" {
 		s.mu.Lock()
@@ -235,7 +246,7 @@ func (s *EmailSettingsService) FromOutside() bool {
 // PasswordFile is the path of the file the password is kept in when the keychain
 // cannot be used.
 func (s *EmailSettingsService) PasswordFile() string {
-	return filepath.Join(s.folder, PasswordFileName)
+	return s.pwFile.Path()
 }
 
 // Load returns the settings for the window. The password is never returned. It does
@@ -252,8 +263,9 @@ func (s *EmailSettingsService) Load(ctx context.Context) (*EmailSettingsState, e
 		st.FromOutside = true
 		o := *s.outside
 		o.PracticeName, o.LinkAddress = saved.PracticeName, saved.LinkAddress
-		st.PasswordStored = o.Password != ""
-		st.PasswordInFile = false
+		keeps := o.Password == "" && o.Username != "" && o.Username == saved.Username && store != ""
+		st.PasswordStored = o.Password != "" || keeps
+		st.PasswordInFile = keeps && store == "file"
 		st.Settings = o
 	}
 	s.mu.Unlock()
@@ -313,7 +325,7 @@ func (s *EmailSettingsService) Save(ctx context.Context, in EmailSettings, opt S
 		}
 		store = ""
 	case cfg.Password != "" && opt.PasswordInFile:
-		if err := writePrivateFile(s.PasswordFile(), []byte(cfg.Password)); err != nil {
+		if err := s.pwFile.Write(cfg.Password); err != nil {
 			return Internal("keep the password in a file", err)
 		}
 		// The keychain may hold an older one; forgetting it is a courtesy, not a need.
@@ -324,7 +336,7 @@ func (s *EmailSettingsService) Save(ctx context.Context, in EmailSettings, opt S
 			return &Error{Code: ECONFLICT, Err: fmt.Errorf("%w: %w", ErrNoKeychain, err),
 				Message: "This computer's keychain did not answer, so the password was not saved. StaffDesk can keep it instead in a file that only you can read: " + s.PasswordFile() + "."}
 		}
-		if err := os.Remove(s.PasswordFile()); err != nil && !errors.Is(err, os.ErrNotExist) {
+		if err := s.pwFile.Remove(); err != nil {
 			return Internal("remove the old password file", err)
 		}
 		store = "keychain"
@@ -366,7 +378,7 @@ func (s *EmailSettingsService) Save(ctx context.Context, in EmailSettings, opt S
 }
 
 func (s *EmailSettingsService) forgetPassword() error {
-	if err := os.Remove(s.PasswordFile()); err != nil && !errors.Is(err, os.ErrNotExist) {
+	if err := s.pwFile.Remove(); err != nil {
 		return Internal("remove the password file", err)
 	}
 	// A keychain that does not answer keeps its copy; the setting no longer points at it.
@@ -440,6 +452,13 @@ func (s *EmailSettingsService) effective(ctx context.Context, withPassword bool)
 		o := *s.outside
 		s.mu.Unlock()
 		o.PracticeName, o.LinkAddress = saved.PracticeName, saved.LinkAddress
+		// --smtp carries no password (a command line is readable by every user of
+		// the computer): the one Settings → Email keeps goes with its user name.
+		if withPassword && o.Password == "" && o.Username != "" && o.Username == saved.Username && store != "" {
+			if o.Password, err = s.storedPassword(store); err != nil {
+				return EmailSettings{}, err
+			}
+		}
 		return o, nil
 	}
 	s.mu.Unlock()
@@ -462,11 +481,10 @@ func (s *EmailSettingsService) storedPassword(store string) (string, error) {
 	var pw string
 	switch store {
 	case "file":
-		b, err := os.ReadFile(s.PasswordFile())
-		if err != nil {
+		var err error
+		if pw, err = s.pwFile.Read(); err != nil {
 			return "", &Error{Code: EINVALID, Message: "The SMTP password file could not be read; enter the password again in Settings → Email.", Err: err}
 		}
-		pw = string(b)
 	default:
 		err := callKeychain(func() (err error) { pw, err = s.keychain.Get(keychainService, keychainUser); return err })
 		if errors.Is(err, ErrNotInKeychain) {
@@ -500,32 +518,6 @@ func callKeychain(fn func() error) error {
 	case <-t.C:
 		return errKeychainTimeout
 	}
-}
-
-// writePrivateFile writes b to path readable only by this user, replacing the file in
-// one step.
-func writePrivateFile(path string, b []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".smtp-password-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp)
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return err
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
 }
 
 func normalizeEmailSettings(in EmailSettings) EmailSettings {

@@ -21,6 +21,8 @@ import (
 	appmail "github.com/staffdesk/staffdesk/app/mail"
 	"github.com/staffdesk/staffdesk/app/mail/mailtest"
 	"github.com/staffdesk/staffdesk/data"
+	"github.com/staffdesk/staffdesk/keychain"
+	"github.com/staffdesk/staffdesk/secrets"
 )
 
 // The mail tests run the real services over a real SQLite file and deliver to a real
@@ -134,7 +136,7 @@ func newMailRig(t *testing.T, o rigOptions) *mailRig {
 		keychain: newMemKeychain(), logs: &bytes.Buffer{}, opts: o}
 	rand.Read(r.key)
 	var err error
-	if r.sealer, err = app.NewAESSealer(r.key); err != nil {
+	if r.sealer, err = secrets.NewAESSealer(r.key); err != nil {
 		t.Fatal(err)
 	}
 	r.srv = mailtest.NewServer(t, o.server)
@@ -157,12 +159,12 @@ func (r *mailRig) open() {
 	log.SetLevel(logrus.DebugLevel)
 	r.postman = &appmail.Postman{Timeout: r.opts.timeout, RootCAs: r.srv.CertPool()}
 	r.svc = app.NewServices(db, app.MailOptions{
-		Digester: app.NewDigester(r.key),
-		Postman:  r.postman,
-		Keychain: r.keychain,
-		Folder:   r.dir,
-		Now:      r.clock.Now,
-		Courier:  app.CourierOptions{Log: log, AttemptTimeout: 10 * time.Second},
+		Digester:     secrets.NewDigester(r.key),
+		Postman:      r.postman,
+		Keychain:     r.keychain,
+		PasswordFile: r.passwordFile(),
+		Now:          r.clock.Now,
+		Courier:      app.CourierOptions{Log: log, AttemptTimeout: 10 * time.Second},
 	})
 	if r.provider == 0 {
 		p, err := r.svc.Directory.SaveProvider(r.ctx(), &app.Provider{FirstName: "Kate", LastName: "Provider", Credentials: "MD"})
@@ -180,6 +182,16 @@ func (r *mailRig) open() {
 			}
 		}
 	}
+}
+
+// passwordFile is the SMTP password file in the rig's folder, as main makes it.
+func (r *mailRig) passwordFile() *keychain.File {
+	r.t.Helper()
+	f, err := keychain.NewFile(r.dir)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return f
 }
 
 // reopen closes the database and opens it again with new services, as after a restart.

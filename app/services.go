@@ -16,42 +16,44 @@ type Services struct {
 	// Courier delivers the outbox once started (Start, Stop); nil when no Postman was
 	// given, and then mail only waits in the outbox.
 	Courier *Courier
-
-	store Store // for SeedDemo, which sets states no manager action can reach yet
 }
 
 // MailOptions wire the account emails.
 type MailOptions struct {
-	// Digester keys the one-time codes' digests; NewDigester(key) with the key kept
-	// outside the database (the PIN key). Nil: a random key, so codes stop working
-	// when the app ends (tests, demos).
+	// Digester keys the one-time codes' digests: secrets.NewDigester(key) with the key
+	// kept outside the database (the PIN key), or secrets.NewEphemeralDigester() in
+	// tests. It is required.
 	Digester Digester
 	// Postman talks to the mail server (mail.NewPostman). Nil: nothing is sent and no
 	// courier is built.
 	Postman Postman
-	// Keychain keeps the SMTP password; nil means the OS keychain.
+	// Keychain keeps the SMTP password (keychain.OS). Nil: none, as if the keychain
+	// never answered.
 	Keychain Keychain
-	// Folder is the app's data folder, where the SMTP password file is kept when the
-	// person chooses it over the keychain.
-	Folder string
+	// PasswordFile keeps it instead when the person chooses that over a keychain that
+	// does not answer (keychain.NewFile in the app's folder). Nil: no such file.
+	PasswordFile PasswordFile
 	// Now is the clock of the codes and the outbox; nil means time.Now.
 	Now func() time.Time
 	// Courier tunes the background sender; its Now defaults to Now.
 	Courier CourierOptions
 }
 
-// NewServices builds the services over store. mail, at most one, wires the account
-// emails; without it they are queued but never sent.
-func NewServices(store Store, mail ...MailOptions) *Services {
-	var opt MailOptions
-	if len(mail) > 0 {
-		opt = mail[0]
+// NewServices builds the services over store. mail, exactly one, wires the account
+// emails; without a Postman they are queued but never sent.
+func NewServices(store Store, mail MailOptions) *Services {
+	opt := mail
+	if opt.Digester == nil {
+		panic("app.NewServices: MailOptions.Digester is nil; give secrets.NewDigester(key)")
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
 	if opt.Keychain == nil {
-		opt.Keychain = OSKeychain{}
+		opt.Keychain = noKeychain{}
+	}
+	if opt.PasswordFile == nil {
+		opt.PasswordFile = noPasswordFile{}
 	}
 	if opt.Courier.Now == nil {
 		opt.Courier.Now = opt.Now
@@ -59,7 +61,7 @@ func NewServices(store Store, mail ...MailOptions) *Services {
 	bell := make(chan struct{}, 1)
 	box := newPostbox(opt.Digester, opt.Now, bell)
 	settings := &EmailSettingsService{store: store, postman: opt.Postman, keychain: opt.Keychain,
-		folder: opt.Folder, now: opt.Now}
+		pwFile: opt.PasswordFile, now: opt.Now}
 	box.settings = settings
 	staff := NewStaffService(store)
 	staff.mail = box
@@ -69,7 +71,6 @@ func NewServices(store Store, mail ...MailOptions) *Services {
 		Accounts:      &AccountService{store: store, mail: box, hash: HashPassword},
 		Outbox:        &OutboxService{store: store, settings: settings, now: opt.Now},
 		EmailSettings: settings,
-		store:         store,
 	}
 	if opt.Postman != nil {
 		s.Courier = newCourier(store, settings, opt.Postman, bell, opt.Courier)

@@ -8,17 +8,18 @@ import (
 
 	"github.com/staffdesk/staffdesk/app"
 	"github.com/staffdesk/staffdesk/data"
+	"github.com/staffdesk/staffdesk/secrets"
 )
 
 // newServices returns the services over a real SQLite file in a temp folder.
 func newServices(tb testing.TB) (*app.Services, *data.DB) {
 	tb.Helper()
 	dir := tb.TempDir()
-	key, err := app.LoadOrCreateKey(filepath.Join(dir, "pin.key"))
+	key, err := secrets.LoadOrCreateKey(filepath.Join(dir, "pin.key"))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	sealer, err := app.NewAESSealer(key)
+	sealer, err := secrets.NewAESSealer(key)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -27,7 +28,7 @@ func newServices(tb testing.TB) (*app.Services, *data.DB) {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
-	return app.NewServices(db), db
+	return app.NewServices(db, app.MailOptions{Digester: secrets.NewDigester(key)}), db
 }
 
 func ctx(tb testing.TB) context.Context {
@@ -247,31 +248,6 @@ func TestProviderDeactivationGuard(t *testing.T) {
 	}
 }
 
-func TestSeedDemo(t *testing.T) {
-	svc, _ := newServices(t)
-	if err := app.SeedDemo(ctx(t), svc); err != nil {
-		t.Fatal(err)
-	}
-	list, err := svc.Staff.List(ctx(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	seen := map[app.StaffStatus]int{}
-	for _, s := range list {
-		seen[s.Status]++
-	}
-	if len(list) < 10 || seen[app.StatusActive] == 0 || seen[app.StatusPending] == 0 || seen[app.StatusInactive] == 0 {
-		t.Fatalf("demo practice: %d staff, %v", len(list), seen)
-	}
-	// A second call leaves an existing practice alone.
-	if err := app.SeedDemo(ctx(t), svc); err != nil {
-		t.Fatal(err)
-	}
-	again, _ := svc.Staff.List(ctx(t))
-	if len(again) != len(list) {
-		t.Fatalf("SeedDemo ran twice: %d then %d staff", len(list), len(again))
-	}
-}
 
 // Two Edit windows on one account: the second Save must not silently undo the first.
 // It is refused, saying so; saved again over the current version ("Keep my changes"),

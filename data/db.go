@@ -8,18 +8,22 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
 	"github.com/staffdesk/staffdesk/app"
+	"github.com/staffdesk/staffdesk/internal/private"
 )
 
 //go:embed migrations/*.sql
@@ -54,8 +58,22 @@ type DB struct {
 
 var _ app.Store = (*DB)(nil)
 
-// Open opens the SQLite file at path, creating it (and its folder) if missing, and
-// brings its schema up to date. sealer seals and opens the staff PINs.
+// applicationID marks an SQLite file as StaffDesk's (PRAGMA application_id): the
+// bytes "STFD" at offset 68 of the file's header.
+const applicationID = 0x53544644
+
+// sqliteHeader starts every SQLite database file; its header is 100 bytes.
+const (
+	sqliteHeader    = "SQLite format 3\x00"
+	sqliteHeaderLen = 100
+)
+
+// Open opens StaffDesk's SQLite file at path, creating it (and its folder) if missing,
+// and brings its schema up to date. sealer seals and opens the staff PINs.
+//
+// A file that is not StaffDesk's database (a text file, another program's database)
+// is refused with an EINVALID error saying so, before anything is written to it: its
+// bytes, mode and time stay as they were.
 func Open(path string, sealer app.Sealer) (*DB, error) {
 	if path == "" {
 		return nil, app.Internal("open the database", errors.New("no database path given"))
@@ -66,13 +84,17 @@ func Open(path string, sealer app.Sealer) (*DB, error) {
 	if err != nil {
 		return nil, app.Internal("open the database", fmt.Errorf("resolve %q: %w", path, err))
 	}
-	if err := createPrivateFile(path); err != nil {
-		return nil, app.Internal("open the database", err)
+	if err := claimFile(path); err != nil {
+		return nil, err
 	}
 
 	db := &DB{path: path, sealer: sealer}
 	if err := db.open(); err != nil {
 		db.Close()
+		var e *app.Error
+		if errors.As(err, &e) {
+			return nil, err
+		}
 		return nil, app.Internal("open the database", fmt.Errorf("open %s: %w", path, err))
 	}
 	return db, nil
@@ -85,6 +107,24 @@ func (db *DB) open() (err error) {
 	}
 	db.write.SetMaxOpenConns(1)
 
+	// The file was judged StaffDesk's from its header before SQLite opened it; this
+	// looks again now that SQLite reads it whole, in case another program made it its
+	// own in between. The mark goes on before the first migration, so that a file
+	// with any of StaffDesk's tables in it is always marked as StaffDesk's.
+	var id int32
+	if err := db.write.QueryRow(`PRAGMA application_id`).Scan(&id); err != nil {
+		return err
+	}
+	switch id {
+	case applicationID:
+	case 0:
+		if _, err := db.write.Exec(fmt.Sprintf(`PRAGMA application_id = %d`, applicationID)); err != nil {
+			return fmt.Errorf("mark the file as StaffDesk's: %w", err)
+		}
+	default:
+		return notStaffDesks(db.path, fmt.Errorf("application_id %#x", uint32(id)))
+	}
+
 	if err := db.migrate(); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
@@ -95,36 +135,134 @@ func (db *DB) open() (err error) {
 		return err
 	}
 	db.read.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
-	if err := db.read.Ping(); err != nil {
-		return err
-	}
+	return db.read.Ping()
+}
 
-	// SQLite gives the -wal and -shm files the database file's mode, but a file left
-	// by an older run or another tool may be looser; staff records must not be.
-	for _, suffix := range []string{"-wal", "-shm"} {
-		if err := os.Chmod(db.path+suffix, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return err
+// claimFile makes sure the file at path is StaffDesk's database, or can
+// become it, before SQLite opens it; and that it is readable only by this user. A
+// missing file is created owner-only (its folder too), so it is never readable by
+// others even for a moment; SQLite gives the -wal and -shm files it creates the
+// database file's mode. An existing one is judged first, with plain file reads, and
+// tightened (with a -wal and -shm left by an earlier run) only once judged
+// StaffDesk's: nothing is ever changed in a file that is not. The files are
+// tightened here, while no connection of ours holds them: Windows cannot change a file
+// SQLite holds open (and protects them with the profile folder's ACL instead).
+func claimFile(path string) error {
+	created, err := private.Create(path)
+	if err != nil {
+		return app.Internal("open the database", err)
+	} else if created {
+		return nil
+	}
+	ours, err := isStaffDesks(path)
+	if err != nil {
+		return app.Internal("open the database", fmt.Errorf("read %s: %w", path, err))
+	} else if !ours {
+		return notStaffDesks(path, nil)
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := private.Tighten(p); errors.Is(err, private.ErrNotYours) {
+			return &app.Error{Code: app.EINVALID, Err: err, Message: p +
+				" belongs to another user of this computer, so StaffDesk left it untouched. Choose another file with --db."}
+		} else if err != nil {
+			return app.Internal("open the database", err)
 		}
 	}
 	return nil
 }
 
-// createPrivateFile makes sure the database file exists with owner-only permissions
-// before SQLite opens it, so that it is never readable by others even for a moment.
-// Its folder is created owner-only too when missing.
-func createPrivateFile(path string) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("create folder for %s: %w", path, err)
-	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+// notStaffDesks is the refusal of a file that is not StaffDesk's database.
+func notStaffDesks(path string, why error) error {
+	return &app.Error{Code: app.EINVALID, Err: why,
+		Message: path + " is not a StaffDesk database, so StaffDesk left it untouched. Choose another file with --db."}
+}
+
+// isStaffDesks judges an existing file, writing nothing to it. Empty (made by touch,
+// or an empty database): a new database, StaffDesk's to fill. Marked with StaffDesk's
+// application_id: StaffDesk's. Unmarked but holding StaffDesk's migrations: made by a
+// release before the mark, StaffDesk's (open marks it). Anything else — not SQLite,
+// another program's mark, another program's tables — is not.
+func isStaffDesks(path string) (bool, error) {
+	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("create %s: %w", path, err)
+		return false, err
 	}
-	if err := f.Close(); err != nil {
-		return err
+	header := make([]byte, sqliteHeaderLen)
+	n, err := io.ReadFull(f, header)
+	f.Close()
+	switch {
+	case n == 0 && errors.Is(err, io.EOF):
+		return true, nil
+	case errors.Is(err, io.ErrUnexpectedEOF) || string(header[:len(sqliteHeader)]) != sqliteHeader:
+		return false, nil
+	case err != nil:
+		return false, err
 	}
-	// An existing file may have been created looser (by hand, by a copy).
-	return os.Chmod(path, 0o600)
+	switch binary.BigEndian.Uint32(header[68:72]) {
+	case applicationID:
+		return true, nil
+	case 0:
+		return hasStaffDesksSchema(path)
+	}
+	return false, nil
+}
+
+// hasStaffDesksSchema looks inside an unmarked SQLite file, read-only: it is
+// StaffDesk's when it holds nothing yet, or StaffDesk's first migration is recorded in
+// it. A file with no -wal beside it is read as immutable, which takes no lock and
+// creates no -shm next to another program's file.
+func hasStaffDesksSchema(path string) (bool, error) {
+	params := "mode=ro"
+	if fi, err := os.Stat(path + "-wal"); err != nil || fi.Size() == 0 {
+		params += "&immutable=1"
+	}
+	probe, err := sql.Open("sqlite3", fileURI(path)+"?"+params)
+	if err != nil {
+		return false, err
+	}
+	defer probe.Close()
+
+	var id int32
+	if err := probe.QueryRow(`PRAGMA application_id`).Scan(&id); err != nil {
+		var se sqlite3.Error
+		if errors.As(err, &se) && se.Code == sqlite3.ErrNotADB {
+			return false, nil
+		}
+		return false, err
+	}
+	if id != 0 {
+		return id == applicationID, nil // marked in the -wal, not yet in the file
+	}
+	var objects []string
+	rows, err := probe.Query(`SELECT name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'`)
+	if err != nil {
+		return false, err
+	}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			rows.Close()
+			return false, err
+		}
+		objects = append(objects, name)
+	}
+	if err := rows.Close(); err != nil {
+		return false, err
+	}
+	if len(objects) == 0 {
+		return true, nil
+	} else if !slices.Contains(objects, "schema_migrations") {
+		return false, nil
+	}
+	// Another program's schema_migrations (golang-migrate has one) has other columns
+	// and other versions; one left empty by a first start cut short has only itself.
+	var first, total int
+	err = probe.QueryRow(`SELECT COUNT(*) FILTER (WHERE version = '0001_initial.sql' AND applied_at IS NOT NULL),
+		COUNT(*) FROM schema_migrations`).Scan(&first, &total)
+	if err != nil {
+		return false, nil // not StaffDesk's columns
+	}
+	return first == 1 || (total == 0 && len(objects) == 1), nil
 }
 
 // fileURI turns an absolute path into an SQLite URI, escaping the characters ('?',

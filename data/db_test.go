@@ -12,6 +12,7 @@ import (
 
 	"github.com/staffdesk/staffdesk/app"
 	"github.com/staffdesk/staffdesk/data"
+	"github.com/staffdesk/staffdesk/secrets"
 )
 
 // newTestSealer returns the app's own sealer with a random key, as main.go builds it
@@ -20,7 +21,7 @@ func newTestSealer(tb testing.TB) app.Sealer {
 	tb.Helper()
 	key := make([]byte, 32)
 	rand.Read(key) // never fails
-	sealer, err := app.NewAESSealer(key)
+	sealer, err := secrets.NewAESSealer(key)
 	if err != nil {
 		tb.Fatal(err)
 	}

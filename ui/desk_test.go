@@ -13,6 +13,9 @@ import (
 
 	"github.com/staffdesk/staffdesk/app"
 	"github.com/staffdesk/staffdesk/data"
+	"github.com/staffdesk/staffdesk/demo"
+	"github.com/staffdesk/staffdesk/keychain"
+	"github.com/staffdesk/staffdesk/secrets"
 )
 
 // testDesk is a Desk on Fyne's test driver over a real SQLite file.
@@ -32,17 +35,17 @@ func newTestDesk(t testing.TB, seed bool) *testDesk {
 }
 
 // newTestDeskWith is newTestDesk with the account emails wired through mail: its
-// Digester, Folder, Keychain and courier log are filled in when left empty, so that codes
+// Digester, PasswordFile, Keychain and courier log are filled in when left empty, so that codes
 // survive the test and the OS keychain is never touched.
 func newTestDeskWith(t testing.TB, seed bool, mail *app.MailOptions) *testDesk {
 	t.Helper()
 	a := test.NewTempApp(t)
 	dir := t.TempDir()
-	key, err := app.LoadOrCreateKey(filepath.Join(dir, "staffdesk.key"))
+	key, err := secrets.LoadOrCreateKey(filepath.Join(dir, "staffdesk.key"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	sealer, err := app.NewAESSealer(key)
+	sealer, err := secrets.NewAESSealer(key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,14 +56,17 @@ func newTestDeskWith(t testing.TB, seed bool, mail *app.MailOptions) *testDesk {
 	t.Cleanup(func() { db.Close() })
 	log := logrus.New()
 	log.SetOutput(io.Discard)
-	var opts []app.MailOptions
+	digester := secrets.NewDigester(key)
+	opts := app.MailOptions{Digester: digester}
 	if mail != nil {
 		m := *mail
 		if m.Digester == nil {
-			m.Digester = app.NewDigester(key)
+			m.Digester = digester
 		}
-		if m.Folder == "" {
-			m.Folder = dir
+		if m.PasswordFile == nil {
+			if m.PasswordFile, err = keychain.NewFile(dir); err != nil {
+				t.Fatal(err)
+			}
 		}
 		if m.Keychain == nil {
 			m.Keychain = &memKeychain{items: map[string]string{}}
@@ -68,11 +74,11 @@ func newTestDeskWith(t testing.TB, seed bool, mail *app.MailOptions) *testDesk {
 		if m.Courier.Log == nil {
 			m.Courier.Log = log
 		}
-		opts = append(opts, m)
+		opts = m
 	}
-	svc := app.NewServices(db, opts...)
+	svc := app.NewServices(db, opts)
 	if seed {
-		if err := app.SeedDemo(app.WithActor(t.Context(), app.LocalManager), svc); err != nil {
+		if err := demo.Seed(app.WithActor(t.Context(), app.LocalManager), db, opts.Digester, log); err != nil {
 			t.Fatal(err)
 		}
 	}

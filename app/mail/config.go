@@ -12,7 +12,6 @@ package mail
 
 import (
 	"crypto/x509"
-	"fmt"
 	"maps"
 	"net"
 	"net/mail"
@@ -186,20 +185,27 @@ func isLoopback(host string) bool {
 
 // ParseURL reads the --smtp flag or STAFFDESK_SMTP form:
 //
-//	smtp://user:pass@host:587?security=starttls&from=office@example.com&from_name=Front+Desk
-//	smtps://user:pass@host:465                   (TLS on connect)
+//	smtp://user@host:587?security=starttls&from=office@example.com&from_name=Front+Desk
+//	smtps://user@host:465?from=office@example.com   (TLS on connect)
 //
-// smtp:// defaults to port 587 and STARTTLS; smtps:// to port 465. The user name and
-// password are percent-decoded. Errors are app.Errors that never echo the URL, since
-// it holds the password.
+// The settings after ?: security (starttls, tls or none; smtps:// is always tls),
+// from (the From address, required; "Front Desk <office@example.com>" sets the name
+// too) and from_name. smtp:// defaults to port 587 and STARTTLS; smtps:// to port
+// 465. The user name and a password, when the URL holds one, are percent-decoded.
+// Errors are app.Errors that never quote any part of the URL: a password with an
+// unencoded ?, # or / spills into what would otherwise be quoted.
 func ParseURL(raw string) (Config, error) {
 	bad := func(msg string) (Config, error) {
 		return Config{}, app.FieldError(FieldURL, "%s", msg)
 	}
-	u, err := url.Parse(strings.TrimSpace(raw))
+	raw = strings.TrimSpace(raw)
+	if unencodedInUserinfo(raw) {
+		return bad("The user name or password in the SMTP URL has a character that ends the server part early: " + encodeHint + ".")
+	}
+	u, err := url.Parse(raw)
 	if err != nil {
 		// url's error quotes the whole URL, password and all: say what to do instead.
-		return bad("The SMTP URL could not be read. Write it like smtp://user:password@smtp.example.com:587 and percent-encode special characters in the user name and password (@ as %40, : as %3A, / as %2F, # as %23).")
+		return bad("The SMTP URL could not be read. Write it like smtp://user@smtp.example.com:587?from=office@example.com and " + encodeHint + ".")
 	}
 	var c Config
 	switch strings.ToLower(u.Scheme) {
@@ -215,7 +221,7 @@ func ParseURL(raw string) (Config, error) {
 	}
 	if (u.Path != "" && u.Path != "/") || u.Fragment != "" || u.RawFragment != "" {
 		// Usually an unencoded / or # in the password; do not quote it.
-		return bad("The SMTP URL has unexpected text after the server. Percent-encode / as %2F and # as %23 in the user name and password.")
+		return bad("The SMTP URL has unexpected text after the server: " + encodeHint + ".")
 	}
 	c.Host = u.Hostname()
 	if p := u.Port(); p != "" {
@@ -254,13 +260,35 @@ func ParseURL(raw string) (Config, error) {
 		case "from_name":
 			c.FromName = v
 		default:
-			return bad(fmt.Sprintf("The SMTP URL has an unknown setting %q; the known ones are security, from and from_name.", key))
+			// Not quoted: a setting's name may be a piece of a password.
+			return bad("The SMTP URL has a setting after ? that StaffDesk does not know; the known ones are security, from and from_name.")
 		}
 	}
 	if err := c.Validate(); err != nil {
 		return Config{}, err
 	}
 	return c, nil
+}
+
+// encodeHint says how to write the characters that a URL's user name and password
+// cannot hold as they are.
+const encodeHint = "percent-encode ? as %3F, # as %23, / as %2F, @ as %40, : as %3A and % as %25 in the user name and password"
+
+// unencodedInUserinfo reports whether an unencoded ?, # or / in the user name or
+// password ended the URL's server part before its @: then an @ follows in what would
+// be read as the path, fragment or the first setting's name (an @ in a setting's
+// value, from=office@example.com, comes after its =).
+func unencodedInUserinfo(raw string) bool {
+	_, rest, ok := strings.Cut(raw, "//")
+	if !ok {
+		return false
+	}
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		return false
+	}
+	after, _, _ := strings.Cut(rest[end:], "=")
+	return strings.Contains(after, "@")
 }
 
 // Redacted is the settings as a URL with the password replaced by ***, for the log:

@@ -167,3 +167,54 @@ func TestPrintingSettingsHidesThePassword(t *testing.T) {
 		}
 	}
 }
+
+// TestParseURLNeverQuotesTheAuthority writes passwords with characters that end the
+// server part of a URL early (?, #, /) or garble it (@, %, :) without percent-encoding
+// them, as a person pasting a password would: whatever ParseURL makes of the rest, its
+// error quotes nothing of it, so no piece of the password reaches the log or the screen.
+func TestParseURLNeverQuotesTheAuthority(t *testing.T) {
+	passwords := []string{
+		"Qz7?Wx!k", "Qz7?Wx=k&v", "Qz7#Wx!k", "Qz7/Wx!k", "Qz7@Wx!k", "Qz7%Wx!k", "Qz7%4Wx",
+		"Qz7:Wx?k#v/j@q%z", "?Qz7Wxk", "Qz7Wxk?", "Qz7 ?Wx", "Qz7?xkcq=zv",
+	}
+	for _, pw := range passwords {
+		for _, raw := range []string{
+			"smtp://office:" + pw + "@mail.example.com:587",
+			"smtp://office:" + pw + "@mail.example.com:587?from=office@example.com",
+			"smtps://office:" + pw + "@mail.example.com?from=office@example.com&from_name=Front+Desk",
+			"smtp://" + pw + "@mail.example.com?from=office@example.com",
+		} {
+			_, err := ParseURL(raw)
+			if err == nil {
+				continue // some garbles still make a valid URL; then nothing is printed
+			}
+			for _, s := range []string{err.Error(), fmt.Sprintf("%+v %#v", err, err), app.ErrorMessage(err)} {
+				for i := 0; i+3 <= len(pw); i++ {
+					if sub := pw[i : i+3]; strings.Contains(s, sub) {
+						t.Errorf("ParseURL(%q) error quotes %q of the password: %s", raw, sub, s)
+						break
+					}
+				}
+				if strings.Contains(s, "mail.example.com") {
+					t.Errorf("ParseURL(%q) error quotes the server part: %s", raw, s)
+				}
+			}
+		}
+	}
+}
+
+// TestParseURLSaysToEncodeThePassword: a ? or # in the password reads as the settings
+// or a fragment; the error says what to percent-encode instead of blaming the port or
+// an unknown setting.
+func TestParseURLSaysToEncodeThePassword(t *testing.T) {
+	for _, raw := range []string{
+		"smtp://office:Sum?mer@mail.example.com:587?from=office@example.com",
+		"smtp://office:Sum#mer@mail.example.com:587?from=office@example.com",
+		"smtp://office:Sum/mer@mail.example.com:587?from=office@example.com",
+	} {
+		_, err := ParseURL(raw)
+		if msg := app.ErrorMessage(err); !strings.Contains(msg, "percent-encode") || !strings.Contains(msg, "%3F") {
+			t.Errorf("ParseURL(%q) message = %q, want the advice to percent-encode", raw, msg)
+		}
+	}
+}

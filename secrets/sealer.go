@@ -1,4 +1,7 @@
-package app
+// Package secrets holds StaffDesk's key and what is done with it: the key file kept in
+// the app's folder apart from the database, the AES-256-GCM sealer of the staff PINs
+// (app.Sealer) and the HMAC digester of the one-time codes (app.Digester).
+package secrets
 
 import (
 	"crypto/aes"
@@ -9,19 +12,19 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/staffdesk/staffdesk/internal/private"
 )
 
 // sealKeyLen is the size of an AES-256 key.
 const sealKeyLen = 32
 
-// aesSealer seals with AES-256-GCM; each sealed value is a random 12-byte nonce, the
-// ciphertext and the 16-byte tag.
-type aesSealer struct{ aead cipher.AEAD }
+// AESSealer seals with AES-256-GCM; each sealed value is a random 12-byte nonce, the
+// ciphertext and the 16-byte tag. It is StaffDesk's app.Sealer.
+type AESSealer struct{ aead cipher.AEAD }
 
-var _ Sealer = (*aesSealer)(nil)
-
-// NewAESSealer returns a Sealer using AES-256-GCM with key, which must be 32 bytes.
-func NewAESSealer(key []byte) (Sealer, error) {
+// NewAESSealer returns a sealer using AES-256-GCM with key, which must be 32 bytes.
+func NewAESSealer(key []byte) (*AESSealer, error) {
 	if len(key) != sealKeyLen {
 		return nil, fmt.Errorf("new sealer: key is %d bytes, want %d", len(key), sealKeyLen)
 	}
@@ -33,16 +36,17 @@ func NewAESSealer(key []byte) (Sealer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("new sealer: %w", err)
 	}
-	return &aesSealer{aead: aead}, nil
+	return &AESSealer{aead: aead}, nil
 }
 
-func (s *aesSealer) Seal(plaintext []byte) ([]byte, error) {
+// Seal encrypts plaintext.
+func (s *AESSealer) Seal(plaintext []byte) ([]byte, error) {
 	return s.aead.Seal(nil, nil, plaintext, nil), nil
 }
 
 // Open fails, without saying more, when sealed was altered, cut short or sealed with
 // another key.
-func (s *aesSealer) Open(sealed []byte) ([]byte, error) {
+func (s *AESSealer) Open(sealed []byte) ([]byte, error) {
 	if len(sealed) < s.aead.Overhead() {
 		return nil, errors.New("open sealed value: too short")
 	}
@@ -57,7 +61,9 @@ func (s *aesSealer) Open(sealed []byte) ([]byte, error) {
 // the file with a new random key when there is none. The key lives in the app's
 // config folder, apart from the database, so that a copy of the database alone does
 // not reveal the PINs. A file of any other size is refused, never replaced: replacing
-// it would make every sealed PIN unreadable.
+// it would make every sealed PIN unreadable. The file is created readable only by this
+// user, and an existing one found looser is tightened (one that belongs to another
+// user is refused).
 func LoadOrCreateKey(path string) ([]byte, error) {
 	key, err := readKeyFile(path)
 	if !errors.Is(err, fs.ErrNotExist) {
@@ -65,23 +71,16 @@ func LoadOrCreateKey(path string) ([]byte, error) {
 	}
 
 	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("create key folder %s: %w", dir, err)
-	}
 	key = make([]byte, sealKeyLen)
 	if _, err := rand.Read(key); err != nil {
 		return nil, fmt.Errorf("create key: %w", err)
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp") // created 0600
+	tmp, err := private.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return nil, fmt.Errorf("create key file in %s: %w", dir, err)
 	}
 	tmpName := tmp.Name()
 	defer os.Remove(tmpName) // a no-op once the file is in place
-	if err := tmp.Chmod(0o600); err != nil && !errors.Is(err, errors.ErrUnsupported) {
-		tmp.Close()
-		return nil, fmt.Errorf("create key file %s: %w", tmpName, err)
-	}
 	if _, err := tmp.Write(key); err != nil {
 		tmp.Close()
 		return nil, fmt.Errorf("write key file %s: %w", tmpName, err)
@@ -106,13 +105,16 @@ func LoadOrCreateKey(path string) ([]byte, error) {
 			return nil, fmt.Errorf("create key file %s: %w", path, err)
 		}
 	}
-	syncDir(dir)
+	private.SyncDir(dir)
 	return key, nil
 }
 
-// readKeyFile reads a key file, refusing one of the wrong size. The error wraps
-// fs.ErrNotExist when there is no file.
+// readKeyFile reads a key file, tightening it first and refusing one of the wrong
+// size. The error wraps fs.ErrNotExist when there is no file.
 func readKeyFile(path string) ([]byte, error) {
+	if err := private.Tighten(path); err != nil {
+		return nil, err
+	}
 	key, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read key file: %w", err)
@@ -121,13 +123,4 @@ func readKeyFile(path string) ([]byte, error) {
 		return nil, fmt.Errorf("key file %s holds %d bytes, not %d: it is damaged or not a StaffDesk key; restore it from a backup (replacing it makes the stored PINs unreadable)", path, len(key), sealKeyLen)
 	}
 	return key, nil
-}
-
-// syncDir makes a new directory entry durable where the system allows it; it is best
-// effort because Windows can't open a directory for syncing.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		_ = d.Close()
-	}
 }
