@@ -100,7 +100,7 @@ func SeedDemo(ctx context.Context, s *Services) error {
 			}
 			continue
 		}
-		if err := seedSettled(ctx, s.store, st, pw, p.status); err != nil {
+		if err := seedSettled(ctx, s.store, s.hash, st, pw, p.status); err != nil {
 			return fmt.Errorf("seed demo staff %s: %w", st.Username, err)
 		}
 	}
@@ -110,14 +110,14 @@ func SeedDemo(ctx context.Context, s *Services) error {
 // seedSettled writes an account whose activation is long past: active, or inactive
 // (Tom had been active before he left; Rosa never activated her account). It obeys the
 // same rules as a created account but sends no email.
-func seedSettled(ctx context.Context, store Store, st Staff, pw string, status StaffStatus) error {
+func seedSettled(ctx context.Context, store Store, hashPassword func(string) (string, error), st Staff, pw string, status StaffStatus) error {
 	var p Problems
 	normalizeStaff(&st, &p)
 	var err error
 	if st.SupportPIN, err = NewSupportPIN(); err != nil {
 		return err
 	}
-	hash, err := HashPassword(pw)
+	hash, err := hashPassword(pw)
 	if err != nil {
 		return err
 	}

@@ -18,6 +18,15 @@ type Services struct {
 	Courier *Courier
 
 	store Store // for SeedDemo, which sets states no manager action can reach yet
+	// hash makes the password hashes of new accounts, new passwords and the demo seed.
+	hash func(string) (string, error)
+}
+
+// SetPasswordHash replaces HashPassword (Argon2id at 19 MiB, tens of milliseconds) for
+// every password these services store: tests and benchmarks that seed many accounts
+// pass CheapPasswordHash.
+func (s *Services) SetPasswordHash(hash func(string) (string, error)) {
+	s.hash, s.Staff.hash, s.Accounts.hash = hash, hash, hash
 }
 
 // MailOptions wire the account emails.
@@ -70,6 +79,7 @@ func NewServices(store Store, mail ...MailOptions) *Services {
 		Outbox:        &OutboxService{store: store, settings: settings, now: opt.Now},
 		EmailSettings: settings,
 		store:         store,
+		hash:          HashPassword,
 	}
 	if opt.Postman != nil {
 		s.Courier = newCourier(store, settings, opt.Postman, bell, opt.Courier)

@@ -25,7 +25,7 @@ type testDesk struct {
 
 // newTestDesk opens a fresh database in a temp folder; seed fills it with the demo
 // practice first. The account emails are queued but never sent.
-func newTestDesk(t *testing.T, seed bool) *testDesk {
+func newTestDesk(t testing.TB, seed bool) *testDesk {
 	t.Helper()
 	return newTestDeskWith(t, seed, nil)
 }
@@ -33,7 +33,7 @@ func newTestDesk(t *testing.T, seed bool) *testDesk {
 // newTestDeskWith is newTestDesk with the account emails wired through mail: its
 // Digester, Folder, Keychain and courier log are filled in when left empty, so that codes
 // survive the test and the OS keychain is never touched.
-func newTestDeskWith(t *testing.T, seed bool, mail *app.MailOptions) *testDesk {
+func newTestDeskWith(t testing.TB, seed bool, mail *app.MailOptions) *testDesk {
 	t.Helper()
 	a := test.NewTempApp(t)
 	dir := t.TempDir()
