@@ -31,7 +31,7 @@ func (tx *Tx) Staff(id int64) (*app.Staff, error) {
 	return s, nil
 }
 
-// FindStaff returns the accounts matching f, sorted by username, without PINs or
+// FindStaff returns the accounts matching f in id order (the grid sorts them), without PINs or
 // offices.
 func (tx *Tx) FindStaff(f app.StaffFilter) ([]*app.Staff, error) {
 	return tx.findStaff(f)
@@ -81,7 +81,7 @@ func (tx *Tx) findStaff(f app.StaffFilter) ([]*app.Staff, error) {
 		      AND email_change.used_at IS NULL AND email_change.revoked_at IS NULL
 		      AND email_change.expires_at > ?
 		WHERE `+strings.Join(where, " AND ")+`
-		ORDER BY s.username`, args...)
+		ORDER BY s.id`, args...)
 	if err != nil {
 		return nil, app.Internal("load the staff list", err)
 	}

@@ -70,6 +70,9 @@ func newTestDeskWith(t testing.TB, seed bool, mail *app.MailOptions) *testDesk {
 		opts = append(opts, m)
 	}
 	svc := app.NewServices(db, opts...)
+	// A UI test checks windows, not password hashing: an Argon2id hash of 19 MiB per
+	// seeded or created account would be most of its time.
+	svc.SetPasswordHash(app.CheapPasswordHash)
 	if seed {
 		if err := app.SeedDemo(app.WithActor(t.Context(), app.LocalManager), svc); err != nil {
 			t.Fatal(err)
