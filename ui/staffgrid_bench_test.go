@@ -143,7 +143,7 @@ func BenchmarkStaffGridFirstSort100k(b *testing.B) {
 	for range b.N {
 		b.StopTimer()
 		w.roster = app.NewRoster(staff)
-		w.refresh()
+		w.refresh(false)
 		w.win.Canvas().Capture()
 		header := benchHeader(b, w, int(app.ColEmail))
 		b.StartTimer()
