@@ -20,13 +20,17 @@ import (
 // scope, and a scope per cell made every cell parse the fonts again.
 const gridInnerPadding = 6
 
+// actionsInset is the room either side of a row's buttons, which have their own padding.
+const actionsInset = 3
+
 // staffTable is the grid: Enter opens the selected account and the arrow keys move the
 // selection by whole rows. It sizes its columns to their content and the room there is.
 type staffTable struct {
 	widget.Table
-	w     *staffWindow
-	cells []*staffCell // every cell shown, to move the row highlight without a refresh
-	cols  *gridWidths
+	w       *staffWindow
+	cells   []*staffCell    // every cell shown, to move the row highlight without a refresh
+	headers []*columnHeader // every header shown
+	cols    *gridWidths
 }
 
 func newStaffTable(w *staffWindow) *staffTable {
@@ -47,7 +51,13 @@ func newStaffTable(w *staffWindow) *staffTable {
 	}
 	t.ShowHeaderRow = true
 	t.CreateHeader = func() fyne.CanvasObject { return newColumnHeader(w) }
-	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) { o.(*columnHeader).update(id.Col) }
+	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		h := o.(*columnHeader)
+		if h.col < 0 {
+			t.headers = append(t.headers, h)
+		}
+		h.update(id.Col)
+	}
 	t.ExtendBaseWidget(t)
 	t.cols = newGridWidths()
 	t.applyWidths()
@@ -76,6 +86,54 @@ func (t *staffTable) applyWidths() {
 func (t *staffTable) setUserWidth(col int, width float32) {
 	t.cols.user[col] = max(width, t.cols.floor[col])
 	t.applyWidths()
+}
+
+// scrollTo brings row into view, redrawing the rows once. (Table.ScrollTo redraws them
+// twice, and a Refresh before it once more.) It reports false when no row is drawn yet
+// to measure from.
+func (t *staffTable) scrollTo(row int) bool {
+	var drawn *staffCell
+	for _, c := range t.cells {
+		if c.id != 0 && c.Visible() && c.row >= 0 {
+			drawn = c
+			break
+		}
+	}
+	var header *columnHeader
+	for _, h := range t.headers {
+		if h.Visible() {
+			header = h
+			break
+		}
+	}
+	if drawn == nil || header == nil {
+		return false
+	}
+	d := fyne.CurrentApp().Driver()
+	// The rows' content scrolls under the header: a drawn cell's place in the content
+	// and on screen give the offset.
+	top := d.AbsolutePositionForObject(t).Y + header.Size().Height
+	off := fyne.NewPos(0, drawn.Position().Y-(d.AbsolutePositionForObject(drawn).Y-top))
+	pitch := drawn.Size().Height + theme.Padding()
+	view := t.Size().Height - header.Size().Height
+	y := float32(row) * pitch
+	switch {
+	case y < off.Y:
+		off.Y = y
+	case y+pitch > off.Y+view:
+		off.Y = y + pitch - view
+	}
+	// Clamped and whole, as the scroller would: an offset it then corrects counts as a
+	// scroll, which redraws the rows a second time.
+	off.Y = float32(int(max(min(off.Y, float32(t.w.roster.Len())*pitch-view), 0) + 0.5))
+	off.X = float32(int(max(t.hOffset(drawn, d), 0) + 0.5))
+	t.ScrollToOffset(off)
+	return true
+}
+
+// hOffset is the table's horizontal scroll, measured like scrollTo's vertical one.
+func (t *staffTable) hOffset(drawn *staffCell, d fyne.Driver) float32 {
+	return drawn.Position().X - (d.AbsolutePositionForObject(drawn).X - d.AbsolutePositionForObject(t).X)
 }
 
 // markSelected moves the row highlight to the selected account on the cells drawn,
@@ -122,7 +180,7 @@ type staffCell struct {
 	actions   *fyne.Container // made on first use: most cells never show it
 	view      *widget.Button
 	edit      *widget.Button
-	more      *widget.Button // the row's More menu: Resend activation, Deactivate, Delete
+	more      *widget.Button // "⋯": the row's More menu: Resend activation, Deactivate, Delete
 
 	full, subFull string  // the values; text and sub show them cut to the cell's width
 	fitWidth      float32 // the width text and sub were cut for
@@ -149,7 +207,7 @@ func newStaffCell(w *staffWindow) *staffCell {
 func (c *staffCell) makeActions() {
 	c.view = widget.NewButton("View", func() { c.act(func(s *app.Staff) { c.w.d.openView(s.ID) }) })
 	c.edit = widget.NewButton("Edit", func() { c.act(func(s *app.Staff) { c.w.d.openEditStaff(s.ID) }) })
-	c.more = &widget.Button{Text: "More", Icon: theme.MenuDropDownIcon(), IconPlacement: widget.ButtonIconTrailingText,
+	c.more = &widget.Button{Icon: theme.MoreHorizontalIcon(),
 		OnTapped: func() { c.act(func(s *app.Staff) { c.w.showRowMenu(s, c.more) }) }}
 	c.actions = container.NewHBox(c.view, c.edit, c.more)
 }
@@ -318,8 +376,8 @@ func (c *staffCell) layout(size fyne.Size) {
 	c.highlight.Resize(size)
 	if c.actions != nil && c.actions.Visible() {
 		min := c.actions.MinSize()
-		c.actions.Move(fyne.NewPos(gridInnerPadding, (size.Height-min.Height)/2))
-		c.actions.Resize(fyne.NewSize(size.Width-gridInnerPadding, min.Height))
+		c.actions.Move(fyne.NewPos(actionsInset, (size.Height-min.Height)/2))
+		c.actions.Resize(fyne.NewSize(size.Width-actionsInset, min.Height))
 	}
 	if c.check.Visible() {
 		s := theme.IconInlineSize()
@@ -393,7 +451,6 @@ func (c *staffCell) Tapped(*fyne.PointEvent) {
 	}
 	c.w.selected = c.id
 	c.w.table.markSelected()
-	c.w.scrollToSelected()
 	c.w.win.Canvas().Focus(c.w.table)
 }
 

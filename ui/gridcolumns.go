@@ -125,10 +125,11 @@ func (g *gridWidths) measure(lv *longestValues) {
 			w = max(w, fyne.MeasureText("expires in 3 days", caption, fyne.TextStyle{}).Width)
 		case int(app.ColEmergency):
 			w = theme.IconInlineSize()
-		case colActions:
-			w = actionsWidth() - gridInnerPadding
 		}
 		g.want[i] = min(float32(int(w+2*gridInnerPadding+1)), maxColumnWidth)
+		if i == colActions {
+			g.want[i] = float32(int(actionsWidth() + 1))
+		}
 		if i == colActions {
 			g.floor[i] = max(g.floor[i], g.want[i])
 		}
@@ -137,8 +138,8 @@ func (g *gridWidths) measure(lv *longestValues) {
 
 // actionsWidth is the width of a row's View, Edit and More buttons side by side.
 func actionsWidth() float32 {
-	more := &widget.Button{Text: "More", Icon: theme.MenuDropDownIcon(), IconPlacement: widget.ButtonIconTrailingText}
-	return container.NewHBox(widget.NewButton("View", nil), widget.NewButton("Edit", nil), more).MinSize().Width + gridInnerPadding
+	more := &widget.Button{Icon: theme.MoreHorizontalIcon()}
+	return container.NewHBox(widget.NewButton("View", nil), widget.NewButton("Edit", nil), more).MinSize().Width + 2*actionsInset
 }
 
 // fit returns the columns' widths for the room there is: each column its content (or

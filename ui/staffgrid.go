@@ -147,7 +147,7 @@ func (w *staffWindow) mainMenu() *fyne.MainMenu {
 }
 
 // reload reads every account again, keeping the selection.
-func (w *staffWindow) reload() { w.reloadThen(w.scrollToSelected) }
+func (w *staffWindow) reload() { w.reloadThen(nil) }
 
 // reloadThen reads every account in the background and calls then once they are shown.
 // With no staff at all it also checks for an active provider, which the empty state needs.
@@ -307,6 +307,9 @@ func (w *staffWindow) scrollToSelected() {
 // the rows once. The table's own selection marks a single cell, so the row highlight is
 // drawn by the cells; the table is only asked to move its focus there.
 func (w *staffWindow) scrollTo(row int) {
+	if w.table.scrollTo(row) {
+		return
+	}
 	id := widget.TableCellID{Row: row, Col: 0}
 	w.table.Select(id)
 	w.table.Unselect(id)

@@ -192,7 +192,7 @@ func TestStaffGridShowsSeededStaff(t *testing.T) {
 		t.Errorf("an active account's status has a second line %q", c.subFull)
 	}
 	actions := gridCell(t, w, row, colActions)
-	if !actions.actions.Visible() || actions.view.Text != "View" || actions.edit.Text != "Edit" || actions.more.Text != "More" {
+	if !actions.actions.Visible() || actions.view.Text != "View" || actions.edit.Text != "Edit" || actions.more.Icon != theme.MoreHorizontalIcon() {
 		t.Error("the Actions cell does not offer View, Edit and More")
 	}
 	var labels []string
