@@ -144,6 +144,13 @@ func (t *staffTable) markSelected() {
 	}
 }
 
+// FocusGained and FocusLost leave the table's own focus mark off: the row highlight
+// shows where the keyboard is, the mark would sit on a cell of another row, and Fyne's
+// table redraws every cell when it loses the focus (a click on a header).
+func (t *staffTable) FocusGained() {}
+
+func (t *staffTable) FocusLost() {}
+
 func (t *staffTable) TypedKey(ev *fyne.KeyEvent) {
 	switch ev.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:

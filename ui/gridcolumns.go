@@ -28,7 +28,7 @@ var staffColumns = []gridColumn{
 	{title: "Home", sample: "(212) 555-0123"},
 	{title: "Emer\nAcs"},
 	{title: "2-Fac\nSec", sample: "Inactive"},
-	{title: "Status", sample: "Pending activation", flex: true},
+	{title: "Status", sample: "Pending activation"},
 	{title: "Actions"},
 }
 
