@@ -2,6 +2,7 @@ package ui
 
 import (
 	"image/color"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -249,20 +250,9 @@ func cellValues(s *app.Staff, col int, now time.Time) (text, sub string, warn bo
 		return twoFactorLabel(s), "", false
 	case app.ColStatus:
 		st := s.StatusInfo(now)
-		return st.Headline(), joinDetails(st.Details()), st.Expired
+		return st.Headline(), strings.Join(st.Details(), " · "), st.Expired
 	}
 	return "", "", false
-}
-
-func joinDetails(d []string) string {
-	out := ""
-	for i, s := range d {
-		if i > 0 {
-			out += " · "
-		}
-		out += s
-	}
-	return out
 }
 
 func twoFactorLabel(s *app.Staff) string {

@@ -42,9 +42,12 @@ const (
 	maxColumnWidth = 360
 )
 
-// longestValues are, per column, the few longest values of a roster: the candidates
-// for its widest, measured on the UI thread (measuring needs the fonts).
-type longestValues [colActions + 1][]string
+// longestValues are, per column, the few longest values of a roster (and of the role
+// names under the names): the candidates for its widest, measured on the UI thread.
+type longestValues struct {
+	cols  [colActions + 1][]string
+	roles []string
+}
 
 const keepLongest = 3
 
@@ -52,28 +55,30 @@ const keepLongest = 3
 // over the accounts. It is safe to run off the UI thread.
 func findLongest(staff []*app.Staff) *longestValues {
 	var lv longestValues
-	keep := func(col int, v string) {
-		list := lv[col]
-		if len(list) < keepLongest {
-			lv[col] = append(list, v)
+	keepIn := func(list *[]string, v string) {
+		if len(*list) < keepLongest {
+			*list = append(*list, v)
 			return
 		}
+		l := *list
 		shortest := 0
-		for i := range list {
-			if len(list[i]) < len(list[shortest]) {
+		for i := range l {
+			if len(l[i]) < len(l[shortest]) {
 				shortest = i
 			}
 		}
-		if len(v) > len(list[shortest]) {
-			list[shortest] = v
+		if len(v) > len(l[shortest]) {
+			l[shortest] = v
 		}
 	}
+	keep := func(col int, v string) { keepIn(&lv.cols[col], v) }
 	var longCell, longHome *app.Staff
 	for _, s := range staff {
 		keep(int(app.ColLogin), s.Username)
 		keep(int(app.ColName), s.FullName())
 		keep(int(app.ColEmail), s.Email)
 		keep(int(app.ColProvider), s.ProviderName)
+		keepIn(&lv.roles, s.RoleName)
 		if longCell == nil || len(s.CellPhone) > len(longCell.CellPhone) {
 			longCell = s
 		}
@@ -82,8 +87,8 @@ func findLongest(staff []*app.Staff) *longestValues {
 		}
 	}
 	if longCell != nil {
-		lv[app.ColCell] = []string{app.FormatPhone(longCell.CellPhone)}
-		lv[app.ColHome] = []string{app.FormatPhone(longHome.HomePhone)}
+		lv.cols[app.ColCell] = []string{app.FormatPhone(longCell.CellPhone)}
+		lv.cols[app.ColHome] = []string{app.FormatPhone(longHome.HomePhone)}
 	}
 	return &lv
 }
@@ -115,10 +120,15 @@ func (g *gridWidths) measure(lv *longestValues) {
 		style := fyne.TextStyle{Bold: i == int(app.ColName)}
 		values := []string{c.sample}
 		if lv != nil {
-			values = append(values, lv[i]...)
+			values = append(values, lv.cols[i]...)
 		}
 		for _, v := range values {
 			w = max(w, fyne.MeasureText(v, size, style).Width)
+		}
+		if lv != nil && i == int(app.ColName) {
+			for _, v := range lv.roles {
+				w = max(w, fyne.MeasureText(v, caption, fyne.TextStyle{}).Width)
+			}
 		}
 		switch i {
 		case int(app.ColStatus):
