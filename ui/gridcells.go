@@ -93,13 +93,6 @@ func (t *staffTable) setUserWidth(col int, width float32) {
 // twice, and a Refresh before it once more.) It reports false when no row is drawn yet
 // to measure from.
 func (t *staffTable) scrollTo(row int) bool {
-	var drawn *staffCell
-	for _, c := range t.cells {
-		if c.id != 0 && c.Visible() && c.row >= 0 {
-			drawn = c
-			break
-		}
-	}
 	var header *columnHeader
 	for _, h := range t.headers {
 		if h.Visible() {
@@ -107,16 +100,33 @@ func (t *staffTable) scrollTo(row int) bool {
 			break
 		}
 	}
-	if drawn == nil || header == nil {
+	if header == nil || t.w.roster == nil {
 		return false
 	}
 	d := fyne.CurrentApp().Driver()
-	// The rows' content scrolls under the header: a drawn cell's place in the content
-	// and on screen give the offset.
-	top := d.AbsolutePositionForObject(t).Y + header.Size().Height
-	off := fyne.NewPos(0, drawn.Position().Y-(d.AbsolutePositionForObject(drawn).Y-top))
-	pitch := drawn.Size().Height + theme.Padding()
+	origin := d.AbsolutePositionForObject(t)
+	top := origin.Y + header.Size().Height
 	view := t.Size().Height - header.Size().Height
+	// A cell drawn now, in view: the table keeps cells it no longer shows in a pool, and
+	// those are not on the canvas (their absolute position is the origin).
+	var drawn *staffCell
+	var at fyne.Position
+	for _, c := range t.cells {
+		if c.id == 0 || c.row >= t.w.roster.Len() {
+			continue
+		}
+		if at = d.AbsolutePositionForObject(c); at != (fyne.Position{}) && at.Y >= top-1 && at.Y < top+view {
+			drawn = c
+			break
+		}
+	}
+	if drawn == nil {
+		return false
+	}
+	// The rows' content scrolls under the header: the cell's place in the content and
+	// on screen give the offset.
+	off := fyne.NewPos(drawn.Position().X-(at.X-origin.X), drawn.Position().Y-(at.Y-top))
+	pitch := drawn.Size().Height + theme.Padding()
 	y := float32(row) * pitch
 	switch {
 	case y < off.Y:
@@ -127,14 +137,9 @@ func (t *staffTable) scrollTo(row int) bool {
 	// Clamped and whole, as the scroller would: an offset it then corrects counts as a
 	// scroll, which redraws the rows a second time.
 	off.Y = float32(int(max(min(off.Y, float32(t.w.roster.Len())*pitch-view), 0) + 0.5))
-	off.X = float32(int(max(t.hOffset(drawn, d), 0) + 0.5))
+	off.X = float32(int(max(off.X, 0) + 0.5))
 	t.ScrollToOffset(off)
 	return true
-}
-
-// hOffset is the table's horizontal scroll, measured like scrollTo's vertical one.
-func (t *staffTable) hOffset(drawn *staffCell, d fyne.Driver) float32 {
-	return drawn.Position().X - (d.AbsolutePositionForObject(drawn).X - d.AbsolutePositionForObject(t).X)
 }
 
 // markSelected moves the row highlight to the selected account on the cells drawn,

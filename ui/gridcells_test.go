@@ -267,3 +267,52 @@ func TestStaffGridDeleteDialogPlaceholder(t *testing.T) {
 		t.Error("the dialog does not say which username to type")
 	}
 }
+
+// The arrow keys and a sort keep the selected row in view, however far down it is.
+func TestStaffGridKeepsTheSelectionInView(t *testing.T) {
+	td := newTestDesk(t, true)
+	seedBulkStaff(t, td, 200)
+	td.ShowMain()
+	td.waitIdle()
+	w := td.staff
+	t.Cleanup(w.win.Close)
+	w.win.Resize(fyne.NewSize(1024, 640))
+	w.win.Canvas().Capture()
+	inView := func(when string) {
+		t.Helper()
+		row := w.selectedRow()
+		if row < 0 {
+			t.Fatalf("%s: nothing selected", when)
+		}
+		var cell *staffCell
+		visit(w.win.Content(), func(o fyne.CanvasObject) {
+			if c, ok := o.(*staffCell); ok && c.id == w.selected && c.row == row {
+				cell = c
+			}
+		})
+		if cell == nil {
+			t.Fatalf("%s: the selected row %d is not drawn", when, row)
+		}
+		d := fyne.CurrentApp().Driver()
+		top := d.AbsolutePositionForObject(w.table).Y
+		y := d.AbsolutePositionForObject(cell).Y
+		if y < top || y+cell.Size().Height > top+w.table.Size().Height+1 {
+			t.Errorf("%s: the selected row is at y=%.0f, outside the grid's %.0f–%.0f", when, y, top, top+w.table.Size().Height)
+		}
+	}
+	test.Tap(gridCell(t, w, 0, int(app.ColEmail)))
+	for range 40 {
+		w.table.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+	}
+	inView("40 rows down")
+	test.Tap(gridHeader(t, w, int(app.ColEmail)))
+	td.waitIdle()
+	inView("sorted by email")
+	test.Tap(gridHeader(t, w, int(app.ColEmail)))
+	td.waitIdle()
+	inView("sorted by email, descending")
+	for range 10 {
+		w.table.TypedKey(&fyne.KeyEvent{Name: fyne.KeyUp})
+	}
+	inView("10 rows up")
+}

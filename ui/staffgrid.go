@@ -303,9 +303,9 @@ func (w *staffWindow) scrollToSelected() {
 	}
 }
 
-// scrollTo brings row into view and puts the table's keyboard focus on it, redrawing
-// the rows once. The table's own selection marks a single cell, so the row highlight is
-// drawn by the cells; the table is only asked to move its focus there.
+// scrollTo brings row into view, redrawing the rows once. Before any row is drawn to
+// measure from, the table's own selection does it (marking a single cell, which is
+// unselected at once: the row highlight is drawn by the cells).
 func (w *staffWindow) scrollTo(row int) {
 	if w.table.scrollTo(row) {
 		return

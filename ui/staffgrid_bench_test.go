@@ -24,7 +24,7 @@ var benchLast = []string{"Volkov", "Ortega", "Kim", "Staffordson", "Chen", "Fisc
 // seedBulkStaff adds n accounts in one transaction through the store, referring to the
 // demo practice's providers and roles. The grid shows what it reads, so the accounts are
 // varied the way a practice's are: names, emails, phones, statuses.
-func seedBulkStaff(b *testing.B, td *testDesk, n int) {
+func seedBulkStaff(b testing.TB, td *testDesk, n int) {
 	b.Helper()
 	ctx := td.ctx()
 	dir, err := td.svc.Directory.Load(ctx)
