@@ -31,6 +31,7 @@ type staffTable struct {
 	w       *staffWindow
 	cells   []*staffCell    // every cell shown, to move the row highlight without a refresh
 	headers []*columnHeader // every header shown
+	focused bool            // the grid has the keyboard
 	cols    *gridWidths
 }
 
@@ -150,12 +151,22 @@ func (t *staffTable) markSelected() {
 	}
 }
 
-// FocusGained and FocusLost leave the table's own focus mark off: the row highlight
-// shows where the keyboard is, the mark would sit on a cell of another row, and Fyne's
-// table redraws every cell when it loses the focus (a click on a header).
-func (t *staffTable) FocusGained() {}
+// FocusGained and FocusLost leave the table's own focus mark off (it would sit on a
+// cell of another row, and Fyne's table redraws every cell when it loses the focus):
+// the row highlight says where the keyboard is instead, in the selection colour while
+// the grid has the keyboard and paler while it has not.
+func (t *staffTable) FocusGained() { t.setFocused(true) }
 
-func (t *staffTable) FocusLost() {}
+func (t *staffTable) FocusLost() { t.setFocused(false) }
+
+func (t *staffTable) setFocused(on bool) {
+	t.focused = on
+	for _, c := range t.cells {
+		if c.selected {
+			c.paintHighlight()
+		}
+	}
+}
 
 func (t *staffTable) TypedKey(ev *fyne.KeyEvent) {
 	switch ev.Name {
@@ -353,7 +364,13 @@ func (c *staffCell) setSelected(on bool) {
 }
 
 func (c *staffCell) paintHighlight() {
-	c.highlight.FillColor = c.Theme().Color(theme.ColorNameSelection, fyne.CurrentApp().Settings().ThemeVariant())
+	fill := c.Theme().Color(theme.ColorNameSelection, fyne.CurrentApp().Settings().ThemeVariant())
+	if c.w.table != nil && !c.w.table.focused {
+		n := color.NRGBA64Model.Convert(fill).(color.NRGBA64)
+		n.A = n.A / 5 * 3
+		fill = n
+	}
+	c.highlight.FillColor = fill
 	setVisible(c.highlight, c.selected)
 	c.highlight.Refresh()
 }

@@ -316,3 +316,25 @@ func TestStaffGridKeepsTheSelectionInView(t *testing.T) {
 	}
 	inView("10 rows up")
 }
+
+// The highlight says whether the keyboard is in the grid: the selection colour while it
+// is, paler while the search box has it.
+func TestStaffGridHighlightShowsWhereTheKeyboardIs(t *testing.T) {
+	_, w := showStaffGrid(t, true)
+	row := gridRowOf(t, w, "camilles")
+	test.Tap(gridCell(t, w, row, int(app.ColEmail)))
+	alpha := func() uint8 {
+		return color.NRGBAModel.Convert(gridCell(t, w, row, int(app.ColName)).highlight.FillColor).(color.NRGBA).A
+	}
+	focused := alpha()
+	if w.win.Canvas().Focused() != fyne.Focusable(w.table) || focused == 0 {
+		t.Fatal("a tap does not give the grid the keyboard with the row highlighted")
+	}
+	w.win.Canvas().Focus(w.search)
+	if a := alpha(); a == 0 || a >= focused {
+		t.Errorf("with the keyboard in the search box the highlight's alpha is %d (focused: %d)", a, focused)
+	}
+	if !gridCell(t, w, row, int(app.ColName)).highlight.Visible() {
+		t.Error("the selection is not shown while the search box has the keyboard")
+	}
+}
