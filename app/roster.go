@@ -38,9 +38,10 @@ type Roster struct {
 	hits     []uint8                 // per account: how many query words have matched so far
 	shown    []int32                 // account indexes that pass the filter, in sort order
 
-	at   []int32         // at[k]: account k's shown position or -1; nil until IndexOf asks after a filter
-	byID map[int64]int32 // account index by ID
-	gen  int             // counts Resets, so that an order computed for old accounts is refused
+	at      []int32         // at[k]: account k's shown position or -1, while atValid
+	atValid bool            // at follows shown; IndexOf indexes the positions once after each filter
+	byID    map[int64]int32 // account index by ID
+	gen     int             // counts Resets, so that an order computed for old accounts is refused
 
 	query  []string // lower-cased words; every one must match
 	col    StaffColumn
@@ -134,14 +135,17 @@ func (r *Roster) IndexOf(id int64) int {
 	if !ok {
 		return -1
 	}
-	if r.at == nil {
-		r.at = make([]int32, len(r.staff))
+	if !r.atValid {
+		if len(r.at) != len(r.staff) {
+			r.at = make([]int32, len(r.staff))
+		}
 		for i := range r.at {
 			r.at[i] = -1
 		}
 		for i, s := range r.shown {
 			r.at[s] = int32(i)
 		}
+		r.atValid = true
 	}
 	return int(r.at[k])
 }
@@ -179,7 +183,7 @@ func (r *Roster) AddOrder(o ColumnOrder) {
 // filter recomputes shown: one scan of hay per query word, then one pass over the sort
 // order.
 func (r *Roster) filter() {
-	r.at = nil
+	r.atValid = false
 	r.shown = r.shown[:0]
 	if len(r.query) == 0 {
 		for _, k := range r.order {
