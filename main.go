@@ -128,7 +128,7 @@ func run(dbPath string, demoDB bool, level, smtpFlag, smtpEnv string) error {
 		}
 	}
 	if demoDB {
-		if err := demo.Seed(app.WithActor(context.Background(), app.LocalManager), db, digester, log); err != nil {
+		if err := demo.Seed(app.WithActor(context.Background(), app.LocalManager), db, demo.Options{Digester: digester, Log: log}); err != nil {
 			return err
 		}
 	}

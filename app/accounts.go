@@ -320,22 +320,56 @@ func askForNew(kind CodeKind) string {
 	return "Ask your office manager to start the email change again."
 }
 
-// StatusDetail is the grid's status cell: "Pending activation · expires in 2 days",
-// "Pending activation · code expired", "Active · Email change pending", "Inactive".
-func (s *Staff) StatusDetail(now time.Time) string {
-	label := s.Status.Label()
-	if s.Status == StatusPending && !s.ActivationExpires.IsZero() {
-		if left := s.ActivationExpires.Sub(now); left > 0 {
-			label += " · expires in " + roughDuration(left)
-		} else {
-			label += " · code expired"
-		}
-	}
-	if s.PendingEmail != "" {
-		label += " · Email change pending"
-	}
-	return label
+// StatusInfo is where an account is, with what the grid's status cell says beneath it.
+type StatusInfo struct {
+	Kind StaffStatus
+	// Expires is when the live activation code expires (zero: none); Left is the time
+	// left then, and Expired says it is up, as of the time asked.
+	Expires            time.Time
+	Left               time.Duration
+	Expired            bool
+	EmailChangePending bool
 }
+
+// StatusInfo is s's status as of now.
+func (s *Staff) StatusInfo(now time.Time) StatusInfo {
+	st := StatusInfo{Kind: s.Status, EmailChangePending: s.PendingEmail != ""}
+	if s.Status == StatusPending && !s.ActivationExpires.IsZero() {
+		st.Expires, st.Left = s.ActivationExpires, s.ActivationExpires.Sub(now)
+		st.Expired = st.Left <= 0
+	}
+	return st
+}
+
+// Headline is the status itself: "Pending activation", "Active", "Inactive".
+func (st StatusInfo) Headline() string { return st.Kind.Label() }
+
+// Details are what the grid shows under the headline: "expires in 2 days" or "code
+// expired", and "Email change pending".
+func (st StatusInfo) Details() []string {
+	var d []string
+	switch {
+	case st.Expires.IsZero():
+	case st.Expired:
+		d = append(d, "code expired")
+	default:
+		d = append(d, "expires in "+roughDuration(st.Left))
+	}
+	if st.EmailChangePending {
+		d = append(d, "Email change pending")
+	}
+	return d
+}
+
+// Label is the status on one line: "Pending activation · expires in 2 days".
+func (st StatusInfo) Label() string {
+	return strings.Join(append([]string{st.Headline()}, st.Details()...), " · ")
+}
+
+// StatusDetail is the status cell on one line: "Pending activation · expires in 2
+// days", "Pending activation · code expired", "Active · Email change pending",
+// "Inactive".
+func (s *Staff) StatusDetail(now time.Time) string { return s.StatusInfo(now).Label() }
 
 // roughDuration is "2 days", "5 hours", "10 minutes", rounded down.
 func roughDuration(d time.Duration) string {

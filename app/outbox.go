@@ -297,38 +297,79 @@ func (s *OutboxService) EML(ctx context.Context, id int64) ([]byte, error) {
 	return raw, nil
 }
 
-// Summary is the main window's one line about mail: "Email is not set up — 2 messages
-// waiting", "Email is not going out: … — 3 messages waiting", "1 message failed", or
-// "" when mail flows.
+// MailState is how mail flows, as the main window's banner shows it.
+type MailState int
+
+const (
+	MailOK            MailState = iota // nothing to say: mail goes out, nothing failed
+	MailNotConfigured                  // no email settings yet; messages wait for them
+	MailNotGoingOut                    // the courier cannot send (Problem says why); messages wait
+	MailSomeFailed                     // mail flows, but Failed messages failed for good
+)
+
+// MailHealth is how mail flows: the state and the counts behind it.
+type MailHealth struct {
+	State   MailState
+	Waiting int    // messages queued or being sent
+	Failed  int    // messages that failed for good
+	Problem string // MailNotGoingOut: why, in the person's words
+}
+
+// Label is the banner's one line: "Email is not set up — 2 messages waiting", "Email
+// is not going out: … — 3 messages waiting", "1 message failed", or "" for MailOK.
+func (h MailHealth) Label() string {
+	switch h.State {
+	case MailNotConfigured:
+		if h.Waiting > 0 {
+			return fmt.Sprintf("Email is not set up — %s waiting", countOf(h.Waiting, "message"))
+		}
+		return "Email is not set up"
+	case MailNotGoingOut:
+		return fmt.Sprintf("Email is not going out: %s — %s waiting", h.Problem, countOf(h.Waiting, "message"))
+	case MailSomeFailed:
+		return countOf(h.Failed, "message") + " failed"
+	}
+	return ""
+}
+
+// Summary is Health's Label.
 func (s *OutboxService) Summary(ctx context.Context) (string, error) {
+	h, err := s.Health(ctx)
+	if err != nil {
+		return "", err
+	}
+	return h.Label(), nil
+}
+
+// Health says how mail flows: not set up, not going out, some failed, or fine.
+func (s *OutboxService) Health(ctx context.Context) (MailHealth, error) {
 	var counts OutboxCounts
 	err := s.store.Read(ctx, func(tx Tx) (err error) {
 		counts, err = tx.CountMail()
 		return err
 	})
 	if err != nil {
-		return "", wrapInternal("count the outbox", err)
+		return MailHealth{}, wrapInternal("count the outbox", err)
 	}
-	waiting, failed := counts.Waiting(), counts[MailFailed]
+	h := MailHealth{Waiting: counts.Waiting(), Failed: counts[MailFailed]}
 	configured, err := s.settings.Configured(ctx)
 	if err != nil {
-		return "", err
+		return MailHealth{}, err
 	}
-	switch {
-	case !configured && waiting > 0:
-		return fmt.Sprintf("Email is not set up — %s waiting", countOf(waiting, "message")), nil
-	case !configured:
-		return "Email is not set up", nil
+	if !configured {
+		h.State = MailNotConfigured
+		return h, nil
 	}
-	if s.courier != nil && waiting > 0 {
+	if s.courier != nil && h.Waiting > 0 {
 		if problem, _ := s.courier.Problem(); problem != "" {
-			return fmt.Sprintf("Email is not going out: %s — %s waiting", problem, countOf(waiting, "message")), nil
+			h.State, h.Problem = MailNotGoingOut, problem
+			return h, nil
 		}
 	}
-	if failed > 0 {
-		return countOf(failed, "message") + " failed", nil
+	if h.Failed > 0 {
+		h.State = MailSomeFailed
 	}
-	return "", nil
+	return h, nil
 }
 
 func countOf(n int, noun string) string {

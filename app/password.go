@@ -368,13 +368,20 @@ const (
 // $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>, base64 without padding. The password
 // is put in Unicode NFKC form first, so that an accented letter typed either way
 // signs in.
-func HashPassword(pw string) (string, error) {
+func HashPassword(pw string) (string, error) { return argonHash(pw, argonMemory, argonTime) }
+
+// CheapPasswordHash is HashPassword at Argon2id's lowest cost (8 KiB, one pass), which
+// VerifyPassword reads like any other hash. It is for tests and benchmarks that seed
+// many accounts (Services.SetPasswordHash), never for a real desk.
+func CheapPasswordHash(pw string) (string, error) { return argonHash(pw, 8*argonThreads, 1) }
+
+func argonHash(pw string, memory, time uint32) (string, error) {
 	salt := make([]byte, argonSaltLen)
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("hash password: read salt: %w", err)
 	}
-	key := argon2.IDKey([]byte(norm.NFKC.String(pw)), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+	key := argon2.IDKey([]byte(norm.NFKC.String(pw)), salt, time, memory, argonThreads, argonKeyLen)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, memory, time, argonThreads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
 }
 

@@ -38,6 +38,11 @@ type Roster struct {
 	hits     []uint8                 // per account: how many query words have matched so far
 	shown    []int32                 // account indexes that pass the filter, in sort order
 
+	at      []int32         // at[k]: account k's shown position or -1, while atValid
+	atValid bool            // at follows shown; IndexOf indexes the positions once after each filter
+	byID    map[int64]int32 // account index by ID
+	gen     int             // counts Resets, so that an order computed for old accounts is refused
+
 	query  []string // lower-cased words; every one must match
 	col    StaffColumn
 	desc   bool
@@ -67,6 +72,11 @@ func (r *Roster) Reset(staff []*Staff) {
 		r.inactive[i] = s.Status == StatusInactive
 	}
 	r.hay = b.String()
+	r.byID = make(map[int64]int32, n)
+	for i, s := range staff {
+		r.byID[s.ID] = int32(i)
+	}
+	r.gen++
 	r.byCol = map[StaffColumn][]int32{}
 	r.sort()
 	r.filter()
@@ -117,19 +127,63 @@ func (r *Roster) Total() int { return len(r.staff) }
 // Row returns the i-th shown account.
 func (r *Roster) Row(i int) *Staff { return r.staff[r.shown[i]] }
 
-// IndexOf returns the shown position of the account with id, or -1.
+// IndexOf returns the shown position of the account with id, or -1. The positions are
+// indexed on the first call after the shown rows change, so that asking after every
+// refresh costs one pass per change, not one per question.
 func (r *Roster) IndexOf(id int64) int {
-	for i, k := range r.shown {
-		if r.staff[k].ID == id {
-			return i
-		}
+	k, ok := r.byID[id]
+	if !ok {
+		return -1
 	}
-	return -1
+	if !r.atValid {
+		if len(r.at) != len(r.staff) {
+			r.at = make([]int32, len(r.staff))
+		}
+		for i := range r.at {
+			r.at[i] = -1
+		}
+		for i, s := range r.shown {
+			r.at[s] = int32(i)
+		}
+		r.atValid = true
+	}
+	return int(r.at[k])
+}
+
+// HasOrder reports whether sorting by col is ready: a copy, no comparisons.
+func (r *Roster) HasOrder(col StaffColumn) bool {
+	_, ok := r.byCol[col]
+	return ok
+}
+
+// ColumnOrder is a column's ascending order, computed away from the roster (OrderWork),
+// so that the first sort by a column need not hold up the window.
+type ColumnOrder struct {
+	col   StaffColumn
+	gen   int
+	order []int32
+}
+
+// OrderWork returns the work of computing col's order over the accounts as they are
+// now. The work only reads the accounts, so it may run on another goroutine while the
+// roster is used; AddOrder then keeps its result.
+func (r *Roster) OrderWork(col StaffColumn) func() ColumnOrder {
+	staff, gen := r.staff, r.gen
+	return func() ColumnOrder { return ColumnOrder{col: col, gen: gen, order: ascending(staff, col)} }
+}
+
+// AddOrder keeps an order computed by OrderWork, unless the accounts were replaced
+// since. The current sort is left alone: SortBy uses the order.
+func (r *Roster) AddOrder(o ColumnOrder) {
+	if o.gen == r.gen && o.order != nil {
+		r.byCol[o.col] = o.order
+	}
 }
 
 // filter recomputes shown: one scan of hay per query word, then one pass over the sort
 // order.
 func (r *Roster) filter() {
+	r.atValid = false
 	r.shown = r.shown[:0]
 	if len(r.query) == 0 {
 		for _, k := range r.order {
@@ -177,7 +231,7 @@ func (r *Roster) markWord(w string, j uint8) {
 func (r *Roster) sort() {
 	asc, ok := r.byCol[r.col]
 	if !ok {
-		asc = r.ascending(r.col)
+		asc = ascending(r.staff, r.col)
 		r.byCol[r.col] = asc
 	}
 	r.order = append(r.order[:0], asc...)
@@ -186,13 +240,13 @@ func (r *Roster) sort() {
 	}
 }
 
-func (r *Roster) ascending(col StaffColumn) []int32 {
+func ascending(staff []*Staff, col StaffColumn) []int32 {
 	type keyed struct {
 		key string
 		idx int32
 	}
-	keys := make([]keyed, len(r.staff))
-	for i, s := range r.staff {
+	keys := make([]keyed, len(staff))
+	for i, s := range staff {
 		keys[i] = keyed{sortKey(s, col), int32(i)}
 	}
 	slices.SortFunc(keys, func(a, b keyed) int { return strings.Compare(a.key, b.key) })

@@ -176,3 +176,79 @@ func BenchmarkRosterLoad(b *testing.B) {
 		app.NewRoster(staff)
 	}
 }
+
+// IndexOf answers from an index that follows every filter and sort, not a scan.
+func TestRosterIndexOfFollowsTheShownRows(t *testing.T) {
+	r := app.NewRoster(rosterFixture())
+	check := func(when string) {
+		t.Helper()
+		for id := int64(1); id <= 5; id++ {
+			want := -1
+			for i := 0; i < r.Len(); i++ {
+				if r.Row(i).ID == id {
+					want = i
+				}
+			}
+			if got := r.IndexOf(id); got != want {
+				t.Errorf("%s: IndexOf(%d) = %d, want %d", when, id, got, want)
+			}
+		}
+	}
+	check("by login")
+	r.SetShowInactive(true)
+	check("inactive shown")
+	r.SortBy(app.ColName, true)
+	check("by name, descending")
+	r.SetQuery("staff")
+	check("searching staff")
+	r.Reset(rosterFixture()[:2])
+	check("after Reset")
+
+	// At 100,000 accounts, a question after every refresh must not be a scan.
+	big := make([]*app.Staff, 100_000)
+	for i := range big {
+		big[i] = &app.Staff{ID: int64(i + 1), Username: fmt.Sprintf("user%06d", i), Status: app.StatusActive}
+	}
+	r = app.NewRoster(big)
+	r.IndexOf(1)
+	if n := testing.AllocsPerRun(100, func() { r.IndexOf(100_000) }); n != 0 {
+		t.Errorf("IndexOf allocates %v times", n)
+	}
+	res := testing.Benchmark(func(b *testing.B) {
+		for range b.N {
+			r.IndexOf(100_000)
+		}
+	})
+	if per := res.NsPerOp(); per > 5_000 {
+		t.Errorf("IndexOf of the last row takes %d ns: a scan", per)
+	}
+}
+
+// A column's first sort can be computed on another goroutine and handed to the roster;
+// an order computed before a Reset is refused.
+func TestRosterOrderWork(t *testing.T) {
+	r := app.NewRoster(rosterFixture())
+	r.SetShowInactive(true)
+	if r.HasOrder(app.ColEmail) {
+		t.Fatal("the email order is known before anything sorted by it")
+	}
+	work := r.OrderWork(app.ColEmail)
+	done := make(chan app.ColumnOrder)
+	go func() { done <- work() }()
+	r.SetQuery("") // the roster stays usable meanwhile
+	r.AddOrder(<-done)
+	if !r.HasOrder(app.ColEmail) {
+		t.Fatal("AddOrder did not keep the order")
+	}
+	r.SortBy(app.ColEmail, false)
+	if got := fmt.Sprint(usernames(r)); got != "[abello camilles marcusstaff tbecker]" {
+		t.Errorf("by email: %s", got)
+	}
+
+	stale := r.OrderWork(app.ColProvider)
+	r.Reset(rosterFixture())
+	r.AddOrder(stale())
+	if r.HasOrder(app.ColProvider) {
+		t.Error("an order of the accounts before Reset was kept")
+	}
+}

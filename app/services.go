@@ -16,6 +16,16 @@ type Services struct {
 	// Courier delivers the outbox once started (Start, Stop); nil when no Postman was
 	// given, and then mail only waits in the outbox.
 	Courier *Courier
+
+	// hash makes the password hashes of new accounts, new passwords and the demo seed.
+	hash func(string) (string, error)
+}
+
+// SetPasswordHash replaces HashPassword (Argon2id at 19 MiB, tens of milliseconds) for
+// every password these services store: tests and benchmarks that seed many accounts
+// pass CheapPasswordHash.
+func (s *Services) SetPasswordHash(hash func(string) (string, error)) {
+	s.hash, s.Staff.hash, s.Accounts.hash = hash, hash, hash
 }
 
 // MailOptions wire the account emails.
@@ -71,6 +81,7 @@ func NewServices(store Store, mail MailOptions) *Services {
 		Accounts:      &AccountService{store: store, mail: box, hash: HashPassword},
 		Outbox:        &OutboxService{store: store, settings: settings, now: opt.Now},
 		EmailSettings: settings,
+		hash:          HashPassword,
 	}
 	if opt.Postman != nil {
 		s.Courier = newCourier(store, settings, opt.Postman, bell, opt.Courier)

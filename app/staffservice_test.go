@@ -248,7 +248,6 @@ func TestProviderDeactivationGuard(t *testing.T) {
 	}
 }
 
-
 // Two Edit windows on one account: the second Save must not silently undo the first.
 // It is refused, saying so; saved again over the current version ("Keep my changes"),
 // it goes through.

@@ -42,7 +42,7 @@ type StaffTx interface {
 	// Staff returns one account with everything filled in: PINs decrypted, offices and
 	// display names resolved.
 	Staff(id int64) (*Staff, error)
-	// FindStaff returns the accounts matching f, sorted by username, with display
+	// FindStaff returns the accounts matching f in id order, with display
 	// names resolved but without PINs or offices (the grid needs neither).
 	FindStaff(f StaffFilter) ([]*Staff, error)
 	// CreateStaff inserts s with the given password hash, as s says: its Status,

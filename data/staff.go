@@ -30,7 +30,7 @@ func (tx *Tx) Staff(id int64) (*app.Staff, error) {
 	return s, nil
 }
 
-// FindStaff returns the accounts matching f, sorted by username, without PINs or
+// FindStaff returns the accounts matching f in id order (the grid sorts them), without PINs or
 // offices.
 func (tx *Tx) FindStaff(f app.StaffFilter) ([]*app.Staff, error) {
 	return tx.findStaff(f)
@@ -91,7 +91,7 @@ func (tx *Tx) findStaff(f app.StaffFilter) ([]*app.Staff, error) {
 		       ON email_change.staff_id = s.id AND email_change.kind = ?
 		      AND email_change.used_at IS NULL AND email_change.revoked_at IS NULL
 		WHERE `+strings.Join(where, " AND ")+`
-		ORDER BY s.username`, args...)
+		ORDER BY s.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("load the staff list: %w", err)
 	}

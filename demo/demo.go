@@ -21,14 +21,26 @@ import (
 	"github.com/staffdesk/staffdesk/app"
 )
 
+// Options are what Seed needs of the app it seeds for.
+type Options struct {
+	// Digester must be the one the app's services use, so that the activation codes
+	// of the accounts left Pending work when their emails go out.
+	Digester app.Digester
+	// Log receives the demo mailbox's deliveries.
+	Log logrus.FieldLogger
+	// PasswordHash replaces app.HashPassword when not nil (tests: app.CheapPasswordHash).
+	PasswordHash func(string) (string, error)
+}
+
 // Seed fills an empty practice in store: three providers (one inactive), two offices,
 // and a dozen staff in every state, with and without phones, some restricted to
-// offices. It does nothing when staff already exist. digester must be the one the
-// app's services use, so that the activation codes of the accounts left Pending
-// work when their emails go out; log receives the demo mailbox's deliveries.
-func Seed(ctx context.Context, store app.Store, digester app.Digester, log logrus.FieldLogger) error {
+// offices. It does nothing when staff already exist.
+func Seed(ctx context.Context, store app.Store, opt Options) error {
 	box := &mailbox{}
-	s := app.NewServices(store, app.MailOptions{Digester: digester, Postman: box, Courier: app.CourierOptions{Log: log}})
+	s := app.NewServices(store, app.MailOptions{Digester: opt.Digester, Postman: box, Courier: app.CourierOptions{Log: opt.Log}})
+	if opt.PasswordHash != nil {
+		s.SetPasswordHash(opt.PasswordHash)
+	}
 	if list, err := s.Staff.List(ctx); err != nil {
 		return fmt.Errorf("seed demo: %w", err)
 	} else if len(list) > 0 {

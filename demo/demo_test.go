@@ -13,7 +13,8 @@ import (
 	"github.com/staffdesk/staffdesk/secrets"
 )
 
-func TestSeed(t *testing.T) {
+// openDemoDB opens a new database in a test folder, with the digester of its key.
+func openDemoDB(t *testing.T) (context.Context, *data.DB, app.Digester) {
 	ctx := app.WithActor(context.Background(), app.LocalManager)
 	dir := t.TempDir()
 	key, err := secrets.LoadOrCreateKey(filepath.Join(dir, "pin.key"))
@@ -29,11 +30,15 @@ func TestSeed(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	return ctx, db, secrets.NewDigester(key)
+}
+
+func TestSeed(t *testing.T) {
+	ctx, db, digester := openDemoDB(t)
 	log := logrus.New()
 	log.SetOutput(io.Discard)
-	digester := secrets.NewDigester(key)
 
-	if err := Seed(ctx, db, digester, log); err != nil {
+	if err := Seed(ctx, db, Options{Digester: digester, Log: log}); err != nil {
 		t.Fatal(err)
 	}
 	// The app's own services, as main builds them after seeding.
@@ -103,10 +108,40 @@ func TestSeed(t *testing.T) {
 	}
 
 	// A second call leaves an existing practice alone.
-	if err := Seed(ctx, db, digester, log); err != nil {
+	if err := Seed(ctx, db, Options{Digester: digester, Log: log}); err != nil {
 		t.Fatal(err)
 	}
 	if again, _ := svc.Staff.List(ctx); len(again) != len(list) {
 		t.Fatalf("Seed ran twice: %d then %d staff", len(list), len(again))
+	}
+}
+
+// PasswordHash reaches every password the seed stores, settled accounts and pending ones.
+func TestSetPasswordHashCoversTheDemoSeed(t *testing.T) {
+	ctx, db, digester := openDemoDB(t)
+	if err := Seed(ctx, db, Options{Digester: digester, Log: logrus.New(), PasswordHash: app.CheapPasswordHash}); err != nil {
+		t.Fatal(err)
+	}
+	err := db.Read(ctx, func(tx app.Tx) error {
+		list, err := tx.FindStaff(app.StaffFilter{})
+		if err != nil {
+			return err
+		}
+		if len(list) == 0 {
+			t.Fatal("the demo seeded nobody")
+		}
+		for _, s := range list {
+			h, err := tx.PasswordHash(s.ID)
+			if err != nil {
+				return err
+			}
+			if hp, err := app.ParseHashParams(h); err != nil || hp.Memory != 8 {
+				t.Errorf("%s (%s): hash params %+v, %v; want the cheap hash", s.Username, s.Status, hp, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

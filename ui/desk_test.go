@@ -77,8 +77,11 @@ func newTestDeskWith(t testing.TB, seed bool, mail *app.MailOptions) *testDesk {
 		opts = m
 	}
 	svc := app.NewServices(db, opts)
+	// A UI test checks windows, not password hashing: an Argon2id hash of 19 MiB per
+	// seeded or created account would be most of its time.
+	svc.SetPasswordHash(app.CheapPasswordHash)
 	if seed {
-		if err := demo.Seed(app.WithActor(t.Context(), app.LocalManager), db, opts.Digester, log); err != nil {
+		if err := demo.Seed(app.WithActor(t.Context(), app.LocalManager), db, demo.Options{Digester: opts.Digester, Log: log, PasswordHash: app.CheapPasswordHash}); err != nil {
 			t.Fatal(err)
 		}
 	}

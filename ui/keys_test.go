@@ -2,7 +2,6 @@ package ui
 
 import (
 	"image/color"
-	"math"
 	"strconv"
 	"strings"
 	"testing"
@@ -126,24 +125,6 @@ func TestEscapeWithButtonFocused(t *testing.T) {
 	if isOpen(td, "activate") {
 		t.Error("Escape with Activate focused did not close Activate Account")
 	}
-}
-
-// luminance is the relative luminance of c (WCAG 2).
-func luminance(c color.Color) float64 {
-	r, g, b, _ := color.NRGBAModel.Convert(c).RGBA()
-	lin := func(v uint32) float64 {
-		s := float64(v>>8) / 255
-		if s <= 0.03928 {
-			return s / 12.92
-		}
-		return math.Pow((s+0.055)/1.055, 2.4)
-	}
-	return 0.2126*lin(r) + 0.7152*lin(g) + 0.0722*lin(b)
-}
-
-func contrast(a, b color.Color) float64 {
-	la, lb := luminance(a), luminance(b)
-	return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
 }
 
 // focusRingOf is the visible ring drawn round o, if any.

@@ -3,12 +3,10 @@ package ui
 import (
 	"context"
 	"fmt"
-	"image/color"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -19,36 +17,9 @@ import (
 	"github.com/staffdesk/staffdesk/app"
 )
 
-// gridColumn is one column of the Staff grid. The first nine are the roster's sort
-// columns in the same order (app.ColLogin ... app.ColStatus); the last holds the actions.
-type gridColumn struct {
-	title  string // a "\n" splits a long title over the header's two lines
-	sample string // the widest text the column should show without cutting it off
-}
-
-var staffColumns = []gridColumn{
-	{title: "Login", sample: "camilles.staff"},
-	{title: "Name", sample: "Camille Staffordson"},
-	{title: "Email", sample: "luis.ortega@example.com."},
-	{title: "Primary\nProvider", sample: "Kate Provider, MD"},
-	{title: "Cell", sample: "(212) 555-0123"},
-	{title: "Home", sample: "(212) 555-0123"},
-	{title: "Emer\nAcs", sample: "Acs"},
-	{title: "2-Fac\nSec", sample: "Inactive"},
-	{title: "Status", sample: "Pending activation"},
-	{title: "Actions"},
-}
-
-// colActions is the column after the roster's last sort column.
-const colActions = int(app.ColStatus) + 1
-
 // mailBannerEvery is how often the main window asks how mail is flowing: the courier
 // sends in the background, so the banner changes without anything done here.
 var mailBannerEvery = 5 * time.Second
-
-// gridInnerPadding is the grid's padding inside a cell. The theme's 8 would push the
-// Actions column past the right edge of a 1280-pixel window.
-const gridInnerPadding = 6
 
 // staffWindow is the main window: every staff account in a grid the manager searches,
 // sorts and acts on.
@@ -59,6 +30,10 @@ type staffWindow struct {
 	roster   *app.Roster // nil until the first load
 	selected int64       // the selected account's ID; an ID survives sorting and filtering
 	loads    int         // numbers each reload so that only the newest one is shown
+	sorts    int         // numbers each sort so that a first sort finishing late is dropped
+	now      time.Time   // the time the rows' statuses are told at, set on each refresh
+	rowSize  fyne.Size   // a grid cell's least size
+	tip      *cellTip    // a cut-off value shown whole while the pointer is on it
 
 	search       *widget.Entry
 	showInactive *widget.Check
@@ -76,12 +51,12 @@ type staffWindow struct {
 	clearSearch  *widget.Button
 
 	// The mail banner: "Email is not set up — 2 messages waiting", hidden when mail flows.
-	mailBanner  *fyne.Container
-	mailText    *widget.Label
-	mailAction  *widget.Button // "Set up email" or "Open outbox"
-	mailLoads   int
-	mailSummary string
-	stop        chan struct{} // closed when the window closes: ends the banner's refreshing
+	mailBanner *fyne.Container
+	mailText   *widget.Label
+	mailAction *widget.Button // "Set up email" or "Open outbox"
+	mailLoads  int
+	mailHealth app.MailHealth
+	stop       chan struct{} // closed when the window closes: ends the banner's refreshing
 
 	confirm  *dialog.ConfirmDialog // the Deactivate or Resend activation question, while it is open
 	deletion *staffDeletion        // the Delete dialog, while it is open
@@ -122,6 +97,8 @@ func (w *staffWindow) buildUI() {
 		container.NewBorder(nil, nil, nil, w.mailAction, w.mailText))
 	w.mailBanner.Hide()
 
+	w.rowSize = gridRowSize()
+	w.tip = newCellTip()
 	w.table = newStaffTable(w)
 	w.footer = widget.NewLabel("")
 
@@ -140,7 +117,7 @@ func (w *staffWindow) buildUI() {
 	w.noMatch = container.NewVBox(layout.NewSpacer(), w.noMatchLabel, container.NewCenter(w.clearSearch), layout.NewSpacer())
 
 	w.showOnly(w.loading)
-	body := container.NewStack(w.table, w.emptyState, w.noMatch, container.NewCenter(w.loading))
+	body := container.NewStack(w.table, w.emptyState, w.noMatch, container.NewCenter(w.loading), w.tip.layer)
 	w.win.SetContent(container.NewBorder(container.NewVBox(w.mailBanner, toolbar), w.footer, nil, nil, body))
 	w.win.SetMainMenu(w.mainMenu())
 }
@@ -170,7 +147,7 @@ func (w *staffWindow) mainMenu() *fyne.MainMenu {
 }
 
 // reload reads every account again, keeping the selection.
-func (w *staffWindow) reload() { w.reloadThen(w.scrollToSelected) }
+func (w *staffWindow) reload() { w.reloadThen(nil) }
 
 // reloadThen reads every account in the background and calls then once they are shown.
 // With no staff at all it also checks for an active provider, which the empty state needs.
@@ -187,12 +164,14 @@ func (w *staffWindow) reloadThen(then func()) {
 		col, desc = w.roster.Sort()
 	}
 	var roster *app.Roster
+	var longest *longestValues
 	var hasProvider bool
 	w.d.background(func(ctx context.Context) error {
 		staff, err := w.d.svc.Staff.List(ctx)
 		if err != nil {
 			return err
 		}
+		longest = findLongest(staff)
 		roster = app.NewRoster(staff)
 		roster.SetShowInactive(showInactive)
 		roster.SortBy(col, desc)
@@ -228,16 +207,20 @@ func (w *staffWindow) reloadThen(then func()) {
 				roster.SortBy(c, d)
 			}
 		}
+		// The columns fit the new values before the rows are drawn: each width that
+		// changes redraws the table.
+		w.table.cols.measure(longest)
+		w.table.applyWidths()
 		w.roster = roster
 		if first {
 			// Typing straight away searches: looking someone up is what the window is for.
 			w.win.Canvas().Focus(w.search)
 		}
 		w.setEmptyStateText(hasProvider)
-		w.refresh()
 		if then != nil {
 			then()
 		}
+		w.refresh(true)
 	})
 }
 
@@ -254,12 +237,14 @@ func (w *staffWindow) setEmptyStateText(hasProvider bool) {
 	w.emptyAdd.Refresh()
 }
 
-// refresh redraws the grid from the roster and shows the right state: the grid, the
-// empty practice, or a search that matches nothing.
-func (w *staffWindow) refresh() {
+// refresh redraws the grid from the roster, once, and shows the right state: the grid,
+// the empty practice, or a search that matches nothing. With scroll, the selected row
+// is brought into view.
+func (w *staffWindow) refresh(scroll bool) {
 	if w.roster == nil {
 		return
 	}
+	w.now = time.Now()
 	switch {
 	case w.roster.Total() == 0:
 		w.showOnly(w.emptyState)
@@ -276,6 +261,10 @@ func (w *staffWindow) refresh() {
 		w.showOnly(w.table)
 	}
 	w.footer.SetText(fmt.Sprintf("Showing %d of %d records", w.roster.Len(), w.roster.Total()))
+	if row := w.selectedRow(); scroll && row >= 0 && w.table.Size().Width > 0 {
+		w.scrollTo(row) // scrolling redraws the rows
+		return
+	}
 	w.table.Refresh()
 }
 
@@ -303,16 +292,22 @@ func (w *staffWindow) selectRow(row int) {
 		return
 	}
 	w.selected = w.roster.Row(row).ID
+	w.table.markSelected()
 	w.scrollToSelected()
 }
 
-// scrollToSelected brings the selected row into view and puts the table's keyboard
-// focus on it. The table's own selection marks a single cell, so the row highlight is
-// drawn by the cells; the table is only asked to move its focus there.
+// scrollToSelected brings the selected row into view.
 func (w *staffWindow) scrollToSelected() {
-	w.table.Refresh()
-	row := w.selectedRow()
-	if row < 0 {
+	if row := w.selectedRow(); row >= 0 {
+		w.scrollTo(row)
+	}
+}
+
+// scrollTo brings row into view, redrawing the rows once. Before any row is drawn to
+// measure from, the table's own selection does it (marking a single cell, which is
+// unselected at once: the row highlight is drawn by the cells).
+func (w *staffWindow) scrollTo(row int) {
+	if w.table.scrollTo(row) {
 		return
 	}
 	id := widget.TableCellID{Row: row, Col: 0}
@@ -335,7 +330,6 @@ func (d *Desk) staffSaved(s *app.Staff) {
 		if w.roster.IndexOf(s.ID) < 0 && w.search.Text != "" {
 			w.search.SetText("")
 		}
-		w.scrollToSelected()
 	})
 	d.mailChanged()
 }
@@ -352,9 +346,9 @@ func (d *Desk) mailChanged() {
 func (w *staffWindow) loadMailBanner() {
 	w.mailLoads++
 	load := w.mailLoads
-	var summary string
+	var health app.MailHealth
 	w.d.background(func(ctx context.Context) (err error) {
-		summary, err = w.d.svc.Outbox.Summary(ctx)
+		health, err = w.d.svc.Outbox.Health(ctx)
 		return err
 	}, func(err error) {
 		if load != w.mailLoads {
@@ -364,18 +358,18 @@ func (w *staffWindow) loadMailBanner() {
 			w.d.logError(err) // the banner keeps its last words; the next look may succeed
 			return
 		}
-		w.showMailSummary(summary)
+		w.showMailHealth(health)
 	})
 }
 
-func (w *staffWindow) showMailSummary(summary string) {
-	w.mailSummary = summary
-	if summary == "" {
+func (w *staffWindow) showMailHealth(h app.MailHealth) {
+	w.mailHealth = h
+	if h.State == app.MailOK {
 		w.mailBanner.Hide()
 		return
 	}
-	w.mailText.SetText(summary)
-	if notSetUp(summary) {
+	w.mailText.SetText(h.Label())
+	if h.State == app.MailNotConfigured {
 		w.mailAction.SetText("Set up email")
 	} else {
 		w.mailAction.SetText("Open outbox")
@@ -383,11 +377,8 @@ func (w *staffWindow) showMailSummary(summary string) {
 	w.mailBanner.Show()
 }
 
-// notSetUp reports whether the outbox's summary says email has no settings yet.
-func notSetUp(summary string) bool { return strings.HasPrefix(summary, "Email is not set up") }
-
 func (w *staffWindow) onMailAction() {
-	if notSetUp(w.mailSummary) {
+	if w.mailHealth.State == app.MailNotConfigured {
 		w.d.openEmailSettings()
 	} else {
 		w.d.openOutbox()
@@ -407,7 +398,7 @@ func (w *staffWindow) onSearch(q string) {
 		return
 	}
 	w.roster.SetQuery(q)
-	w.refresh()
+	w.refresh(false)
 }
 
 func (w *staffWindow) onShowInactive(show bool) {
@@ -415,8 +406,7 @@ func (w *staffWindow) onShowInactive(show bool) {
 		return
 	}
 	w.roster.SetShowInactive(show)
-	w.refresh()
-	w.scrollToSelected()
+	w.refresh(true)
 }
 
 func (w *staffWindow) onClearSearch() {
@@ -454,9 +444,29 @@ func (w *staffWindow) onSort(col int) {
 		return
 	}
 	cur, desc := w.roster.Sort()
-	w.roster.SortBy(app.StaffColumn(col), cur == app.StaffColumn(col) && !desc)
-	w.refresh()
-	w.scrollToSelected()
+	sortCol := app.StaffColumn(col)
+	desc = cur == sortCol && !desc
+	w.sorts++
+	if w.roster.HasOrder(sortCol) {
+		w.roster.SortBy(sortCol, desc)
+		w.refresh(true)
+		return
+	}
+	// The first sort by a column compares every account (a twentieth of a second at
+	// 100,000): it runs in the background, and the window keeps answering meanwhile.
+	roster, sort, work := w.roster, w.sorts, w.roster.OrderWork(sortCol)
+	var order app.ColumnOrder
+	w.d.background(func(context.Context) error {
+		order = work()
+		return nil
+	}, func(error) {
+		roster.AddOrder(order)
+		if w.roster != roster || w.sorts != sort {
+			return // reloaded or sorted again meanwhile
+		}
+		roster.SortBy(sortCol, desc)
+		w.refresh(true)
+	})
 }
 
 func (w *staffWindow) onEditSelected() {
@@ -481,7 +491,7 @@ func (w *staffWindow) onMoveSelection(delta int) {
 // onDeactivate asks before an account loses its sign-in.
 func (w *staffWindow) onDeactivate(s *app.Staff) {
 	w.selected = s.ID
-	w.table.Refresh()
+	w.table.markSelected()
 	w.confirm = newConfirm("Deactivate staff member",
 		fmt.Sprintf("Deactivate %s (%s)? They will no longer be able to sign in.", s.FullName(), s.Username),
 		func(ok bool) {
@@ -517,7 +527,7 @@ func (w *staffWindow) changeStatus(id int64, change func(context.Context, int64)
 // onResendActivation asks, then sends a Pending account a new activation email.
 func (w *staffWindow) onResendActivation(s *app.Staff) {
 	w.selected = s.ID
-	w.table.Refresh()
+	w.table.markSelected()
 	w.confirm = newConfirm("Resend activation email",
 		fmt.Sprintf("Send a new activation email to %s? The code in the previous one stops working.", s.Email),
 		func(ok bool) {
@@ -560,7 +570,7 @@ func (w *staffWindow) rowMenu(s *app.Staff) *fyne.Menu {
 // showRowMenu opens the More menu of account s under the button that asked for it.
 func (w *staffWindow) showRowMenu(s *app.Staff, under fyne.CanvasObject) {
 	w.selected = s.ID
-	w.table.Refresh()
+	w.table.markSelected()
 	w.menuOf = w.rowMenu(s)
 	w.menu = widget.NewPopUpMenu(w.menuOf, w.win.Canvas())
 	// The menu hangs from the button's right edge: the column is the window's last.
@@ -571,502 +581,6 @@ func (w *staffWindow) showRowMenu(s *app.Staff, under fyne.CanvasObject) {
 
 func (w *staffWindow) onDelete(s *app.Staff) {
 	w.selected = s.ID
-	w.table.Refresh()
+	w.table.markSelected()
 	w.deletion = newStaffDeletion(w, s)
 }
-
-// staffDeletion is the Delete dialog: the manager types the username to confirm, so an
-// account is never deleted by a slip of the mouse.
-type staffDeletion struct {
-	w      *staffWindow
-	staff  *app.Staff
-	dialog *dialog.CustomDialog
-	entry  *entry
-	errMsg *widget.Label
-	delete *widget.Button
-	cancel *widget.Button
-}
-
-func newStaffDeletion(w *staffWindow, s *app.Staff) *staffDeletion {
-	del := &staffDeletion{w: w, staff: s}
-	keys := &formKeys{submit: del.onDelete, cancel: del.onCancel}
-	del.entry = newEntry(keys, s.Username)
-	del.entry.OnChanged = del.onTyped
-	del.errMsg = &widget.Label{Importance: widget.DangerImportance, SizeName: theme.SizeNameCaptionText}
-	del.errMsg.Hide()
-	del.delete = &widget.Button{Text: "Delete", Icon: theme.DeleteIcon(), Importance: widget.DangerImportance, OnTapped: del.onDelete}
-	del.delete.Disable()
-	del.cancel = widget.NewButton("Cancel", del.onCancel)
-
-	content := container.NewVBox(
-		widget.NewLabel(fmt.Sprintf("This permanently deletes the account of %s. It cannot be undone.\n"+
-			"To stop them signing in but keep the record, use Deactivate instead.", s.FullName())),
-		widget.NewLabel(fmt.Sprintf("Type the username %s to confirm:", s.Username)),
-		del.entry, del.errMsg)
-	del.dialog = dialog.NewCustomWithoutButtons("Delete "+s.Username+"?", content, w.win)
-	del.dialog.SetButtons([]fyne.CanvasObject{del.cancel, del.delete})
-	del.dialog.SetOnClosed(func() {
-		if w.deletion == del {
-			w.deletion = nil
-		}
-	})
-	del.dialog.Show()
-	w.win.Canvas().Focus(del.entry)
-	return del
-}
-
-func (del *staffDeletion) matches() bool {
-	return strings.EqualFold(strings.TrimSpace(del.entry.Text), del.staff.Username)
-}
-
-func (del *staffDeletion) onTyped(string) {
-	del.errMsg.Hide()
-	if del.matches() {
-		del.delete.Enable()
-	} else {
-		del.delete.Disable()
-	}
-}
-
-func (del *staffDeletion) onCancel() { del.dialog.Hide() }
-
-func (del *staffDeletion) onDelete() {
-	if !del.matches() || del.delete.Disabled() {
-		return
-	}
-	del.delete.Disable()
-	typed := del.entry.Text
-	w := del.w
-	var res *app.DeleteResult
-	w.d.background(func(ctx context.Context) (err error) {
-		res, err = w.d.svc.Staff.Delete(ctx, del.staff.ID, typed)
-		return err
-	}, func(err error) {
-		if err != nil {
-			w.d.logError(err)
-			msg := app.ErrorFields(err)[app.FieldConfirmUsername]
-			if msg == "" {
-				msg = app.ErrorMessage(err)
-			}
-			del.errMsg.SetText(msg)
-			del.errMsg.Show()
-			del.onTyped(del.entry.Text)
-			if app.ErrorCode(err) == app.ENOTFOUND {
-				w.reload() // someone else deleted it; the grid should stop showing it
-			}
-			return
-		}
-		del.dialog.Hide()
-		if w.selected == del.staff.ID {
-			w.selected = 0
-		}
-		w.reload()
-		w.d.mailChanged()
-		if n := res.CancelledMail; n > 0 {
-			dialog.ShowInformation("Account deleted", deletedText(n), w.win)
-		}
-	})
-}
-
-// deletedText says what Delete did to the account's waiting emails.
-func deletedText(cancelled int) string {
-	if cancelled == 1 {
-		return "Deleted. 1 waiting email was cancelled."
-	}
-	return fmt.Sprintf("Deleted. %d waiting emails were cancelled.", cancelled)
-}
-
-// staffTable is the grid: Enter opens the selected account and the arrow keys move the
-// selection by whole rows.
-type staffTable struct {
-	widget.Table
-	w *staffWindow
-}
-
-func newStaffTable(w *staffWindow) *staffTable {
-	t := &staffTable{w: w}
-	t.Length = func() (int, int) {
-		if w.roster == nil {
-			return 0, len(staffColumns)
-		}
-		return w.roster.Len(), len(staffColumns)
-	}
-	t.CreateCell = func() fyne.CanvasObject { return newStaffCell(w) }
-	t.UpdateCell = func(id widget.TableCellID, o fyne.CanvasObject) { o.(*staffCell).update(id) }
-	t.ShowHeaderRow = true
-	t.CreateHeader = func() fyne.CanvasObject { return newColumnHeader(w) }
-	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) { o.(*columnHeader).update(id.Col) }
-	t.ExtendBaseWidget(t)
-	for i, c := range staffColumns {
-		t.SetColumnWidth(i, columnWidth(c))
-	}
-	return t
-}
-
-// columnWidth fits the column's sample text and its header with the sort arrow.
-func columnWidth(c gridColumn) float32 {
-	size := theme.TextSize()
-	if c.title == "Actions" {
-		var w float32
-		for _, label := range []string{"View", "Edit", "More"} {
-			w += fyne.MeasureText(label, size, fyne.TextStyle{}).Width + 2*gridInnerPadding + theme.Padding()
-		}
-		w += theme.IconInlineSize() + theme.Padding() // the More button's arrow
-		return float32(int(w + 1))
-	}
-	iconGap := theme.IconInlineSize() + theme.Padding()
-	w := fyne.MeasureText(c.sample, size, fyne.TextStyle{}).Width
-	for _, line := range strings.Split(c.title, "\n") {
-		w = max(w, fyne.MeasureText(line, size, fyne.TextStyle{Bold: true}).Width+iconGap)
-	}
-	return float32(int(w + 2*gridInnerPadding + 1))
-}
-
-func (t *staffTable) TypedKey(ev *fyne.KeyEvent) {
-	switch ev.Name {
-	case fyne.KeyReturn, fyne.KeyEnter:
-		t.w.onEditSelected()
-	case fyne.KeyUp:
-		t.w.onMoveSelection(-1)
-	case fyne.KeyDown:
-		t.w.onMoveSelection(1)
-	case fyne.KeySpace:
-		// The table would mark one cell; the row is already selected.
-	default:
-		t.Table.TypedKey(ev)
-	}
-}
-
-// staffCell is one cell of the grid. It shows its column's text, the emergency access
-// check or the row's action buttons, draws the row highlight, selects its row on a tap
-// and opens the account on a double tap.
-type staffCell struct {
-	widget.BaseWidget
-	w   *staffWindow
-	id  int64 // the account shown; 0 while the cell is a template
-	row int
-	col int
-
-	highlight *canvas.Rectangle
-	text      *widget.Label
-	sub       *widget.Label // the role under the name
-	check     *widget.Icon
-	actions   *fyne.Container
-	view      *widget.Button
-	edit      *widget.Button
-	more      *widget.Button           // the row's More menu: Resend activation, Deactivate, Delete
-	themed    *container.ThemeOverride // all but the highlight, in the grid's tighter theme
-}
-
-func newStaffCell(w *staffWindow) *staffCell {
-	c := &staffCell{w: w, row: -1}
-	c.highlight = canvas.NewRectangle(color.Transparent)
-	c.highlight.Hide()
-	c.text = &widget.Label{Text: "Camille Staff", Truncation: fyne.TextTruncateEllipsis}
-	c.sub = &widget.Label{Text: "Nurse", Truncation: fyne.TextTruncateEllipsis, SizeName: theme.SizeNameCaptionText}
-	c.check = widget.NewIcon(theme.ConfirmIcon())
-	c.view = widget.NewButton("View", func() { c.act(func(s *app.Staff) { c.w.d.openView(s.ID) }) })
-	c.edit = widget.NewButton("Edit", func() { c.act(func(s *app.Staff) { c.w.d.openEditStaff(s.ID) }) })
-	c.more = &widget.Button{Text: "More", Icon: theme.MenuDropDownIcon(), IconPlacement: widget.ButtonIconTrailingText,
-		OnTapped: func() { c.act(func(s *app.Staff) { c.w.showRowMenu(s, c.more) }) }}
-	c.actions = container.NewHBox(c.view, c.edit, c.more)
-	content := &fyne.Container{Objects: []fyne.CanvasObject{c.text, c.sub, c.check, c.actions}}
-	content.Layout = staffCellLayout{c}
-	c.themed = container.NewThemeOverride(content, gridTheme{})
-	c.ExtendBaseWidget(c)
-	return c
-}
-
-// act runs f on the cell's account as it is now in the roster.
-func (c *staffCell) act(f func(*app.Staff)) {
-	if c.w == nil || c.w.roster == nil {
-		return
-	}
-	if row := c.w.roster.IndexOf(c.id); row >= 0 {
-		f(c.w.roster.Row(row))
-	}
-}
-
-func (c *staffCell) update(id widget.TableCellID) {
-	c.row, c.col = id.Row, id.Col
-	s := c.w.roster.Row(id.Row)
-	c.id = s.ID
-	text, sub := "", ""
-	c.text.TextStyle = fyne.TextStyle{}
-	c.text.Wrapping, c.text.Truncation = fyne.TextWrapOff, fyne.TextTruncateEllipsis
-	switch app.StaffColumn(id.Col) {
-	case app.ColLogin:
-		text = s.Username
-	case app.ColName:
-		text, sub = s.FullName(), s.RoleName
-		c.text.TextStyle.Bold = true
-	case app.ColEmail:
-		text = s.Email
-	case app.ColProvider:
-		text = s.ProviderName
-	case app.ColCell:
-		text = app.FormatPhone(s.CellPhone)
-	case app.ColHome:
-		text = app.FormatPhone(s.HomePhone)
-	case app.ColTwoFactor:
-		text = twoFactorLabel(s)
-	case app.ColStatus:
-		// "Pending activation · expires in 2 days": the status, and its details in
-		// small text under it, as the role sits under the name.
-		parts := strings.Split(s.StatusDetail(time.Now()), " · ")
-		text, sub = parts[0], strings.Join(parts[1:], " · ")
-	}
-	c.text.Text, c.sub.Text = text, sub
-	c.text.Importance = widget.MediumImportance
-	if s.Status == app.StatusInactive {
-		c.text.Importance = widget.LowImportance
-	}
-	c.sub.Importance = widget.MediumImportance
-	if strings.Contains(sub, "expired") {
-		c.sub.Importance = widget.WarningImportance
-	}
-	setVisible(c.text, id.Col != int(app.ColEmergency) && id.Col != colActions)
-	setVisible(c.sub, sub != "")
-	setVisible(c.check, id.Col == int(app.ColEmergency) && s.EmergencyAccess)
-	setVisible(c.actions, id.Col == colActions)
-	c.highlight.FillColor = c.Theme().Color(theme.ColorNameSelection, fyne.CurrentApp().Settings().ThemeVariant())
-	setVisible(c.highlight, s.ID == c.w.selected)
-	c.keepGridTheme()
-	c.Refresh()
-}
-
-func twoFactorLabel(s *app.Staff) string {
-	if s.TwoFactor {
-		return "Active"
-	}
-	return "Inactive"
-}
-
-func setVisible(o fyne.CanvasObject, visible bool) {
-	if visible {
-		o.Show()
-	} else {
-		o.Hide()
-	}
-}
-
-// Tapped selects the cell's row and gives the grid the keyboard.
-func (c *staffCell) Tapped(*fyne.PointEvent) {
-	if c.w == nil || c.id == 0 {
-		return
-	}
-	c.w.selected = c.id
-	c.w.scrollToSelected()
-	c.w.win.Canvas().Focus(c.w.table)
-}
-
-// DoubleTapped opens the account for editing.
-func (c *staffCell) DoubleTapped(*fyne.PointEvent) {
-	if c.w == nil || c.id == 0 {
-		return
-	}
-	c.w.selected = c.id
-	c.w.table.Refresh()
-	c.w.d.openEditStaff(c.id)
-}
-
-func (c *staffCell) CreateRenderer() fyne.WidgetRenderer {
-	return &staffCellRenderer{c: c, objects: []fyne.CanvasObject{c.highlight, c.themed}}
-}
-
-// keepGridTheme puts the grid's theme back on any part of the cell that lost it: Fyne
-// drops a widget's theme override with its renderer when the widget has been hidden
-// for a while, as the action buttons are in every other column.
-func (c *staffCell) keepGridTheme() {
-	for _, o := range []fyne.Widget{c.text, c.sub, c.check, c.view, c.edit, c.more} {
-		if th, ok := o.(interface{ Theme() fyne.Theme }); ok && th.Theme().Size(theme.SizeNameInnerPadding) != gridInnerPadding {
-			c.themed.Refresh()
-			return
-		}
-	}
-}
-
-type staffCellRenderer struct {
-	c       *staffCell
-	objects []fyne.CanvasObject
-}
-
-func (r *staffCellRenderer) Destroy() {}
-
-func (r *staffCellRenderer) Objects() []fyne.CanvasObject { return r.objects }
-
-func (r *staffCellRenderer) Refresh() {
-	r.c.highlight.Refresh()
-	r.c.themed.Content.Refresh()
-	r.Layout(r.c.Size())
-}
-
-func (r *staffCellRenderer) MinSize() fyne.Size { return r.c.themed.MinSize() }
-
-func (r *staffCellRenderer) Layout(size fyne.Size) {
-	r.c.highlight.Resize(size)
-	r.c.themed.Resize(size)
-}
-
-// staffCellLayout places a cell's content inside the grid's theme.
-type staffCellLayout struct{ c *staffCell }
-
-// MinSize is the size of a row: two lines of text, or a button, whichever is taller.
-func (l staffCellLayout) MinSize([]fyne.CanvasObject) fyne.Size {
-	c := l.c
-	twoLines := c.text.MinSize().Height + c.sub.MinSize().Height - 2*gridInnerPadding
-	return fyne.NewSize(c.text.MinSize().Width, max(twoLines, c.actions.MinSize().Height)+2*theme.Padding())
-}
-
-// Layout centres the cell's content vertically; a name and its role share the middle,
-// overlapping the labels' padding so that they read as one block.
-func (l staffCellLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
-	c := l.c
-	if c.actions.Visible() {
-		min := c.actions.MinSize()
-		c.actions.Move(fyne.NewPos(0, (size.Height-min.Height)/2))
-		c.actions.Resize(fyne.NewSize(size.Width, min.Height))
-	}
-	if c.check.Visible() {
-		s := theme.IconInlineSize()
-		c.check.Move(fyne.NewPos(gridInnerPadding, (size.Height-s)/2))
-		c.check.Resize(fyne.NewSize(s, s))
-	}
-	if !c.text.Visible() {
-		return
-	}
-	c.text.Resize(size)
-	textH := min(c.text.MinSize().Height, size.Height) // wrapped text reports its lines once sized
-	total := textH
-	if c.sub.Visible() {
-		total += c.sub.MinSize().Height - 2*gridInnerPadding
-	}
-	top := max((size.Height-total)/2, 0)
-	c.text.Move(fyne.NewPos(0, top))
-	c.text.Resize(fyne.NewSize(size.Width, textH))
-	if c.sub.Visible() {
-		c.sub.Move(fyne.NewPos(0, top+textH-2*gridInnerPadding))
-		c.sub.Resize(fyne.NewSize(size.Width, c.sub.MinSize().Height))
-	}
-}
-
-// columnHeader is a column's title. A click sorts by the column and an arrow shows the
-// direction; the Actions header is plain text that does not react.
-type columnHeader struct {
-	widget.BaseWidget
-	w     *staffWindow
-	col   int
-	label *widget.Label
-	arrow *widget.Icon
-}
-
-func newColumnHeader(w *staffWindow) *columnHeader {
-	h := &columnHeader{w: w, col: -1,
-		label: &widget.Label{Text: "Primary\nProvider", TextStyle: fyne.TextStyle{Bold: true}},
-		arrow: widget.NewIcon(theme.MenuDropUpIcon()),
-	}
-	h.ExtendBaseWidget(h)
-	return h
-}
-
-func (h *columnHeader) sortable() bool { return h.col >= 0 && h.col < colActions }
-
-func (h *columnHeader) update(col int) {
-	h.col = col
-	if col < 0 || col >= len(staffColumns) {
-		return
-	}
-	h.label.SetText(staffColumns[col].title)
-	h.arrow.Hide()
-	if h.w.roster != nil && h.sortable() {
-		sortCol, desc := h.w.roster.Sort()
-		if int(sortCol) == col {
-			if desc {
-				h.arrow.SetResource(theme.MenuDropDownIcon())
-			} else {
-				h.arrow.SetResource(theme.MenuDropUpIcon())
-			}
-			h.arrow.Show()
-		}
-	}
-	h.Refresh()
-}
-
-func (h *columnHeader) Tapped(*fyne.PointEvent) {
-	if h.sortable() {
-		h.w.onSort(h.col)
-	}
-}
-
-func (h *columnHeader) Cursor() desktop.Cursor {
-	if h.sortable() {
-		return desktop.PointerCursor
-	}
-	return desktop.DefaultCursor
-}
-
-func (h *columnHeader) CreateRenderer() fyne.WidgetRenderer {
-	return &columnHeaderRenderer{h: h, objects: []fyne.CanvasObject{h.label, h.arrow}}
-}
-
-type columnHeaderRenderer struct {
-	h       *columnHeader
-	objects []fyne.CanvasObject
-}
-
-func (r *columnHeaderRenderer) Destroy() {}
-
-func (r *columnHeaderRenderer) Objects() []fyne.CanvasObject { return r.objects }
-
-func (r *columnHeaderRenderer) Refresh() {
-	for _, o := range r.objects {
-		o.Refresh()
-	}
-	r.Layout(r.h.Size())
-}
-
-// MinSize leaves room for a two-line title.
-func (r *columnHeaderRenderer) MinSize() fyne.Size {
-	th := r.h.Theme()
-	line := fyne.MeasureText("Mg", th.Size(theme.SizeNameText), fyne.TextStyle{Bold: true}).Height
-	return fyne.NewSize(r.h.label.MinSize().Width, 2*line+th.Size(theme.SizeNameLineSpacing)+2*th.Size(theme.SizeNameInnerPadding))
-}
-
-// Layout puts the title at the leading edge, centred vertically, with the arrow after
-// its last line.
-func (r *columnHeaderRenderer) Layout(size fyne.Size) {
-	h := r.h
-	th := h.Theme()
-	min := h.label.MinSize()
-	h.label.Move(fyne.NewPos(0, (size.Height-min.Height)/2))
-	h.label.Resize(fyne.NewSize(size.Width, min.Height))
-	lines := strings.Split(h.label.Text, "\n")
-	last := fyne.MeasureText(lines[len(lines)-1], th.Size(theme.SizeNameText), fyne.TextStyle{Bold: true})
-	icon := th.Size(theme.SizeNameInlineIcon)
-	inner := th.Size(theme.SizeNameInnerPadding)
-	y := (size.Height-min.Height)/2 + min.Height - inner - last.Height + (last.Height-icon)/2
-	h.arrow.Move(fyne.NewPos(inner+last.Width+th.Size(theme.SizeNamePadding)/2, y))
-	h.arrow.Resize(fyne.NewSize(icon, icon))
-}
-
-// gridTheme is the app's theme with a tighter padding inside the grid's cells.
-type gridTheme struct{}
-
-func (gridTheme) base() fyne.Theme { return fyne.CurrentApp().Settings().Theme() }
-
-func (t gridTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
-	return t.base().Color(n, v)
-}
-
-func (t gridTheme) Font(s fyne.TextStyle) fyne.Resource { return t.base().Font(s) }
-
-func (t gridTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return t.base().Icon(n) }
-
-func (t gridTheme) Size(n fyne.ThemeSizeName) float32 {
-	if n == theme.SizeNameInnerPadding {
-		return gridInnerPadding
-	}
-	return t.base().Size(n)
-}
-
-var _ fyne.Theme = gridTheme{}

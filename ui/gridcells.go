@@ -1,0 +1,602 @@
+package ui
+
+import (
+	"image/color"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/staffdesk/staffdesk/app"
+)
+
+// gridInnerPadding is the space between a cell's edge and its text: tighter than the
+// theme's 8, so that the columns fit a 1024-pixel window. The cells draw their own text
+// (canvas.Text), so no theme scope is needed for it: Fyne caches font faces per theme
+// scope, and a scope per cell made every cell parse the fonts again.
+const gridInnerPadding = 6
+
+// actionsInset is the room either side of a row's buttons, which have their own padding.
+const actionsInset = 3
+
+// staffTable is the grid: Enter opens the selected account and the arrow keys move the
+// selection by whole rows. It sizes its columns to their content and the room there is.
+type staffTable struct {
+	widget.Table
+	w       *staffWindow
+	cells   []*staffCell    // every cell shown, to move the row highlight without a refresh
+	headers []*columnHeader // every header shown
+	focused bool            // the grid has the keyboard
+	cols    *gridWidths
+}
+
+func newStaffTable(w *staffWindow) *staffTable {
+	t := &staffTable{w: w}
+	t.Length = func() (int, int) {
+		if w.roster == nil {
+			return 0, len(staffColumns)
+		}
+		return w.roster.Len(), len(staffColumns)
+	}
+	t.CreateCell = func() fyne.CanvasObject { return newStaffCell(w) }
+	t.UpdateCell = func(id widget.TableCellID, o fyne.CanvasObject) {
+		c := o.(*staffCell)
+		if c.col < 0 { // first shown: the table also makes cells only to measure them
+			t.cells = append(t.cells, c)
+		}
+		c.update(id)
+	}
+	t.ShowHeaderRow = true
+	t.CreateHeader = func() fyne.CanvasObject { return newColumnHeader(w) }
+	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		h := o.(*columnHeader)
+		if h.col < 0 {
+			t.headers = append(t.headers, h)
+		}
+		h.update(id.Col)
+	}
+	t.ExtendBaseWidget(t)
+	t.cols = newGridWidths()
+	t.applyWidths()
+	return t
+}
+
+// Resize fits the columns to the new width before the cells are laid out.
+func (t *staffTable) Resize(size fyne.Size) {
+	if size.Width != t.cols.room {
+		t.cols.room = size.Width
+		t.applyWidths()
+	}
+	t.Table.Resize(size)
+}
+
+// applyWidths gives every column its fitted width. Only changed widths are set: each
+// SetColumnWidth refreshes the table.
+func (t *staffTable) applyWidths() {
+	for i, width := range t.cols.fit(theme.Padding()) {
+		t.SetColumnWidth(i, width)
+	}
+}
+
+// setUserWidth is a column widened or narrowed by the manager (a drag on its header's
+// edge); the other columns keep fitting the room that is left.
+func (t *staffTable) setUserWidth(col int, width float32) {
+	t.cols.user[col] = max(width, t.cols.floor[col])
+	t.applyWidths()
+}
+
+// scrollTo brings row into view, redrawing the rows once. (Table.ScrollTo redraws them
+// twice, and a Refresh before it once more.) It reports false when no row is drawn yet
+// to measure from.
+func (t *staffTable) scrollTo(row int) bool {
+	var header *columnHeader
+	for _, h := range t.headers {
+		if h.Visible() {
+			header = h
+			break
+		}
+	}
+	if header == nil || t.w.roster == nil {
+		return false
+	}
+	d := fyne.CurrentApp().Driver()
+	origin := d.AbsolutePositionForObject(t)
+	top := origin.Y + header.Size().Height
+	view := t.Size().Height - header.Size().Height
+	// A cell drawn now, in view: the table keeps cells it no longer shows in a pool, and
+	// those are not on the canvas (their absolute position is the origin).
+	var drawn *staffCell
+	var at fyne.Position
+	for _, c := range t.cells {
+		if c.id == 0 || c.row >= t.w.roster.Len() {
+			continue
+		}
+		if at = d.AbsolutePositionForObject(c); at != (fyne.Position{}) && at.Y >= top-1 && at.Y < top+view {
+			drawn = c
+			break
+		}
+	}
+	if drawn == nil {
+		return false
+	}
+	// The rows' content scrolls under the header: the cell's place in the content and
+	// on screen give the offset.
+	off := fyne.NewPos(drawn.Position().X-(at.X-origin.X), drawn.Position().Y-(at.Y-top))
+	pitch := drawn.Size().Height + theme.Padding()
+	y := float32(row) * pitch
+	switch {
+	case y < off.Y:
+		off.Y = y
+	case y+pitch > off.Y+view:
+		off.Y = y + pitch - view
+	}
+	// Clamped and whole, as the scroller would: an offset it then corrects counts as a
+	// scroll, which redraws the rows a second time.
+	off.Y = float32(int(max(min(off.Y, float32(t.w.roster.Len())*pitch-view), 0) + 0.5))
+	off.X = float32(int(max(off.X, 0) + 0.5))
+	t.ScrollToOffset(off)
+	return true
+}
+
+// markSelected moves the row highlight to the selected account on the cells drawn,
+// redrawing only those whose highlight changes.
+func (t *staffTable) markSelected() {
+	for _, c := range t.cells {
+		c.setSelected(c.id != 0 && c.id == t.w.selected)
+	}
+}
+
+// FocusGained and FocusLost leave the table's own focus mark off (it would sit on a
+// cell of another row, and Fyne's table redraws every cell when it loses the focus):
+// the row highlight says where the keyboard is instead, in the selection colour while
+// the grid has the keyboard and paler while it has not.
+func (t *staffTable) FocusGained() { t.setFocused(true) }
+
+func (t *staffTable) FocusLost() { t.setFocused(false) }
+
+func (t *staffTable) setFocused(on bool) {
+	t.focused = on
+	for _, c := range t.cells {
+		if c.selected {
+			c.paintHighlight()
+		}
+	}
+}
+
+func (t *staffTable) TypedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		t.w.onEditSelected()
+	case fyne.KeyUp:
+		t.w.onMoveSelection(-1)
+	case fyne.KeyDown:
+		t.w.onMoveSelection(1)
+	case fyne.KeySpace:
+		// The table would mark one cell; the row is already selected.
+	default:
+		t.Table.TypedKey(ev)
+	}
+}
+
+// staffCell is one cell of the grid. It shows its column's text (and a second, smaller
+// line: the role under the name, the expiry under the status), the emergency access
+// check or the row's action buttons; draws the row highlight; selects its row on a tap,
+// opens the account on a double tap, and shows a cut-off value in full on hover.
+//
+// An update sets only what changed and redraws only those objects: a keystroke in the
+// search box updates every cell drawn.
+type staffCell struct {
+	widget.BaseWidget
+	w   *staffWindow
+	id  int64 // the account shown; 0 while the cell is a template
+	row int
+	col int
+
+	highlight *canvas.Rectangle
+	text      *canvas.Text
+	sub       *canvas.Text // the role under the name, the details under the status
+	check     *widget.Icon
+	actions   *fyne.Container // made on first use: most cells never show it
+	view      *widget.Button
+	edit      *widget.Button
+	more      *widget.Button // "⋯": the row's More menu: Resend activation, Deactivate, Delete
+
+	full, subFull string  // the values; text and sub show them cut to the cell's width
+	fitWidth      float32 // the width text and sub were cut for
+	inactive      bool
+	warnSub       bool // the second line is a warning (an expired activation code)
+	selected      bool
+}
+
+func newStaffCell(w *staffWindow) *staffCell {
+	c := &staffCell{w: w, row: -1, col: -1}
+	c.highlight = canvas.NewRectangle(color.Transparent)
+	c.highlight.Hide()
+	c.text = canvas.NewText("", color.Black)
+	c.text.TextSize = theme.TextSize()
+	c.sub = canvas.NewText("", color.Black)
+	c.sub.TextSize = theme.CaptionTextSize()
+	c.sub.Hide()
+	c.check = widget.NewIcon(theme.ConfirmIcon())
+	c.check.Hide()
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+func (c *staffCell) makeActions() {
+	c.view = widget.NewButton("View", func() { c.act(func(s *app.Staff) { c.w.d.openView(s.ID) }) })
+	c.edit = widget.NewButton("Edit", func() { c.act(func(s *app.Staff) { c.w.d.openEditStaff(s.ID) }) })
+	c.more = &widget.Button{Icon: theme.MoreHorizontalIcon(),
+		OnTapped: func() { c.act(func(s *app.Staff) { c.w.showRowMenu(s, c.more) }) }}
+	c.actions = container.NewHBox(c.view, c.edit, c.more)
+}
+
+// act runs f on the cell's account as it is now in the roster.
+func (c *staffCell) act(f func(*app.Staff)) {
+	if c.w == nil || c.w.roster == nil {
+		return
+	}
+	if row := c.w.roster.IndexOf(c.id); row >= 0 {
+		f(c.w.roster.Row(row))
+	}
+}
+
+// cellValues are what a cell of col shows for s: its text, a second line, and whether
+// that line is a warning.
+func cellValues(s *app.Staff, col int, now time.Time) (text, sub string, warn bool) {
+	switch app.StaffColumn(col) {
+	case app.ColLogin:
+		return s.Username, "", false
+	case app.ColName:
+		return s.FullName(), s.RoleName, false
+	case app.ColEmail:
+		return s.Email, "", false
+	case app.ColProvider:
+		return s.ProviderName, "", false
+	case app.ColCell:
+		return app.FormatPhone(s.CellPhone), "", false
+	case app.ColHome:
+		return app.FormatPhone(s.HomePhone), "", false
+	case app.ColTwoFactor:
+		return twoFactorLabel(s), "", false
+	case app.ColStatus:
+		st := s.StatusInfo(now)
+		return st.Headline(), strings.Join(st.Details(), " · "), st.Expired
+	}
+	return "", "", false
+}
+
+func twoFactorLabel(s *app.Staff) string {
+	if s.TwoFactor {
+		return "Active"
+	}
+	return "Inactive"
+}
+
+func (c *staffCell) update(id widget.TableCellID) {
+	s := c.w.roster.Row(id.Row)
+	c.row = id.Row
+	layoutChanged := c.col != id.Col
+	c.col, c.id = id.Col, s.ID
+
+	full, subFull, warn := cellValues(s, id.Col, c.w.now)
+	inactive := s.Status == app.StatusInactive
+	if full != c.full || subFull != c.subFull || inactive != c.inactive || warn != c.warnSub || layoutChanged {
+		c.full, c.subFull, c.inactive, c.warnSub = full, subFull, inactive, warn
+		c.fitWidth = -1 // cut again for the new values
+		layoutChanged = true
+	}
+	c.setSelected(s.ID == c.w.selected)
+	c.styleText()
+
+	showCheck := id.Col == int(app.ColEmergency) && s.EmergencyAccess
+	if showCheck != c.check.Visible() {
+		setVisible(c.check, showCheck)
+		layoutChanged = true
+	}
+	if id.Col == colActions && c.actions == nil {
+		c.makeActions()
+		layoutChanged = true
+	}
+	if c.actions != nil && (id.Col == colActions) != c.actions.Visible() {
+		setVisible(c.actions, id.Col == colActions)
+		layoutChanged = true
+	}
+	if layoutChanged || c.fitWidth != c.Size().Width {
+		c.layout(c.Size())
+	}
+}
+
+// styleText sets the colours and styles of the texts from the row's state; a text is
+// redrawn only when they change. An inactive row is in italics and a little dimmer;
+// selected, every row's text is the foreground colour, which reads on the highlight.
+func (c *staffCell) styleText() {
+	th, v := c.Theme(), fyne.CurrentApp().Settings().ThemeVariant()
+	fg := th.Color(theme.ColorNameForeground, v)
+	if c.inactive && !c.selected {
+		fg = mix(fg, th.Color(theme.ColorNameBackground, v), 0.3)
+	}
+	style := fyne.TextStyle{Bold: c.col == int(app.ColName), Italic: c.inactive}
+	subColor := fg
+	if c.warnSub {
+		subColor = th.Color(theme.ColorNameWarning, v)
+		if c.selected {
+			subColor = fg
+		}
+	}
+	restyle(c.text, fg, style)
+	restyle(c.sub, subColor, fyne.TextStyle{Italic: c.inactive})
+}
+
+func restyle(t *canvas.Text, col color.Color, style fyne.TextStyle) {
+	if !sameColor(t.Color, col) || t.TextStyle != style {
+		t.Color, t.TextStyle = col, style
+		t.Refresh()
+	}
+}
+
+func sameColor(a, b color.Color) bool {
+	ar, ag, ab, aa := a.RGBA()
+	br, bg, bb, ba := b.RGBA()
+	return ar == br && ag == bg && ab == bb && aa == ba
+}
+
+// mix is a blended part of the way from a to b.
+func mix(a, b color.Color, part float32) color.Color {
+	ar, ag, ab, aa := a.RGBA()
+	br, bg, bb, _ := b.RGBA()
+	m := func(x, y uint32) uint8 { return uint8((float32(x)*(1-part) + float32(y)*part) / 257) }
+	return color.NRGBA{R: m(ar, br), G: m(ag, bg), B: m(ab, bb), A: uint8(aa / 257)}
+}
+
+func (c *staffCell) setSelected(on bool) {
+	if on == c.selected {
+		return
+	}
+	c.selected = on
+	c.paintHighlight()
+	c.styleText()
+}
+
+func (c *staffCell) paintHighlight() {
+	fill := c.Theme().Color(theme.ColorNameSelection, fyne.CurrentApp().Settings().ThemeVariant())
+	if c.w.table != nil && !c.w.table.focused {
+		n := color.NRGBA64Model.Convert(fill).(color.NRGBA64)
+		n.A = n.A / 5 * 3
+		fill = n
+	}
+	c.highlight.FillColor = fill
+	setVisible(c.highlight, c.selected)
+	c.highlight.Refresh()
+}
+
+func setVisible(o fyne.CanvasObject, visible bool) {
+	if visible {
+		o.Show()
+	} else {
+		o.Hide()
+	}
+}
+
+// truncated reports whether the cell cuts off its text or its second line.
+func (c *staffCell) truncated() bool {
+	return (c.text.Visible() && c.text.Text != c.full) || (c.sub.Visible() && c.sub.Text != c.subFull)
+}
+
+// layout places the cell's content: the text and its second line centred vertically
+// as one block, each cut to the cell's width with an ellipsis (measured once per value
+// and width, not on every redraw).
+func (c *staffCell) layout(size fyne.Size) {
+	c.highlight.Resize(size)
+	if c.actions != nil && c.actions.Visible() {
+		min := c.actions.MinSize()
+		c.actions.Move(fyne.NewPos(actionsInset, (size.Height-min.Height)/2))
+		c.actions.Resize(fyne.NewSize(size.Width-actionsInset, min.Height))
+	}
+	if c.check.Visible() {
+		s := theme.IconInlineSize()
+		c.check.Move(fyne.NewPos(gridInnerPadding, (size.Height-s)/2))
+		c.check.Resize(fyne.NewSize(s, s))
+	}
+	textShown := c.col != int(app.ColEmergency) && c.col != colActions && c.full != ""
+	subShown := textShown && c.subFull != ""
+	avail := size.Width - 2*gridInnerPadding
+	if c.fitWidth != size.Width {
+		c.fitWidth = size.Width
+		setText(c.text, fitText(c.full, c.text.TextSize, c.text.TextStyle, avail))
+		setText(c.sub, fitText(c.subFull, c.sub.TextSize, c.sub.TextStyle, avail))
+	}
+	if textShown != c.text.Visible() {
+		setVisible(c.text, textShown)
+	}
+	if subShown != c.sub.Visible() {
+		setVisible(c.sub, subShown)
+	}
+	if !textShown {
+		return
+	}
+	textH := lineHeight(c.text.TextSize, c.text.TextStyle)
+	total := textH
+	if subShown {
+		total += lineHeight(c.sub.TextSize, c.sub.TextStyle)
+	}
+	top := max((size.Height-total)/2, 0)
+	c.text.Move(fyne.NewPos(gridInnerPadding, top))
+	c.text.Resize(fyne.NewSize(avail, textH))
+	if subShown {
+		c.sub.Move(fyne.NewPos(gridInnerPadding, top+textH))
+		c.sub.Resize(fyne.NewSize(avail, total-textH))
+	}
+}
+
+func setText(t *canvas.Text, s string) {
+	if t.Text != s {
+		t.Text = s
+		t.Refresh()
+	}
+}
+
+func lineHeight(size float32, style fyne.TextStyle) float32 {
+	return fyne.MeasureText("Mg", size, style).Height
+}
+
+// fitText is s, or as much of it as fits width followed by an ellipsis.
+func fitText(s string, size float32, style fyne.TextStyle, width float32) string {
+	if s == "" || fyne.MeasureText(s, size, style).Width <= width {
+		return s
+	}
+	runes := []rune(s)
+	lo, hi := 0, len(runes) // runes[:lo]+"…" fits; runes[:hi]+"…" does not (hi may be all)
+	for lo+1 < hi {
+		mid := (lo + hi) / 2
+		if fyne.MeasureText(string(runes[:mid])+"…", size, style).Width <= width {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return string(runes[:lo]) + "…"
+}
+
+// Tapped selects the cell's row and gives the grid the keyboard.
+func (c *staffCell) Tapped(*fyne.PointEvent) {
+	if c.w == nil || c.id == 0 {
+		return
+	}
+	c.w.selected = c.id
+	c.w.table.markSelected()
+	c.w.win.Canvas().Focus(c.w.table)
+}
+
+// DoubleTapped opens the account for editing.
+func (c *staffCell) DoubleTapped(*fyne.PointEvent) {
+	if c.w == nil || c.id == 0 {
+		return
+	}
+	c.w.selected = c.id
+	c.w.table.markSelected()
+	c.w.d.openEditStaff(c.id)
+}
+
+// MouseIn shows a cut-off value in full beside the pointer.
+func (c *staffCell) MouseIn(*desktop.MouseEvent) {
+	if c.w != nil && c.id != 0 && c.truncated() {
+		c.w.tip.show(c)
+	}
+}
+
+func (c *staffCell) MouseMoved(*desktop.MouseEvent) {}
+
+func (c *staffCell) MouseOut() {
+	if c.w != nil {
+		c.w.tip.hide(c)
+	}
+}
+
+func (c *staffCell) CreateRenderer() fyne.WidgetRenderer {
+	return &staffCellRenderer{c: c}
+}
+
+type staffCellRenderer struct{ c *staffCell }
+
+func (r *staffCellRenderer) Destroy() {}
+
+func (r *staffCellRenderer) Objects() []fyne.CanvasObject {
+	c := r.c
+	if c.actions == nil {
+		return []fyne.CanvasObject{c.highlight, c.text, c.sub, c.check}
+	}
+	return []fyne.CanvasObject{c.highlight, c.text, c.sub, c.check, c.actions}
+}
+
+// Refresh follows a change of theme; the cell's own updates redraw what they change.
+func (r *staffCellRenderer) Refresh() {
+	c := r.c
+	c.text.TextSize, c.sub.TextSize = theme.TextSize(), theme.CaptionTextSize()
+	c.paintHighlight()
+	c.styleText()
+	c.fitWidth = -1
+	r.Layout(c.Size())
+	for _, o := range r.Objects() {
+		o.Refresh()
+	}
+}
+
+// MinSize is the size of a row.
+func (r *staffCellRenderer) MinSize() fyne.Size { return r.c.w.rowSize }
+
+func (r *staffCellRenderer) Layout(size fyne.Size) { r.c.layout(size) }
+
+// gridRowSize is a cell's least size: two lines of text, or a button, whichever is taller.
+func gridRowSize() fyne.Size {
+	twoLines := lineHeight(theme.TextSize(), fyne.TextStyle{Bold: true}) + lineHeight(theme.CaptionTextSize(), fyne.TextStyle{})
+	button := widget.NewButton("View", nil).MinSize().Height
+	return fyne.NewSize(40, max(twoLines, button)+2*theme.Padding())
+}
+
+// cellTip shows a cut-off cell's whole value over the grid while the pointer is on it.
+// It is drawn in a layer of the window's content, not as a pop-up: a pop-up would take
+// the click meant for the cell under it.
+type cellTip struct {
+	layer *fyne.Container // without layout, over the grid
+	box   *fyne.Container
+	text  *widget.Label
+	owner *staffCell
+}
+
+func newCellTip() *cellTip {
+	tip := &cellTip{text: widget.NewLabel("")}
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameOverlayBackground))
+	bg.StrokeColor = theme.Color(theme.ColorNameInputBorder)
+	bg.StrokeWidth = 1
+	bg.CornerRadius = theme.InputRadiusSize()
+	tip.box = container.NewStack(bg, tip.text)
+	tip.box.Hide()
+	tip.layer = container.NewWithoutLayout(tip.box)
+	return tip
+}
+
+func (tip *cellTip) show(c *staffCell) {
+	tip.owner = c
+	text := c.full
+	if c.subFull != "" {
+		text += "\n" + c.subFull
+	}
+	tip.text.SetText(text)
+	d := fyne.CurrentApp().Driver()
+	origin := d.AbsolutePositionForObject(tip.layer)
+	at := d.AbsolutePositionForObject(c)
+	size := tip.box.MinSize()
+	pos := fyne.NewPos(at.X-origin.X, at.Y-origin.Y+c.Size().Height)
+	if room := tip.layer.Size(); room.Width > 0 {
+		pos.X = max(min(pos.X, room.Width-size.Width), 0)
+		if pos.Y+size.Height > room.Height {
+			pos.Y = max(at.Y-origin.Y-size.Height, 0)
+		}
+	}
+	tip.box.Move(pos)
+	tip.box.Resize(size)
+	tip.box.Show()
+	tip.layer.Refresh()
+}
+
+func (tip *cellTip) hide(c *staffCell) {
+	if tip.owner == c && tip.box.Visible() {
+		tip.owner = nil
+		tip.box.Hide()
+		tip.layer.Refresh()
+	}
+}
+
+// shown is the value the tip shows, or "" when it is hidden.
+func (tip *cellTip) shown() string {
+	if !tip.box.Visible() {
+		return ""
+	}
+	return tip.text.Text
+}
