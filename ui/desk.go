@@ -51,6 +51,7 @@ func NewDesk(a fyne.App, svc *app.Services, log logrus.FieldLogger, run Runner) 
 // ShowMain builds and shows the Staff window and returns it.
 func (d *Desk) ShowMain() fyne.Window {
 	d.staff = newStaffWindow(d)
+	fitToScreen(d.app, d.staff.win, d.staff.win.Canvas().Size())
 	d.staff.win.Show()
 	return d.staff.win
 }
