@@ -97,7 +97,7 @@ func (k *memKeychain) Delete(service, user string) error {
 
 // mailRig is one practice: its database, services, mail server and clock.
 type mailRig struct {
-	t        *testing.T
+	t        testing.TB
 	dir      string
 	key      []byte
 	sealer   app.Sealer
@@ -119,7 +119,7 @@ type rigOptions struct {
 	timeout    time.Duration // per SMTP step; default 2s
 }
 
-func newMailRig(t *testing.T, o rigOptions) *mailRig {
+func newMailRig(t testing.TB, o rigOptions) *mailRig {
 	t.Helper()
 	if o.server.Username == "" && !o.server.NeverGreet {
 		o.server.Username, o.server.Password = rigSMTPUser, rigSMTPPassword
