@@ -220,8 +220,12 @@ func TestCourier_RestartDeliversEverything(t *testing.T) {
 	for _, u := range []string{"camilles", "marcus", "priya"} {
 		r.createStaff(u, "Some", "One")
 	}
+	// The app was killed while sending marcus's: its claim holds for the lease.
 	interrupted := r.message(app.MailActivation, "marcus@email.xyz")
-	err := r.db.Write(r.ctx(), func(tx app.Tx) error { _, err := tx.ClaimMail(interrupted.ID); return err })
+	err := r.db.Write(r.ctx(), func(tx app.Tx) error {
+		_, err := tx.ClaimMail(app.MailClaim{Owner: "killed-desk", Until: r.clock.Now().Add(2 * time.Minute)}, interrupted.ID)
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,6 +235,13 @@ func TestCourier_RestartDeliversEverything(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.svc.Courier.Stop()
+	eventually(t, 10*time.Second, "the 2 free messages", func() bool { return len(r.srv.Messages()) == 2 })
+	time.Sleep(100 * time.Millisecond)
+	if n := len(r.srv.Messages()); n != 2 {
+		t.Fatalf("%d delivered while the killed app's claim held", n)
+	}
+	r.clock.Advance(2 * time.Minute)
+	r.svc.Courier.Wake()
 	// The server has a message a moment before the courier records it as Sent.
 	eventually(t, 10*time.Second, "3 deliveries, recorded", func() bool {
 		if len(r.srv.Messages()) != 3 {

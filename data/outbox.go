@@ -52,18 +52,27 @@ func (tx *Tx) QueueMail(m *app.OutboxMessage) error {
 	return nil
 }
 
-const outboxColumns = `id, staff_id, kind, to_name, to_address, subject, message_id, redacted_text,
-	redacted_html, status, attempts, next_attempt_at, last_error, created_at, sent_at`
+// outboxColumns are a message's columns without any body; redactedColumns add the
+// redacted copies. The Outbox window lists up to a thousand messages every few seconds
+// and the courier reads the queue once per batch: neither reads a body it does not show.
+const (
+	outboxColumns   = `id, staff_id, kind, to_name, to_address, subject, message_id, status, attempts, next_attempt_at, last_error, created_at, sent_at`
+	redactedColumns = outboxColumns + `, redacted_text, redacted_html`
+)
 
-func scanMail(row interface{ Scan(...any) error }) (*app.OutboxMessage, error) {
+func scanMail(row interface{ Scan(...any) error }, withRedacted bool) (*app.OutboxMessage, error) {
 	var (
 		m                 app.OutboxMessage
 		staffID, sentAt   sql.NullInt64
 		kind, status      string
 		nextAt, createdAt int64
 	)
-	if err := row.Scan(&m.ID, &staffID, &kind, &m.ToName, &m.ToAddress, &m.Subject, &m.MessageID,
-		&m.RedactedText, &m.RedactedHTML, &status, &m.Attempts, &nextAt, &m.LastError, &createdAt, &sentAt); err != nil {
+	dest := []any{&m.ID, &staffID, &kind, &m.ToName, &m.ToAddress, &m.Subject, &m.MessageID,
+		&status, &m.Attempts, &nextAt, &m.LastError, &createdAt, &sentAt}
+	if withRedacted {
+		dest = append(dest, &m.RedactedText, &m.RedactedHTML)
+	}
+	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
 	m.StaffID, m.Kind, m.Status = staffID.Int64, app.MailKind(kind), app.MailStatus(status)
@@ -71,30 +80,34 @@ func scanMail(row interface{ Scan(...any) error }) (*app.OutboxMessage, error) {
 	return &m, nil
 }
 
-// OutboxMessages returns up to limit messages, newest first, without their bodies.
-func (tx *Tx) OutboxMessages(limit int) ([]*app.OutboxMessage, error) {
-	rows, err := tx.query(`SELECT `+outboxColumns+` FROM outbox ORDER BY created_at DESC, id DESC LIMIT ?`, limit)
+func (tx *Tx) queryMail(what, query string, args ...any) ([]*app.OutboxMessage, error) {
+	rows, err := tx.query(query, args...)
 	if err != nil {
-		return nil, app.Internal("load the outbox", err)
+		return nil, app.Internal(what, err)
 	}
 	defer rows.Close()
 	var out []*app.OutboxMessage
 	for rows.Next() {
-		m, err := scanMail(rows)
+		m, err := scanMail(rows, false)
 		if err != nil {
-			return nil, app.Internal("load the outbox", err)
+			return nil, app.Internal(what, err)
 		}
 		out = append(out, m)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, app.Internal("load the outbox", err)
+		return nil, app.Internal(what, err)
 	}
 	return out, nil
 }
 
-// OutboxMessage returns one message without its bodies.
+// OutboxMessages returns up to limit messages, newest first, without any body.
+func (tx *Tx) OutboxMessages(limit int) ([]*app.OutboxMessage, error) {
+	return tx.queryMail("load the outbox", `SELECT `+outboxColumns+` FROM outbox ORDER BY created_at DESC, id DESC LIMIT ?`, limit)
+}
+
+// OutboxMessage returns one message with its redacted bodies.
 func (tx *Tx) OutboxMessage(id int64) (*app.OutboxMessage, error) {
-	m, err := scanMail(tx.queryRow(`SELECT `+outboxColumns+` FROM outbox WHERE id = ?`, id))
+	m, err := scanMail(tx.queryRow(`SELECT `+redactedColumns+` FROM outbox WHERE id = ?`, id), true)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, mailNotFound()
 	} else if err != nil {
@@ -106,7 +119,11 @@ func (tx *Tx) OutboxMessage(id int64) (*app.OutboxMessage, error) {
 // OutboxBody opens the sealed bodies of a message that is not final.
 func (tx *Tx) OutboxBody(id int64) (string, string, error) {
 	var sealed []byte
-	if err := tx.queryRow(`SELECT payload FROM outbox WHERE id = ?`, id).Scan(&sealed); errors.Is(err, sql.ErrNoRows) {
+	st, err := tx.prepared(`SELECT payload FROM outbox WHERE id = ?`)
+	if err != nil {
+		return "", "", app.Internal("load the message", err)
+	}
+	if err := st.QueryRowContext(tx.ctx, id).Scan(&sealed); errors.Is(err, sql.ErrNoRows) {
 		return "", "", mailNotFound()
 	} else if err != nil {
 		return "", "", app.Internal("load the message", err)
@@ -128,62 +145,96 @@ func (tx *Tx) OutboxBody(id int64) (string, string, error) {
 	return b.Text, b.HTML, nil
 }
 
-// NextDueMail returns the waiting message due first at or before now, or nil.
-func (tx *Tx) NextDueMail(now time.Time) (*app.OutboxMessage, error) {
-	m, err := scanMail(tx.queryRow(`SELECT `+outboxColumns+` FROM outbox
-		WHERE status IN ('queued', 'retrying') AND next_attempt_at <= ?
-		ORDER BY next_attempt_at, id LIMIT 1`, now.UnixNano()))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	} else if err != nil {
-		return nil, app.Internal("read the outbox", err)
-	}
-	return m, nil
+// dueQuery reads the queue through outbox_due, in its order: without INDEXED BY,
+// SQLite prefers outbox_status and sorts every waiting row, which makes draining a long
+// queue quadratic.
+const dueQuery = `SELECT ` + outboxColumns + ` FROM outbox INDEXED BY outbox_due
+	WHERE status IN ('queued', 'retrying') AND next_attempt_at <= ?
+	ORDER BY next_attempt_at, id LIMIT ?`
+
+// DueMail returns up to limit waiting messages due at or before now, first due first.
+func (tx *Tx) DueMail(now time.Time, limit int) ([]*app.OutboxMessage, error) {
+	return tx.queryMail("read the outbox", dueQuery, now.UnixNano(), limit)
 }
 
-// NextMailDue returns when the next waiting message is due.
+// NextMailDue returns when the next waiting message is due or the next claim expires.
 func (tx *Tx) NextMailDue() (time.Time, bool, error) {
 	var next sql.NullInt64
-	if err := tx.queryRow(`SELECT MIN(next_attempt_at) FROM outbox WHERE status IN ('queued', 'retrying')`).
+	if err := tx.queryRow(`SELECT MIN(t) FROM (
+			SELECT MIN(next_attempt_at) AS t FROM outbox INDEXED BY outbox_due WHERE status IN ('queued', 'retrying')
+			UNION ALL
+			SELECT MIN(lease_until) FROM outbox INDEXED BY outbox_leases WHERE status = 'sending')`).
 		Scan(&next); err != nil {
 		return time.Time{}, false, app.Internal("read the outbox", err)
 	}
 	return timeFromNullNanos(next), next.Valid, nil
 }
 
-// ClaimMail moves a waiting message to sending and counts the attempt.
-func (tx *Tx) ClaimMail(id int64) (bool, error) {
-	ok, err := tx.execOne(`UPDATE outbox SET status = 'sending', attempts = attempts + 1
-		WHERE id = ? AND status IN ('queued', 'retrying')`, id)
-	if err != nil {
-		return false, app.Internal("update the outbox", err)
+// ClaimMail moves those of the messages still waiting to sending under claim.
+func (tx *Tx) ClaimMail(claim app.MailClaim, ids ...int64) ([]int64, error) {
+	if len(ids) == 0 {
+		return nil, nil
 	}
-	return ok, nil
+	args := []any{claim.Owner, claim.Until.UnixNano()}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	rows, err := tx.query(`UPDATE outbox SET status = 'sending', attempts = attempts + 1, claim = ?, lease_until = ?
+		WHERE id IN (?`+strings.Repeat(", ?", len(ids)-1)+`) AND status IN ('queued', 'retrying')
+		RETURNING id`, args...)
+	if err != nil {
+		return nil, app.Internal("update the outbox", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, app.Internal("update the outbox", err)
+		}
+		out = append(out, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, app.Internal("update the outbox", err)
+	}
+	return out, nil
 }
 
-// UpdateMail writes m's delivery state; a final status discards the sealed bodies.
-func (tx *Tx) UpdateMail(m *app.OutboxMessage) error {
-	found, err := tx.execOne(`UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?,
-			sent_at = ?, payload = CASE WHEN ? THEN NULL ELSE payload END
-		WHERE id = ?`,
-		string(m.Status), m.Attempts, m.NextAttemptAt.UnixNano(), m.LastError, nullableNanos(m.SentAt),
-		m.Status.Final(), m.ID)
-	if err != nil {
-		return app.Internal("update the outbox", err)
-	} else if !found {
-		return mailNotFound()
-	}
-	return nil
-}
-
-// RequeueSending puts messages left in sending back in the queue, due at now.
-func (tx *Tx) RequeueSending(now time.Time) (int, error) {
-	res, err := tx.exec(`UPDATE outbox SET status = 'queued', next_attempt_at = ? WHERE status = 'sending'`, now.UnixNano())
+// RenewMailClaims extends the leases of claim.Owner's messages.
+func (tx *Tx) RenewMailClaims(claim app.MailClaim) (int, error) {
+	res, err := tx.exec(`UPDATE outbox SET lease_until = ? WHERE status = 'sending' AND claim = ?`,
+		claim.Until.UnixNano(), claim.Owner)
 	if err != nil {
 		return 0, app.Internal("update the outbox", err)
 	}
 	n, err := res.RowsAffected()
 	return int(n), err
+}
+
+// ReclaimExpiredMail puts messages whose claim expired back in the queue, due at now.
+func (tx *Tx) ReclaimExpiredMail(now time.Time) (int, error) {
+	res, err := tx.exec(`UPDATE outbox SET status = 'queued', next_attempt_at = ?, claim = '', lease_until = 0
+		WHERE status = 'sending' AND lease_until <= ?`, now.UnixNano(), now.UnixNano())
+	if err != nil {
+		return 0, app.Internal("update the outbox", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// UpdateMail writes m's delivery state if the message is still as the caller saw it.
+func (tx *Tx) UpdateMail(m *app.OutboxMessage, was app.MailStatus, owner string) (bool, error) {
+	ok, err := tx.execPrepared(`UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, sent_at = ?,
+			payload = CASE WHEN ? THEN NULL ELSE payload END,
+			claim = CASE WHEN status = 'sending' AND ? = 'sending' THEN claim ELSE '' END,
+			lease_until = CASE WHEN status = 'sending' AND ? = 'sending' THEN lease_until ELSE 0 END
+		WHERE id = ? AND status = ? AND (status <> 'sending' OR claim = ?)`,
+		string(m.Status), m.Attempts, m.NextAttemptAt.UnixNano(), m.LastError, nullableNanos(m.SentAt),
+		m.Status.Final(), string(m.Status), string(m.Status), m.ID, string(was), owner)
+	if err != nil {
+		return false, app.Internal("update the outbox", err)
+	}
+	return ok, nil
 }
 
 // CancelWaitingMail cancels the account's waiting messages of the given kinds.

@@ -1,0 +1,86 @@
+package data
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/staffdesk/staffdesk/app"
+)
+
+type nullSealer struct{}
+
+func (nullSealer) Seal(b []byte) ([]byte, error) { return append([]byte(nil), b...), nil }
+func (nullSealer) Open(b []byte) ([]byte, error) { return append([]byte(nil), b...), nil }
+
+// The courier's queries read through their indexes, in order: no scan of the waiting
+// rows and no temporary sort, which made draining a long queue quadratic.
+func TestOutbox_DueQueriesUseTheirIndexes(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "staffdesk.db"), nullSealer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	now := time.Date(2026, 4, 7, 14, 0, 0, 0, time.UTC)
+	err = db.Write(context.Background(), func(tx app.Tx) error {
+		for i := 0; i < 200; i++ {
+			m := &app.OutboxMessage{Kind: app.MailActivation, ToAddress: "a@b.example", Subject: "s",
+				MessageID: "<" + time.Duration(i).String() + "@x>", NextAttemptAt: now.Add(time.Duration(i%7) * time.Second), CreatedAt: now}
+			if i%3 == 0 {
+				m.Status = app.MailSent
+			}
+			if err := tx.QueueMail(m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := func(query string, args ...any) string {
+		rows, err := db.read.Query("EXPLAIN QUERY PLAN "+query, args...)
+		if err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, detail)
+		}
+		return strings.Join(out, "; ")
+	}
+	if p := plan(dueQuery, now.UnixNano(), 20); !strings.Contains(p, "USING INDEX outbox_due") || strings.Contains(p, "TEMP B-TREE") {
+		t.Errorf("DueMail's plan: %s", p)
+	}
+	for _, q := range []string{"SELECT MIN(next_attempt_at) FROM outbox INDEXED BY outbox_due WHERE status IN ('queued', 'retrying')",
+		"SELECT MIN(lease_until) FROM outbox INDEXED BY outbox_leases WHERE status = 'sending'"} {
+		if p := plan(q); !strings.Contains(p, "INDEX") || strings.Contains(p, "TEMP B-TREE") {
+			t.Errorf("%s: %s", q, p)
+		}
+	}
+	// And DueMail answers in order.
+	err = db.Read(context.Background(), func(tx app.Tx) error {
+		due, err := tx.DueMail(now.Add(time.Hour), 1000)
+		if len(due) != 133 {
+			t.Fatalf("%d due", len(due))
+		}
+		for i := 1; i < len(due); i++ {
+			a, b := due[i-1], due[i]
+			if a.NextAttemptAt.After(b.NextAttemptAt) || a.NextAttemptAt.Equal(b.NextAttemptAt) && a.ID > b.ID {
+				t.Fatalf("out of order at %d", i)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
