@@ -267,15 +267,40 @@ type pass struct {
 	session PostSession
 	cfg     EmailSettings
 	renew   func() // stops the renewal
+	// outcomes are recorded by a goroutine of the pass, so that the next messages go
+	// out while the last ones are written; the pass ends once all are.
+	outcomes chan []*OutboxMessage
+	recorded chan struct{}
 }
 
 func (p *pass) end() {
+	if p.outcomes != nil {
+		close(p.outcomes)
+		<-p.recorded
+	}
 	if p.renew != nil {
 		p.renew()
 	}
 	if p.session != nil {
 		p.session.Close()
 	}
+}
+
+// record hands outcomes to the pass's recorder.
+func (p *pass) record(ctx context.Context, outcomes []*OutboxMessage) {
+	if len(outcomes) == 0 {
+		return
+	}
+	if p.outcomes == nil {
+		p.outcomes, p.recorded = make(chan []*OutboxMessage, 4), make(chan struct{})
+		go func() {
+			defer close(p.recorded)
+			for o := range p.outcomes {
+				p.c.record(ctx, o)
+			}
+		}()
+	}
+	p.outcomes <- outcomes
 }
 
 // sessionFor returns the session for cfg, starting a new one when the settings changed.
@@ -351,7 +376,7 @@ func (c *Courier) SendDue(ctx context.Context) time.Duration {
 		if len(batch) > 0 && p.renew == nil {
 			p.renew = c.renewWhileSending(ctx)
 		}
-		c.sendBatch(ctx, p.sessionFor(cfg), batch)
+		c.sendBatch(ctx, p, p.sessionFor(cfg), batch)
 	}
 	return forever
 }
@@ -361,10 +386,10 @@ func (c *Courier) SendDue(ctx context.Context) time.Duration {
 // a killed app re-sends at most the messages of its last moments.
 const outcomeDelay = 100 * time.Millisecond
 
-// sendBatch sends the claimed messages in turn over session, recording their
-// outcomes together at least every outcomeDelay. Messages left when the queue pauses or
+// sendBatch sends the claimed messages in turn over session, handing their outcomes to
+// the pass's recorder together at least every outcomeDelay. Messages left when the queue pauses or
 // the courier stops go back as they were, their attempt not counted.
-func (c *Courier) sendBatch(ctx context.Context, session PostSession, batch []claimed) {
+func (c *Courier) sendBatch(ctx context.Context, p *pass, session PostSession, batch []claimed) {
 	var outcomes []*OutboxMessage
 	var since time.Time
 	for i, it := range batch {
@@ -382,11 +407,11 @@ func (c *Courier) sendBatch(ctx context.Context, session PostSession, batch []cl
 			break
 		}
 		if time.Since(since) >= outcomeDelay {
-			c.record(ctx, outcomes)
+			p.record(ctx, outcomes)
 			outcomes = nil
 		}
 	}
-	c.record(ctx, outcomes)
+	p.record(ctx, outcomes)
 }
 
 // unsent returns claimed messages as they were before the claim.

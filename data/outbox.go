@@ -37,16 +37,20 @@ func (tx *Tx) QueueMail(m *app.OutboxMessage) error {
 		return app.Internal("encrypt the email", err)
 	}
 	res, err := tx.exec(`
-		INSERT INTO outbox (staff_id, kind, to_name, to_address, subject, message_id, payload,
-			redacted_text, redacted_html, status, attempts, next_attempt_at, last_error, created_at, sent_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		nullableID(m.StaffID), string(m.Kind), m.ToName, m.ToAddress, m.Subject, m.MessageID, sealed,
-		m.RedactedText, m.RedactedHTML, string(m.Status), m.Attempts, m.NextAttemptAt.UnixNano(), m.LastError,
+		INSERT INTO outbox (staff_id, kind, to_name, to_address, subject, message_id,
+			status, attempts, next_attempt_at, last_error, created_at, sent_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		nullableID(m.StaffID), string(m.Kind), m.ToName, m.ToAddress, m.Subject, m.MessageID,
+		string(m.Status), m.Attempts, m.NextAttemptAt.UnixNano(), m.LastError,
 		m.CreatedAt.UnixNano(), nullableNanos(m.SentAt))
 	if err != nil {
 		return app.Internal("queue the email", err)
 	}
 	if m.ID, err = res.LastInsertId(); err != nil {
+		return app.Internal("queue the email", err)
+	}
+	if _, err := tx.exec(`INSERT INTO outbox_bodies (outbox_id, payload, redacted_text, redacted_html) VALUES (?, ?, ?, ?)`,
+		m.ID, sealed, m.RedactedText, m.RedactedHTML); err != nil {
 		return app.Internal("queue the email", err)
 	}
 	return nil
@@ -57,7 +61,7 @@ func (tx *Tx) QueueMail(m *app.OutboxMessage) error {
 // and the courier reads the queue once per batch: neither reads a body it does not show.
 const (
 	outboxColumns   = `id, staff_id, kind, to_name, to_address, subject, message_id, status, attempts, next_attempt_at, last_error, created_at, sent_at`
-	redactedColumns = outboxColumns + `, redacted_text, redacted_html`
+	redactedColumns = outboxColumns + `, COALESCE(redacted_text, ''), COALESCE(redacted_html, '')`
 )
 
 func scanMail(row interface{ Scan(...any) error }, withRedacted bool) (*app.OutboxMessage, error) {
@@ -107,7 +111,8 @@ func (tx *Tx) OutboxMessages(limit int) ([]*app.OutboxMessage, error) {
 
 // OutboxMessage returns one message with its redacted bodies.
 func (tx *Tx) OutboxMessage(id int64) (*app.OutboxMessage, error) {
-	m, err := scanMail(tx.queryRow(`SELECT `+redactedColumns+` FROM outbox WHERE id = ?`, id), true)
+	m, err := scanMail(tx.queryRow(`SELECT `+redactedColumns+` FROM outbox
+		LEFT JOIN outbox_bodies ON outbox_id = id WHERE id = ?`, id), true)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, mailNotFound()
 	} else if err != nil {
@@ -119,7 +124,7 @@ func (tx *Tx) OutboxMessage(id int64) (*app.OutboxMessage, error) {
 // OutboxBody opens the sealed bodies of a message that is not final.
 func (tx *Tx) OutboxBody(id int64) (string, string, error) {
 	var sealed []byte
-	st, err := tx.prepared(`SELECT payload FROM outbox WHERE id = ?`)
+	st, err := tx.prepared(`SELECT payload FROM outbox LEFT JOIN outbox_bodies ON outbox_id = id WHERE id = ?`)
 	if err != nil {
 		return "", "", app.Internal("load the message", err)
 	}
@@ -225,12 +230,14 @@ func (tx *Tx) ReclaimExpiredMail(now time.Time) (int, error) {
 // UpdateMail writes m's delivery state if the message is still as the caller saw it.
 func (tx *Tx) UpdateMail(m *app.OutboxMessage, was app.MailStatus, owner string) (bool, error) {
 	ok, err := tx.execPrepared(`UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, sent_at = ?,
-			payload = CASE WHEN ? THEN NULL ELSE payload END,
 			claim = CASE WHEN status = 'sending' AND ? = 'sending' THEN claim ELSE '' END,
 			lease_until = CASE WHEN status = 'sending' AND ? = 'sending' THEN lease_until ELSE 0 END
 		WHERE id = ? AND status = ? AND (status <> 'sending' OR claim = ?)`,
 		string(m.Status), m.Attempts, m.NextAttemptAt.UnixNano(), m.LastError, nullableNanos(m.SentAt),
-		m.Status.Final(), string(m.Status), string(m.Status), m.ID, string(was), owner)
+		string(m.Status), string(m.Status), m.ID, string(was), owner)
+	if err == nil && ok && m.Status.Final() {
+		_, err = tx.execPrepared(`UPDATE outbox_bodies SET payload = NULL WHERE outbox_id = ? AND payload IS NOT NULL`, m.ID)
+	}
 	if err != nil {
 		return false, app.Internal("update the outbox", err)
 	}
@@ -246,9 +253,13 @@ func (tx *Tx) CancelWaitingMail(staffID int64, kinds ...app.MailKind) error {
 	for _, k := range kinds {
 		args = append(args, string(k))
 	}
-	if _, err := tx.exec(`UPDATE outbox SET status = 'cancelled', payload = NULL
-		WHERE staff_id = ? AND status IN ('queued', 'retrying')
-		  AND kind IN (?`+strings.Repeat(", ?", len(kinds)-1)+`)`, args...); err != nil {
+	waiting := `FROM outbox WHERE staff_id = ? AND status IN ('queued', 'retrying')
+		AND kind IN (?` + strings.Repeat(", ?", len(kinds)-1) + `)`
+	if _, err := tx.exec(`UPDATE outbox_bodies SET payload = NULL WHERE outbox_id IN (SELECT id `+waiting+`)`, args...); err != nil {
+		return app.Internal("update the outbox", err)
+	}
+	if _, err := tx.exec(`UPDATE outbox SET status = 'cancelled', claim = '', lease_until = 0
+		WHERE id IN (SELECT id `+waiting+`)`, args...); err != nil {
 		return app.Internal("update the outbox", err)
 	}
 	return nil

@@ -14,3 +14,24 @@ CREATE INDEX outbox_due ON outbox (next_attempt_at, id) WHERE status IN ('queued
 
 -- Whose lease has passed, and when the next one will.
 CREATE INDEX outbox_leases ON outbox (lease_until) WHERE status = 'sending';
+
+-- The bodies move to a table of their own. A message's row is then a few hundred
+-- bytes, so that the courier's claims and outcomes (two updates per message, a batch
+-- at a time) rewrite a shared page rather than each message's overflow pages; the
+-- bodies are written once, and the sealed copy cleared once, when the message is final.
+CREATE TABLE outbox_bodies (
+	outbox_id     INTEGER PRIMARY KEY REFERENCES outbox (id) ON DELETE CASCADE,
+	-- The bodies as sent, codes included, sealed with the app's Sealer (whose key is
+	-- not in this file); NULL once the message is sent, cancelled or failed.
+	payload       BLOB,
+	-- The bodies with every code masked, kept for the Outbox window's View.
+	redacted_text TEXT NOT NULL DEFAULT '',
+	redacted_html TEXT NOT NULL DEFAULT ''
+);
+
+INSERT INTO outbox_bodies (outbox_id, payload, redacted_text, redacted_html)
+	SELECT id, payload, redacted_text, redacted_html FROM outbox;
+
+ALTER TABLE outbox DROP COLUMN payload;
+ALTER TABLE outbox DROP COLUMN redacted_text;
+ALTER TABLE outbox DROP COLUMN redacted_html;
