@@ -163,7 +163,7 @@ func (p *practice) deliveries() map[string]int {
 // tally compares the outbox with what the server received.
 type tally struct {
 	queued, sent, delivered, duplicated, lost int
-	unfinished                               []string
+	unfinished                                []string
 }
 
 func (p *practice) tally() (tally, []*app.OutboxMessage) {
