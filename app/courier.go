@@ -273,11 +273,17 @@ type pass struct {
 	recorded chan struct{}
 }
 
-func (p *pass) end() {
+// flush waits until every outcome handed to the recorder is written.
+func (p *pass) flush() {
 	if p.outcomes != nil {
 		close(p.outcomes)
 		<-p.recorded
+		p.outcomes, p.recorded = nil, nil
 	}
+}
+
+func (p *pass) end() {
+	p.flush()
 	if p.renew != nil {
 		p.renew()
 	}
@@ -324,10 +330,55 @@ func (c *Courier) SendDue(ctx context.Context) time.Duration {
 	defer c.run.Unlock()
 	p := &pass{c: c}
 	defer p.end()
+	next := c.nextBatch(ctx)
+	for {
+		if next.stop {
+			if !next.prefetched {
+				return next.wait
+			}
+			// Read while the last batch went out: look again once its outcomes are
+			// written, which may make a retry due sooner.
+			p.flush()
+			if next = c.nextBatch(ctx); next.stop {
+				return next.wait
+			}
+		}
+		if p.renew == nil {
+			p.renew = c.renewWhileSending(ctx)
+		}
+		// The next batch is claimed while this one goes out.
+		prefetch := make(chan batchResult, 1)
+		go func() {
+			r := c.nextBatch(ctx)
+			r.prefetched = true
+			prefetch <- r
+		}()
+		c.sendBatch(ctx, p, p.sessionFor(next.cfg), next.batch)
+		next = <-prefetch
+		if _, paused := c.pausedFor(c.now()); (paused || ctx.Err() != nil) && !next.stop {
+			// The queue paused (or the courier is stopping) while it was claimed.
+			p.record(ctx, unsent(next.batch))
+			next = batchResult{stop: true, prefetched: true}
+		}
+	}
+}
+
+// batchResult is nextBatch's answer: messages claimed and the settings to send them
+// with, or stop with how long to wait.
+type batchResult struct {
+	batch      []claimed
+	cfg        EmailSettings
+	stop       bool
+	wait       time.Duration
+	prefetched bool
+}
+
+// nextBatch claims the next messages due, unless the queue waits.
+func (c *Courier) nextBatch(ctx context.Context) batchResult {
 	for ctx.Err() == nil {
 		now := c.now()
 		if d, paused := c.pausedFor(now); paused {
-			return d
+			return batchResult{stop: true, wait: d}
 		}
 
 		// Messages whose sender stopped mid-send go back in the queue first; then
@@ -346,14 +397,17 @@ func (c *Courier) SendDue(ctx context.Context) time.Duration {
 			return err
 		})
 		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
 			c.log.WithError(err).Error("outbox: could not read the queue")
-			return c.pause(now, "StaffDesk could not read the outbox (the details are in the log)")
+			return batchResult{stop: true, wait: c.pause(now, "StaffDesk could not read the outbox (the details are in the log)")}
 		}
 		if len(due) == 0 {
 			if !waiting {
-				return forever
+				return batchResult{stop: true, wait: forever}
 			}
-			return max(next.Sub(now), time.Millisecond)
+			return batchResult{stop: true, wait: max(next.Sub(now), time.Millisecond)}
 		}
 
 		cfg, err := c.settings.effective(ctx, true)
@@ -361,24 +415,28 @@ func (c *Courier) SendDue(ctx context.Context) time.Duration {
 			c.mu.Lock()
 			c.problem = "email is not set up"
 			c.mu.Unlock()
-			return forever // Save or SetOverride wakes the courier
+			return batchResult{stop: true, wait: forever} // Save or SetOverride wakes the courier
 		}
 		if err != nil {
 			c.log.WithError(err).Warn("outbox: the email settings cannot be used")
-			return c.pause(now, ErrorMessage(err))
+			return batchResult{stop: true, wait: c.pause(now, ErrorMessage(err))}
 		}
 
 		batch, err := c.claim(ctx, due)
 		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
 			c.log.WithError(err).Error("outbox: could not claim messages to send")
-			return c.pause(c.now(), "StaffDesk could not read the outbox (the details are in the log)")
+			return batchResult{stop: true, wait: c.pause(c.now(), "StaffDesk could not read the outbox (the details are in the log)")}
 		}
-		if len(batch) > 0 && p.renew == nil {
-			p.renew = c.renewWhileSending(ctx)
+		if len(batch) > 0 {
+			return batchResult{batch: batch, cfg: cfg}
 		}
-		c.sendBatch(ctx, p, p.sessionFor(cfg), batch)
+		// All of them were taken meanwhile (cancelled, another courier, or unreadable
+		// and failed): look again.
 	}
-	return forever
+	return batchResult{stop: true, wait: forever}
 }
 
 // outcomeDelay bounds how long the outcomes of sent messages wait to be recorded

@@ -2,6 +2,7 @@ package data
 
 import (
 	"database/sql"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -17,9 +18,39 @@ func mailNotFound() error {
 }
 
 // mailBody is what an outbox row's payload seals: the bodies as sent, codes included.
+// Older rows seal it as JSON; new ones as bodyVersion, then the text's length as a
+// uvarint, the text and the HTML, which the courier opens a batch at a time for a
+// fraction of JSON's cost (JSON escapes every < and > of the HTML).
 type mailBody struct {
 	Text string `json:"text"`
 	HTML string `json:"html"`
+}
+
+const bodyVersion = 1
+
+func (b mailBody) marshal() []byte {
+	out := make([]byte, 0, 1+binary.MaxVarintLen64+len(b.Text)+len(b.HTML))
+	out = append(out, bodyVersion)
+	out = binary.AppendUvarint(out, uint64(len(b.Text)))
+	out = append(out, b.Text...)
+	return append(out, b.HTML...)
+}
+
+func unmarshalBody(plain []byte) (mailBody, error) {
+	var b mailBody
+	if len(plain) > 0 && plain[0] == '{' {
+		err := json.Unmarshal(plain, &b)
+		return b, err
+	}
+	if len(plain) == 0 || plain[0] != bodyVersion {
+		return b, errors.New("unknown body format")
+	}
+	n, k := binary.Uvarint(plain[1:])
+	if k <= 0 || n > uint64(len(plain)-1-k) {
+		return b, errors.New("damaged body")
+	}
+	rest := plain[1+k:]
+	return mailBody{Text: string(rest[:n]), HTML: string(rest[n:])}, nil
 }
 
 // QueueMail inserts m with its bodies sealed, and sets m.ID.
@@ -27,10 +58,7 @@ func (tx *Tx) QueueMail(m *app.OutboxMessage) error {
 	if m.Status == "" {
 		m.Status = app.MailQueued
 	}
-	plain, err := json.Marshal(mailBody{Text: m.Text, HTML: m.HTML})
-	if err != nil {
-		return app.Internal("queue the email", err)
-	}
+	plain := mailBody{Text: m.Text, HTML: m.HTML}.marshal()
 	sealed, err := tx.sealer.Seal(plain)
 	clear(plain)
 	if err != nil {
@@ -141,8 +169,7 @@ func (tx *Tx) OutboxBody(id int64) (string, string, error) {
 		// Most likely the key is not the one the message was sealed with.
 		return "", "", app.Internal("decrypt the message", err)
 	}
-	var b mailBody
-	err = json.Unmarshal(plain, &b)
+	b, err := unmarshalBody(plain)
 	clear(plain)
 	if err != nil {
 		return "", "", app.Internal("decrypt the message", err)

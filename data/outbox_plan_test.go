@@ -84,3 +84,23 @@ func TestOutbox_DueQueriesUseTheirIndexes(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Bodies sealed by an older StaffDesk (JSON) still open; new ones round-trip, and a
+// damaged one is refused rather than misread.
+func TestOutbox_BodyFormats(t *testing.T) {
+	for _, b := range []mailBody{{}, {Text: "Hello", HTML: "<p>Hello</p>"}, {Text: "€ 5 ✓", HTML: ""}} {
+		got, err := unmarshalBody(b.marshal())
+		if err != nil || got != b {
+			t.Fatalf("%+v came back as %+v (%v)", b, got, err)
+		}
+	}
+	got, err := unmarshalBody([]byte(`{"text":"old","html":"<p>old</p>"}`))
+	if err != nil || got.Text != "old" || got.HTML != "<p>old</p>" {
+		t.Fatalf("JSON body: %+v %v", got, err)
+	}
+	for _, bad := range [][]byte{nil, {2, 1, 'x'}, {bodyVersion, 9, 'x'}, {bodyVersion, 0xff}} {
+		if _, err := unmarshalBody(bad); err == nil {
+			t.Fatalf("%v accepted", bad)
+		}
+	}
+}
