@@ -104,3 +104,19 @@ func TestOutbox_BodyFormats(t *testing.T) {
 		}
 	}
 }
+
+// FuzzUnmarshalBody: a sealed body that opened (right key) but is damaged or foreign
+// is refused or read, never a panic; what marshal writes reads back the same.
+func FuzzUnmarshalBody(f *testing.F) {
+	f.Add([]byte(`{"text":"a","html":"<p>a</p>"}`), "text", "<p>html</p>")
+	f.Add([]byte{bodyVersion, 3, 'a', 'b', 'c', 'd'}, "", "")
+	f.Add([]byte{bodyVersion, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01}, "€", "✓")
+	f.Fuzz(func(t *testing.T, raw []byte, text, html string) {
+		unmarshalBody(raw)
+		b := mailBody{Text: text, HTML: html}
+		got, err := unmarshalBody(b.marshal())
+		if err != nil || got != b {
+			t.Fatalf("%+v came back as %+v (%v)", b, got, err)
+		}
+	})
+}
