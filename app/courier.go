@@ -363,6 +363,14 @@ func (c *Courier) SendDue(ctx context.Context) time.Duration {
 	}
 }
 
+// storeProblem is why the queue waits when the outbox could not be read or claimed.
+func storeProblem(err error) string {
+	if ErrorCode(err) == EBUSY {
+		return "another StaffDesk is still saving"
+	}
+	return "StaffDesk could not read the outbox (the details are in the log)"
+}
+
 // batchResult is nextBatch's answer: messages claimed and the settings to send them
 // with, or stop with how long to wait.
 type batchResult struct {
@@ -401,7 +409,7 @@ func (c *Courier) nextBatch(ctx context.Context) batchResult {
 				break
 			}
 			c.log.WithError(err).Error("outbox: could not read the queue")
-			return batchResult{stop: true, wait: c.pause(now, "StaffDesk could not read the outbox (the details are in the log)")}
+			return batchResult{stop: true, wait: c.pause(now, storeProblem(err))}
 		}
 		if len(due) == 0 {
 			if !waiting {
@@ -428,7 +436,7 @@ func (c *Courier) nextBatch(ctx context.Context) batchResult {
 				break
 			}
 			c.log.WithError(err).Error("outbox: could not claim messages to send")
-			return batchResult{stop: true, wait: c.pause(c.now(), "StaffDesk could not read the outbox (the details are in the log)")}
+			return batchResult{stop: true, wait: c.pause(c.now(), storeProblem(err))}
 		}
 		if len(batch) > 0 {
 			return batchResult{batch: batch, cfg: cfg}

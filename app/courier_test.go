@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"testing"
@@ -413,5 +414,34 @@ func TestCourier_UnreadableMessageDoesNotHoldBackTheQueue(t *testing.T) {
 	}
 	if problem, _ := r.svc.Courier.Problem(); problem != "" {
 		t.Fatalf("the queue is paused: %q", problem)
+	}
+}
+
+// A send that lasts longer than the lease: the courier renews its claim meanwhile, so
+// a second desk on the same file never takes the message over and sends it again.
+func TestCourier_LongSendKeepsItsClaim(t *testing.T) {
+	r := newMailRig(t, rigOptions{server: mailtest.Options{DataDelays: []time.Duration{1500 * time.Millisecond}},
+		lease: 300 * time.Millisecond, realClock: true})
+	r.setUp(r.settings())
+	r.createStaff("camilles", "Camille", "Staff")
+	if err := r.svc.Courier.Start(r.ctx()); err != nil {
+		t.Fatal(err)
+	}
+	defer r.svc.Courier.Stop()
+	eventually(t, 5*time.Second, "desk A to begin sending", func() bool { return r.srv.DataStarted() == 1 })
+
+	var logsB bytes.Buffer
+	_, b := r.openDesk(&logsB)
+	for start := time.Now(); time.Since(start) < 1500*time.Millisecond; time.Sleep(50 * time.Millisecond) {
+		b.Courier.SendDue(r.ctx()) // desk B looks, and looks again after A's first lease
+	}
+	eventually(t, 5*time.Second, "A to record the message sent", func() bool {
+		return r.message(app.MailActivation, "camilles@email.xyz").Status == app.MailSent
+	})
+	if n, started := len(r.srv.Messages()), r.srv.DataStarted(); n != 1 || started != 1 {
+		t.Fatalf("%d delivered, %d sends begun; want 1 and 1\nB:\n%s", n, started, logsB.String())
+	}
+	if m := r.message(app.MailActivation, "camilles@email.xyz"); m.Attempts != 1 {
+		t.Fatalf("%d attempts", m.Attempts)
 	}
 }

@@ -117,6 +117,8 @@ type rigOptions struct {
 	server     mailtest.Options // STARTTLS is turned on unless noSTARTTLS
 	noSTARTTLS bool
 	timeout    time.Duration // per SMTP step; default 2s
+	lease      time.Duration // the courier's claim lease; default the app's
+	realClock  bool          // time.Now instead of the hand-moved clock
 }
 
 func newMailRig(t testing.TB, o rigOptions) *mailRig {
@@ -146,25 +148,7 @@ func newMailRig(t testing.TB, o rigOptions) *mailRig {
 func (r *mailRig) open() {
 	t := r.t
 	t.Helper()
-	db, err := data.Open(filepath.Join(r.dir, "staffdesk.db"), r.sealer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.Now = r.clock.Now
-	r.db = db
-	t.Cleanup(func() { db.Close() })
-	log := logrus.New()
-	log.SetOutput(r.logs)
-	log.SetLevel(logrus.DebugLevel)
-	r.postman = &appmail.Postman{Timeout: r.opts.timeout, RootCAs: r.srv.CertPool()}
-	r.svc = app.NewServices(db, app.MailOptions{
-		Digester: app.NewDigester(r.key),
-		Postman:  r.postman,
-		Keychain: r.keychain,
-		Folder:   r.dir,
-		Now:      r.clock.Now,
-		Courier:  app.CourierOptions{Log: log, AttemptTimeout: 10 * time.Second},
-	})
+	r.db, r.svc = r.openDesk(r.logs)
 	if r.provider == 0 {
 		p, err := r.svc.Directory.SaveProvider(r.ctx(), &app.Provider{FirstName: "Kate", LastName: "Provider", Credentials: "MD"})
 		if err != nil {
@@ -181,6 +165,36 @@ func (r *mailRig) open() {
 			}
 		}
 	}
+}
+
+// openDesk opens the practice's file with services of their own, as a StaffDesk
+// starting does (open uses it for the rig's own; a test may open a second desk).
+func (r *mailRig) openDesk(logs io.Writer) (*data.DB, *app.Services) {
+	t := r.t
+	t.Helper()
+	db, err := data.Open(filepath.Join(r.dir, "staffdesk.db"), r.sealer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := r.clock.Now
+	if r.opts.realClock {
+		now = time.Now
+	}
+	db.Now = now
+	t.Cleanup(func() { db.Close() })
+	log := logrus.New()
+	log.SetOutput(logs)
+	log.SetLevel(logrus.DebugLevel)
+	r.postman = &appmail.Postman{Timeout: r.opts.timeout, RootCAs: r.srv.CertPool()}
+	svc := app.NewServices(db, app.MailOptions{
+		Digester: app.NewDigester(r.key),
+		Postman:  r.postman,
+		Keychain: r.keychain,
+		Folder:   r.dir,
+		Now:      now,
+		Courier:  app.CourierOptions{Log: log, AttemptTimeout: 10 * time.Second, Lease: r.opts.lease},
+	})
+	return db, svc
 }
 
 // reopen closes the database and opens it again with new services, as after a restart.

@@ -208,6 +208,14 @@ func TestOutbox_ClaimsAreConditional(t *testing.T) {
 		})
 		return s
 	}
+	mustRead(t, db, func(tx app.Tx) error {
+		// Nothing is waiting but A's claim, whose expiry is when to look again.
+		next, ok, err := tx.NextMailDue()
+		if !ok || !next.Equal(a.Until) {
+			t.Fatalf("next look at %v (%v), want the lease's end %v", next, ok, a.Until)
+		}
+		return err
+	})
 	mustWrite(t, db, func(tx app.Tx) error {
 		// B starts: A's live claim is not B's to take.
 		if n, _ := tx.ReclaimExpiredMail(now.Add(time.Minute)); n != 0 {
