@@ -420,8 +420,8 @@ func TestCourier_UnreadableMessageDoesNotHoldBackTheQueue(t *testing.T) {
 // A send that lasts longer than the lease: the courier renews its claim meanwhile, so
 // a second desk on the same file never takes the message over and sends it again.
 func TestCourier_LongSendKeepsItsClaim(t *testing.T) {
-	r := newMailRig(t, rigOptions{server: mailtest.Options{DataDelays: []time.Duration{1500 * time.Millisecond}},
-		lease: 300 * time.Millisecond, realClock: true})
+	r := newMailRig(t, rigOptions{server: mailtest.Options{DataDelays: []time.Duration{3 * time.Second}},
+		lease: time.Second, realClock: true, timeout: 10 * time.Second})
 	r.setUp(r.settings())
 	r.createStaff("camilles", "Camille", "Staff")
 	if err := r.svc.Courier.Start(r.ctx()); err != nil {
@@ -432,7 +432,7 @@ func TestCourier_LongSendKeepsItsClaim(t *testing.T) {
 
 	var logsB bytes.Buffer
 	_, b := r.openDesk(&logsB)
-	for start := time.Now(); time.Since(start) < 1500*time.Millisecond; time.Sleep(50 * time.Millisecond) {
+	for start := time.Now(); time.Since(start) < 3*time.Second; time.Sleep(50 * time.Millisecond) {
 		b.Courier.SendDue(r.ctx()) // desk B looks, and looks again after A's first lease
 	}
 	eventually(t, 5*time.Second, "A to record the message sent", func() bool {
