@@ -58,11 +58,15 @@ func (tx *Tx) QueueMail(m *app.OutboxMessage) error {
 	if m.Status == "" {
 		m.Status = app.MailQueued
 	}
-	plain := mailBody{Text: m.Text, HTML: m.HTML}.marshal()
-	sealed, err := tx.sealer.Seal(plain)
-	clear(plain)
-	if err != nil {
-		return app.Internal("encrypt the email", err)
+	var sealed []byte
+	if !m.Status.Final() { // a final message keeps only the redacted copies
+		plain := mailBody{Text: m.Text, HTML: m.HTML}.marshal()
+		var err error
+		sealed, err = tx.sealer.Seal(plain)
+		clear(plain)
+		if err != nil {
+			return app.Internal("encrypt the email", err)
+		}
 	}
 	res, err := tx.exec(`
 		INSERT INTO outbox (staff_id, kind, to_name, to_address, subject, message_id,
