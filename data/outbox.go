@@ -156,12 +156,14 @@ func (tx *Tx) OutboxMessage(id int64) (*app.OutboxMessage, error) {
 // OutboxBody opens the sealed bodies of a message that is not final.
 func (tx *Tx) OutboxBody(id int64) (string, string, error) {
 	var sealed []byte
-	st, err := tx.prepared(`SELECT payload FROM outbox LEFT JOIN outbox_bodies ON outbox_id = id WHERE id = ?`)
+	st, err := tx.prepared(`SELECT payload FROM outbox_bodies WHERE outbox_id = ?`)
 	if err != nil {
 		return "", "", app.Internal("load the message", err)
 	}
 	if err := st.QueryRowContext(tx.ctx, id).Scan(&sealed); errors.Is(err, sql.ErrNoRows) {
-		return "", "", mailNotFound()
+		if _, err := tx.OutboxMessage(id); err != nil {
+			return "", "", err
+		}
 	} else if err != nil {
 		return "", "", app.Internal("load the message", err)
 	}
