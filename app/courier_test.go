@@ -1,6 +1,8 @@
 package app_test
 
 import (
+	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -220,8 +222,12 @@ func TestCourier_RestartDeliversEverything(t *testing.T) {
 	for _, u := range []string{"camilles", "marcus", "priya"} {
 		r.createStaff(u, "Some", "One")
 	}
+	// The app was killed while sending marcus's: its claim holds for the lease.
 	interrupted := r.message(app.MailActivation, "marcus@email.xyz")
-	err := r.db.Write(r.ctx(), func(tx app.Tx) error { _, err := tx.ClaimMail(interrupted.ID); return err })
+	err := r.db.Write(r.ctx(), func(tx app.Tx) error {
+		_, err := tx.ClaimMail(app.MailClaim{Owner: "killed-desk", Until: r.clock.Now().Add(2 * time.Minute)}, interrupted.ID)
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,6 +237,13 @@ func TestCourier_RestartDeliversEverything(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.svc.Courier.Stop()
+	eventually(t, 10*time.Second, "the 2 free messages", func() bool { return len(r.srv.Messages()) == 2 })
+	time.Sleep(100 * time.Millisecond)
+	if n := len(r.srv.Messages()); n != 2 {
+		t.Fatalf("%d delivered while the killed app's claim held", n)
+	}
+	r.clock.Advance(2 * time.Minute)
+	r.svc.Courier.Wake()
 	// The server has a message a moment before the courier records it as Sent.
 	eventually(t, 10*time.Second, "3 deliveries, recorded", func() bool {
 		if len(r.srv.Messages()) != 3 {
@@ -322,5 +335,113 @@ func TestCourier_LogsHoldNoSecrets(t *testing.T) {
 		if strings.Contains(logs, s) {
 			t.Fatalf("the log holds %q:\n%s", s, logs)
 		}
+	}
+}
+
+// A rate-limiting server answers "450 try later" to every recipient: after a few
+// messages put off in a row the whole queue waits, with growing pauses, instead of
+// costing a connection and a sign-in per waiting message per round.
+func TestCourier_RateLimitingServerPausesTheQueue(t *testing.T) {
+	later := make([]mailtest.Reply, 1000)
+	for i := range later {
+		later[i] = mailtest.Reply{Code: 450, Enhanced: "4.7.1", Text: "Too many messages, try later"}
+	}
+	r := newMailRig(t, rigOptions{server: mailtest.Options{RcptReplies: later}})
+	r.setUp(r.settings())
+	for i := 0; i < 10; i++ {
+		r.createStaff(fmt.Sprintf("user%02d", i), "Some", "One")
+	}
+	wait := r.sendDue()
+	if rc, c, a := r.srv.Rcpts(), r.srv.Connections(), r.srv.AuthAttempts(); rc != 3 || c != 1 || a != 1 {
+		t.Fatalf("first round: %d RCPT over %d connections with %d AUTH, want 3, 1, 1", rc, c, a)
+	}
+	if wait != time.Minute {
+		t.Fatalf("the queue waits %s, want 1m", wait)
+	}
+	if problem, _ := r.svc.Courier.Problem(); !strings.Contains(problem, "450 4.7.1 Too many messages") {
+		t.Fatalf("problem %q", problem)
+	}
+	untried := 0
+	for _, m := range r.outbox() {
+		if m.Attempts == 0 && m.Status == app.MailQueued {
+			untried++
+		}
+	}
+	if untried != 7 {
+		t.Fatalf("%d messages untried, want 7", untried)
+	}
+	// Ten minutes of a server that keeps saying "later": one try per pause.
+	for elapsed := wait; elapsed <= 10*time.Minute; elapsed += wait {
+		r.clock.Advance(wait)
+		wait = r.sendDue() // at 1, 3 and 8 minutes
+	}
+	if rc, c := r.srv.Rcpts(), r.srv.Connections(); rc != 6 || c != 4 {
+		t.Fatalf("after 10 minutes: %d RCPT over %d connections", rc, c)
+	}
+}
+
+// One message whose text was discarded (a database poisoned by the old requeue race):
+// it fails with its reason and the rest of the queue goes out.
+func TestCourier_UnreadableMessageDoesNotHoldBackTheQueue(t *testing.T) {
+	r := newMailRig(t, rigOptions{})
+	r.setUp(r.settings())
+	r.createStaff("camilles", "Camille", "Staff")
+	poisoned := r.message(app.MailActivation, "camilles@email.xyz")
+	err := r.db.Write(r.ctx(), func(tx app.Tx) error {
+		// Sent, and then put back in the queue without its text.
+		m := *poisoned
+		m.Status, m.SentAt = app.MailSent, r.clock.Now()
+		if ok, err := tx.UpdateMail(&m, app.MailQueued, ""); !ok || err != nil {
+			t.Fatalf("sent: %v %v", ok, err)
+		}
+		m.Status, m.SentAt = app.MailQueued, time.Time{}
+		_, err := tx.UpdateMail(&m, app.MailSent, "")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []string{"marcus", "priya", "luis"} {
+		r.createStaff(u, "Some", "One")
+	}
+	r.sendDue()
+	if n := len(r.srv.Messages()); n != 3 {
+		t.Fatalf("delivered %d, want the 3 readable messages", n)
+	}
+	m := r.message(app.MailActivation, "camilles@email.xyz")
+	if m.Status != app.MailFailed || !strings.Contains(m.LastError, "discarded") {
+		t.Fatalf("the unreadable message: %s %q", m.Status, m.LastError)
+	}
+	if problem, _ := r.svc.Courier.Problem(); problem != "" {
+		t.Fatalf("the queue is paused: %q", problem)
+	}
+}
+
+// A send that lasts longer than the lease: the courier renews its claim meanwhile, so
+// a second desk on the same file never takes the message over and sends it again.
+func TestCourier_LongSendKeepsItsClaim(t *testing.T) {
+	r := newMailRig(t, rigOptions{server: mailtest.Options{DataDelays: []time.Duration{3 * time.Second}},
+		lease: time.Second, realClock: true, timeout: 10 * time.Second})
+	r.setUp(r.settings())
+	r.createStaff("camilles", "Camille", "Staff")
+	if err := r.svc.Courier.Start(r.ctx()); err != nil {
+		t.Fatal(err)
+	}
+	defer r.svc.Courier.Stop()
+	eventually(t, 5*time.Second, "desk A to begin sending", func() bool { return r.srv.DataStarted() == 1 })
+
+	var logsB bytes.Buffer
+	_, b := r.openDesk(&logsB)
+	for start := time.Now(); time.Since(start) < 3*time.Second; time.Sleep(50 * time.Millisecond) {
+		b.Courier.SendDue(r.ctx()) // desk B looks, and looks again after A's first lease
+	}
+	eventually(t, 5*time.Second, "A to record the message sent", func() bool {
+		return r.message(app.MailActivation, "camilles@email.xyz").Status == app.MailSent
+	})
+	if n, started := len(r.srv.Messages()), r.srv.DataStarted(); n != 1 || started != 1 {
+		t.Fatalf("%d delivered, %d sends begun; want 1 and 1\nB:\n%s", n, started, logsB.String())
+	}
+	if m := r.message(app.MailActivation, "camilles@email.xyz"); m.Attempts != 1 {
+		t.Fatalf("%d attempts", m.Attempts)
 	}
 }

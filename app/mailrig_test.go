@@ -99,7 +99,7 @@ func (k *memKeychain) Delete(service, user string) error {
 
 // mailRig is one practice: its database, services, mail server and clock.
 type mailRig struct {
-	t        *testing.T
+	t        testing.TB
 	dir      string
 	key      []byte
 	sealer   app.Sealer
@@ -119,9 +119,11 @@ type rigOptions struct {
 	server     mailtest.Options // STARTTLS is turned on unless noSTARTTLS
 	noSTARTTLS bool
 	timeout    time.Duration // per SMTP step; default 2s
+	lease      time.Duration // the courier's claim lease; default the app's
+	realClock  bool          // time.Now instead of the hand-moved clock
 }
 
-func newMailRig(t *testing.T, o rigOptions) *mailRig {
+func newMailRig(t testing.TB, o rigOptions) *mailRig {
 	t.Helper()
 	if o.server.Username == "" && !o.server.NeverGreet {
 		o.server.Username, o.server.Password = rigSMTPUser, rigSMTPPassword
@@ -148,24 +150,7 @@ func newMailRig(t *testing.T, o rigOptions) *mailRig {
 func (r *mailRig) open() {
 	t := r.t
 	t.Helper()
-	db, err := data.Open(filepath.Join(r.dir, "staffdesk.db"), r.sealer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.db = db
-	t.Cleanup(func() { db.Close() })
-	log := logrus.New()
-	log.SetOutput(r.logs)
-	log.SetLevel(logrus.DebugLevel)
-	r.postman = &appmail.Postman{Timeout: r.opts.timeout, RootCAs: r.srv.CertPool()}
-	r.svc = app.NewServices(db, app.MailOptions{
-		Digester:     secrets.NewDigester(r.key),
-		Postman:      r.postman,
-		Keychain:     r.keychain,
-		PasswordFile: r.passwordFile(),
-		Now:          r.clock.Now,
-		Courier:      app.CourierOptions{Log: log, AttemptTimeout: 10 * time.Second},
-	})
+	r.db, r.svc = r.openDesk(r.logs)
 	if r.provider == 0 {
 		p, err := r.svc.Directory.SaveProvider(r.ctx(), &app.Provider{FirstName: "Kate", LastName: "Provider", Credentials: "MD"})
 		if err != nil {
@@ -192,6 +177,35 @@ func (r *mailRig) passwordFile() *keychain.File {
 		r.t.Fatal(err)
 	}
 	return f
+}
+
+// openDesk opens the practice's file with services of their own, as a StaffDesk
+// starting does (open uses it for the rig's own; a test may open a second desk).
+func (r *mailRig) openDesk(logs io.Writer) (*data.DB, *app.Services) {
+	t := r.t
+	t.Helper()
+	db, err := data.Open(filepath.Join(r.dir, "staffdesk.db"), r.sealer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := r.clock.Now
+	if r.opts.realClock {
+		now = time.Now
+	}
+	t.Cleanup(func() { db.Close() })
+	log := logrus.New()
+	log.SetOutput(logs)
+	log.SetLevel(logrus.DebugLevel)
+	r.postman = &appmail.Postman{Timeout: r.opts.timeout, RootCAs: r.srv.CertPool()}
+	svc := app.NewServices(db, app.MailOptions{
+		Digester:     secrets.NewDigester(r.key),
+		Postman:      r.postman,
+		Keychain:     r.keychain,
+		PasswordFile: r.passwordFile(),
+		Now:          now,
+		Courier:      app.CourierOptions{Log: log, AttemptTimeout: 10 * time.Second, Lease: r.opts.lease},
+	})
+	return db, svc
 }
 
 // reopen closes the database and opens it again with new services, as after a restart.

@@ -122,33 +122,54 @@ type OutboxCounts map[MailStatus]int
 // Waiting is how many messages are still to be sent.
 func (c OutboxCounts) Waiting() int { return c[MailQueued] + c[MailSending] + c[MailRetrying] }
 
-// OutboxTx reads and writes the outbox.
+// MailClaim is a courier's hold on a message it is sending: which courier (a random id
+// per running courier) and until when. The holder renews the lease while the attempt
+// lasts; once it has passed (the holder stopped or died), any courier may take the
+// message over. That is why delivery is at least once: a courier that sent a message
+// but could not record it before its lease passed (the database busy for longer, the
+// app killed) leaves it to be sent again, with the same Message-ID.
+type MailClaim struct {
+	Owner string
+	Until time.Time
+}
+
+// OutboxTx reads and writes the outbox. Every change of a message's delivery state is
+// conditional on the state the caller saw, so that two couriers (two StaffDesks on one
+// file) and a manager's Cancel never overwrite each other.
 type OutboxTx interface {
 	// QueueMail inserts m with its bodies sealed, and sets m.ID. m.Status defaults to
 	// queued.
 	QueueMail(m *OutboxMessage) error
-	// OutboxMessages returns up to limit messages, newest first, without bodies
-	// (the redacted copies are included).
+	// OutboxMessages returns up to limit messages, newest first, without any body
+	// (not even the redacted copies: the Outbox window's View loads those).
 	OutboxMessages(limit int) ([]*OutboxMessage, error)
-	// OutboxMessage returns one message without its bodies; ENOTFOUND if missing.
+	// OutboxMessage returns one message with its redacted bodies; ENOTFOUND if missing.
 	OutboxMessage(id int64) (*OutboxMessage, error)
-	// OutboxBody opens the sealed bodies of a message that is not final.
+	// OutboxBody opens the sealed bodies of a message that is not final. ECONFLICT when
+	// they were discarded; EINTERNAL when they cannot be opened (another key).
 	OutboxBody(id int64) (text, html string, err error)
-	// NextDueMail returns the queued or retrying message due first at or before now,
-	// or nil when none is due.
-	NextDueMail(now time.Time) (*OutboxMessage, error)
-	// NextMailDue returns when the next queued or retrying message is due, and false
-	// when none is waiting.
+	// DueMail returns up to limit queued or retrying messages due at or before now,
+	// the first due first, without any body.
+	DueMail(now time.Time, limit int) ([]*OutboxMessage, error)
+	// NextMailDue returns when the courier should look again: the next queued or
+	// retrying message is due, or a claim on a message being sent expires. False when
+	// nothing waits.
 	NextMailDue() (time.Time, bool, error)
-	// ClaimMail moves a queued or retrying message to sending and counts an attempt;
-	// false when it was no longer waiting (cancelled, or claimed already).
-	ClaimMail(id int64) (bool, error)
-	// UpdateMail writes m's status, attempts, next attempt, last error and sent time.
-	// A final status discards the sealed bodies.
-	UpdateMail(m *OutboxMessage) error
-	// RequeueSending moves every message left in sending (the app stopped mid-send)
-	// back to queued, due at now, and returns how many there were.
-	RequeueSending(now time.Time) (int, error)
+	// ClaimMail moves those of the messages ids that are still queued or retrying to
+	// sending under claim, counting an attempt each, and returns their ids (in no
+	// particular order); the others were cancelled or claimed already.
+	ClaimMail(claim MailClaim, ids ...int64) ([]int64, error)
+	// RenewMailClaims extends the lease of every message claim.Owner is sending to
+	// claim.Until, and returns how many there were.
+	RenewMailClaims(claim MailClaim) (int, error)
+	// ReclaimExpiredMail moves every message whose claim expired at or before now
+	// back to queued, due at now, keeping its Message-ID, and returns how many.
+	ReclaimExpiredMail(now time.Time) (int, error)
+	// UpdateMail writes m's status, attempts, next attempt, last error and sent time,
+	// but only if the message is still in status was and, when was is sending, still
+	// claimed by owner; it reports whether it was. A final status discards the sealed
+	// bodies; any status but sending ends the claim.
+	UpdateMail(m *OutboxMessage, was MailStatus, owner string) (bool, error)
 	// CancelWaitingMail cancels the account's queued and retrying messages of the
 	// given kinds, discarding their bodies: their codes no longer work. It returns how
 	// many it cancelled.
@@ -210,7 +231,7 @@ func (s *OutboxService) RetryNow(ctx context.Context, id int64) error {
 			return Errorf(ECONFLICT, "This message was cancelled.")
 		}
 		m.NextAttemptAt = s.now()
-		return tx.UpdateMail(m)
+		return updateAsSeen(tx, m, m.Status)
 	})
 	if err != nil {
 		return wrapInternal("retry the message", err)
@@ -237,10 +258,22 @@ func (s *OutboxService) Cancel(ctx context.Context, id int64) error {
 		case MailCancelled:
 			return nil
 		}
+		was := m.Status
 		m.Status = MailCancelled
-		return tx.UpdateMail(m)
+		return updateAsSeen(tx, m, was)
 	})
 	return wrapInternal("cancel the message", err)
+}
+
+// updateAsSeen writes a manager's change to m, which was in status was when read.
+func updateAsSeen(tx Tx, m *OutboxMessage, was MailStatus) error {
+	ok, err := tx.UpdateMail(m, was, "")
+	if err != nil {
+		return err
+	} else if !ok {
+		return Errorf(ECONFLICT, "This message changed meanwhile (it may be being sent right now); look again.")
+	}
+	return nil
 }
 
 // MailView is an email as the recipient sees it, except that a code is masked: the

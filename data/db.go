@@ -5,6 +5,7 @@
 package data
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"embed"
@@ -19,6 +20,8 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -54,6 +57,9 @@ type DB struct {
 	write *sql.DB
 	// read serves Read transactions; under WAL they don't block the writer or each other.
 	read *sql.DB
+
+	// turn is the one write at a time (Write).
+	turn writeTurn
 }
 
 var _ app.Store = (*DB)(nil)
@@ -411,30 +417,148 @@ func checkForeignKeys(ctx context.Context, tx *sql.Tx) error {
 func (db *DB) Read(ctx context.Context, fn func(app.Tx) error) error {
 	sqlTx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
-		return app.Internal("read the practice's records", err)
+		return storeError("read the practice's records", err)
 	}
 	defer sqlTx.Rollback()
 	// A read commits nothing; returning fn's result and rolling back just ends it.
-	return fn(db.newTx(ctx, sqlTx))
+	return busyAsEBUSY(fn(db.newTx(ctx, sqlTx)))
 }
 
+// writeWait is how long a write waits for its turn while another StaffDesk (a second
+// window, another desk on the same file) holds the write lock, before it gives up with
+// EBUSY. SQLite's own busy timeout waits in steps of writeStep, so that the person is
+// told of the wait (app.NotifyWaiting) after writeStep rather than after the whole of it.
+var writeWait = 60 * time.Second // a variable for the tests
+
+const writeStep = 500 * time.Millisecond
+
 // Write runs fn in a read-write transaction that commits when fn returns nil. Writes
-// take turns on one connection, so fn must not call Write itself: it would wait for
-// the connection it holds.
+// take turns; while another process holds the file's write lock, Write waits up to
+// writeWait (telling ctx's app.WaitNotice) and then returns EBUSY. fn must not call
+// Write itself: Write returns app.ErrNestedWrite rather than wait for the turn its own
+// caller holds.
 func (db *DB) Write(ctx context.Context, fn func(app.Tx) error) error {
-	sqlTx, err := db.write.BeginTx(ctx, nil)
+	leave, err := db.takeWriteTurn(ctx)
 	if err != nil {
-		return app.Internal("start saving the changes", err)
+		return err
+	}
+	defer leave()
+
+	sqlTx, err := db.beginWrite(ctx)
+	if err != nil {
+		return err
 	}
 	defer sqlTx.Rollback()
 
 	if err := fn(db.newTx(ctx, sqlTx)); err != nil {
-		return err
+		return busyAsEBUSY(err)
 	}
 	if err := sqlTx.Commit(); err != nil {
-		return app.Internal("save the changes", err)
+		// go-sqlite3 rolls back a COMMIT refused as busy: nothing was saved.
+		return storeError("save the changes", err)
 	}
 	return nil
+}
+
+// writeTurn is the one write at a time of this DB: the goroutine holding it, and a
+// channel of one token that waits respecting the caller's context (the single write
+// connection's pool would wait too, but for ever for a nested Write).
+type writeTurn struct {
+	once   sync.Once
+	token  chan struct{}
+	holder atomic.Uint64 // goroutine id of the writer, 0 when none
+}
+
+// takeWriteTurn waits for this DB's write turn and returns the function that gives it
+// back. A Write from the goroutine that already holds the turn is a nested Write.
+func (db *DB) takeWriteTurn(ctx context.Context) (func(), error) {
+	t := &db.turn
+	t.once.Do(func() {
+		t.token = make(chan struct{}, 1)
+		// Writes wait for another process in short steps (beginWrite); see writeStep.
+		db.write.Exec(fmt.Sprintf("PRAGMA busy_timeout = %d", writeStep.Milliseconds()))
+	})
+	me := goroutineID()
+	if t.holder.Load() == me {
+		return nil, app.Internal("save the changes", app.ErrNestedWrite)
+	}
+	select {
+	case t.token <- struct{}{}:
+	case <-ctx.Done():
+		return nil, storeError("start saving the changes", ctx.Err())
+	}
+	t.holder.Store(me)
+	return func() {
+		t.holder.Store(0)
+		<-t.token
+	}, nil
+}
+
+// beginWrite begins the write transaction (BEGIN IMMEDIATE takes the file's write
+// lock), waiting up to writeWait while another process holds it.
+func (db *DB) beginWrite(ctx context.Context) (*sql.Tx, error) {
+	deadline := time.Now().Add(writeWait)
+	waiting := false
+	defer func() {
+		if waiting {
+			app.NotifyWaiting(ctx, false)
+		}
+	}()
+	for {
+		sqlTx, err := db.write.BeginTx(ctx, nil)
+		if err == nil {
+			return sqlTx, nil
+		} else if !isBusy(err) || ctx.Err() != nil {
+			return nil, storeError("start saving the changes", err)
+		}
+		if !waiting {
+			waiting = true
+			app.NotifyWaiting(ctx, true)
+		}
+		if time.Now().After(deadline) {
+			return nil, app.Busy(err)
+		}
+	}
+}
+
+// storeError is app.Internal, or EBUSY when the cause is SQLite's "database is locked"
+// (which never reaches a person: the app says what to do instead).
+func storeError(what string, err error) error {
+	if isBusy(err) {
+		return app.Busy(err)
+	}
+	return app.Internal(what, err)
+}
+
+// busyAsEBUSY turns an error met inside a transaction because the file was locked
+// into EBUSY, keeping every other error as it is.
+func busyAsEBUSY(err error) error {
+	if err != nil && isBusy(err) && app.ErrorCode(err) != app.EBUSY {
+		return app.Busy(err)
+	}
+	return err
+}
+
+// isBusy reports whether err is SQLite's SQLITE_BUSY or SQLITE_LOCKED.
+func isBusy(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked)
+}
+
+// goroutineID returns the calling goroutine's id, from the first line of its stack
+// ("goroutine 42 [running]:"). Go offers no other way, and it is what tells a nested
+// Write from a concurrent one.
+func goroutineID() uint64 {
+	var buf [40]byte
+	n := runtime.Stack(buf[:], false)
+	var id uint64
+	for _, c := range bytes.TrimPrefix(buf[:n], []byte("goroutine ")) {
+		if c < '0' || c > '9' {
+			break
+		}
+		id = id*10 + uint64(c-'0')
+	}
+	return id
 }
 
 func (db *DB) newTx(ctx context.Context, sqlTx *sql.Tx) *Tx {
@@ -447,6 +571,39 @@ type Tx struct {
 	tx     *sql.Tx
 	ctx    context.Context
 	sealer app.Sealer
+	// stmts are the statements prepared in this transaction (prepared), for the ones
+	// run once per message of a batch; they close with it.
+	stmts map[string]*sql.Stmt
+}
+
+// prepared returns query prepared once in this transaction.
+func (tx *Tx) prepared(query string) (*sql.Stmt, error) {
+	if st, ok := tx.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := tx.tx.PrepareContext(tx.ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if tx.stmts == nil {
+		tx.stmts = map[string]*sql.Stmt{}
+	}
+	tx.stmts[query] = st
+	return st, nil
+}
+
+// execPrepared is execOne with the statement prepared once per transaction.
+func (tx *Tx) execPrepared(query string, args ...any) (bool, error) {
+	st, err := tx.prepared(query)
+	if err != nil {
+		return false, err
+	}
+	res, err := st.ExecContext(tx.ctx, args...)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
 }
 
 var _ app.Tx = (*Tx)(nil)

@@ -57,6 +57,20 @@ func oldDatabase(tb testing.TB, path string) {
 		(3, NULL, 'test', 'it@example.com', 'Test', '<3@x>', NULL, 'sent', 10, 10)`)
 }
 
+// payloadNull is the FROM clause with the column "is the sealed body gone" of the
+// outbox, wherever the file's schema keeps the bodies.
+func payloadNull(tb testing.TB, raw *sql.DB) string {
+	tb.Helper()
+	var n int
+	if err := raw.QueryRow(`SELECT COUNT(*) FROM sqlite_master WHERE name = 'outbox_bodies'`).Scan(&n); err != nil {
+		tb.Fatal(err)
+	}
+	if n == 0 {
+		return `o.payload IS NULL FROM outbox o`
+	}
+	return `b.payload IS NULL FROM outbox o LEFT JOIN outbox_bodies b ON b.outbox_id = o.id`
+}
+
 // dump reads every row of the tables 0003 rebuilds or that point at them, as text, in
 // id order, through a connection of its own.
 func dump(tb testing.TB, path string) map[string][][]string {
@@ -77,11 +91,13 @@ func dump(tb testing.TB, path string) map[string][][]string {
 		"staff_offices": `SELECT staff_id, office_id FROM staff_offices ORDER BY staff_id, office_id`,
 		"codes":         `SELECT id, staff_id, kind, revoked_at FROM codes ORDER BY id`,
 		"code_failures": `SELECT staff_id, at FROM code_failures ORDER BY staff_id, at`,
-		"outbox":        `SELECT id, staff_id, status, payload IS NULL FROM outbox ORDER BY id`,
+		// 0005 moves the bodies to outbox_bodies; before it they are in outbox.
+		"outbox": `SELECT o.id, o.staff_id, o.status, ` + payloadNull(tb, raw) + ` ORDER BY o.id`,
 		// The indexes, by name: 0003 drops the tables and must recreate every one.
-		// 0004's identity-key indexes are new, not recreated: they are left out.
+		// The indexes later migrations add (0004's identity keys, 0005's leases) are
+		// new, not recreated: they are left out.
 		"indexes": `SELECT name, tbl_name FROM sqlite_master WHERE type = 'index'
-			AND name NOT IN ('staff_email_key', 'staff_username_key') ORDER BY name`,
+			AND name NOT IN ('staff_email_key', 'staff_username_key', 'outbox_leases') ORDER BY name`,
 	} {
 		rows, err := raw.Query(query)
 		if err != nil {

@@ -34,27 +34,40 @@ func TestOutbox_BodiesSealedAndDiscardedWhenFinal(t *testing.T) {
 		if text != m.Text || html != m.HTML {
 			t.Fatalf("opened %q %q", text, html)
 		}
-		due, err := tx.NextDueMail(now)
-		if err != nil || due == nil || due.ID != m.ID || due.Text != "" || due.RedactedText != m.RedactedText {
+		due, err := tx.DueMail(now, 10)
+		if err != nil || len(due) != 1 || due[0].ID != m.ID || due[0].Text != "" || due[0].RedactedText != "" {
 			t.Fatalf("due %+v, %v", due, err)
 		}
-		if due, _ := tx.NextDueMail(now.Add(-time.Second)); due != nil {
+		if due, _ := tx.DueMail(now.Add(-time.Second), 10); len(due) != 0 {
 			t.Fatalf("due before its time")
+		}
+		list, err := tx.OutboxMessages(10)
+		if err != nil || len(list) != 1 || list[0].RedactedText != "" || list[0].RedactedHTML != "" {
+			t.Fatalf("the list loads bodies: %+v, %v", list, err)
+		}
+		one, err := tx.OutboxMessage(m.ID)
+		if err != nil || one.RedactedText != m.RedactedText || one.RedactedHTML != m.RedactedHTML {
+			t.Fatalf("one message: %+v, %v", one, err)
 		}
 		return nil
 	})
 
-	// Claimed, then interrupted: requeued with the same Message-ID.
+	// Claimed, then its sender died: once the lease has passed it is requeued with the
+	// same Message-ID.
+	claim := app.MailClaim{Owner: "desk-a", Until: now.Add(time.Minute)}
 	mustWrite(t, db, func(tx app.Tx) error {
-		if ok, err := tx.ClaimMail(m.ID); err != nil || !ok {
-			t.Fatalf("claim: %v %v", ok, err)
+		if got, err := tx.ClaimMail(claim, m.ID, 12345); err != nil || len(got) != 1 || got[0] != m.ID {
+			t.Fatalf("claim: %v %v", got, err)
 		}
-		if ok, _ := tx.ClaimMail(m.ID); ok {
+		if got, _ := tx.ClaimMail(app.MailClaim{Owner: "desk-b", Until: now.Add(time.Minute)}, m.ID); len(got) != 0 {
 			t.Fatal("claimed twice")
 		}
-		n, err := tx.RequeueSending(now)
+		if n, err := tx.ReclaimExpiredMail(now.Add(59 * time.Second)); n != 0 || err != nil {
+			t.Fatalf("reclaimed %d before the lease passed (%v)", n, err)
+		}
+		n, err := tx.ReclaimExpiredMail(now.Add(time.Minute))
 		if n != 1 {
-			t.Fatalf("requeued %d", n)
+			t.Fatalf("reclaimed %d", n)
 		}
 		return err
 	})
@@ -67,7 +80,10 @@ func TestOutbox_BodiesSealedAndDiscardedWhenFinal(t *testing.T) {
 			t.Fatalf("after requeue: %+v", got)
 		}
 		got.Status, got.SentAt = app.MailSent, now
-		return tx.UpdateMail(got)
+		if ok, err := tx.UpdateMail(got, app.MailQueued, ""); !ok || err != nil {
+			t.Fatalf("update: %v %v", ok, err)
+		}
+		return nil
 	})
 	mustRead(t, db, func(tx app.Tx) error {
 		_, _, err := tx.OutboxBody(m.ID)
@@ -176,4 +192,86 @@ func TestSettings(t *testing.T) {
 		}
 		return err
 	})
+}
+
+// Two couriers on one outbox: every change is conditional on the state its writer saw,
+// and a claim is taken over only once its lease has passed.
+func TestOutbox_ClaimsAreConditional(t *testing.T) {
+	db := MustOpenDB(t)
+	now := time.Date(2026, 4, 7, 14, 0, 0, 0, time.UTC)
+	m := &app.OutboxMessage{Kind: app.MailActivation, ToAddress: "camilles@email.xyz", Subject: "Activate",
+		MessageID: "<2@staffdesk.local>", Text: "t", HTML: "h", NextAttemptAt: now, CreatedAt: now}
+	mustWrite(t, db, func(tx app.Tx) error { return tx.QueueMail(m) })
+	a := app.MailClaim{Owner: "desk-a", Until: now.Add(2 * time.Minute)}
+	mustWrite(t, db, func(tx app.Tx) error {
+		got, err := tx.ClaimMail(a, m.ID)
+		if len(got) != 1 {
+			t.Fatal("not claimed")
+		}
+		return err
+	})
+	status := func() app.MailStatus {
+		var s app.MailStatus
+		mustRead(t, db, func(tx app.Tx) error {
+			got, err := tx.OutboxMessage(m.ID)
+			s = got.Status
+			return err
+		})
+		return s
+	}
+	mustRead(t, db, func(tx app.Tx) error {
+		// Nothing is waiting but A's claim, whose expiry is when to look again.
+		next, ok, err := tx.NextMailDue()
+		if !ok || !next.Equal(a.Until) {
+			t.Fatalf("next look at %v (%v), want the lease's end %v", next, ok, a.Until)
+		}
+		return err
+	})
+	mustWrite(t, db, func(tx app.Tx) error {
+		// B starts: A's live claim is not B's to take.
+		if n, _ := tx.ReclaimExpiredMail(now.Add(time.Minute)); n != 0 {
+			t.Fatalf("B reclaimed %d live claims", n)
+		}
+		// A manager's change made while it sends does not land.
+		queued := *m
+		queued.Status = app.MailCancelled
+		if ok, _ := tx.UpdateMail(&queued, app.MailQueued, ""); ok {
+			t.Fatal("a change from queued landed on a message being sent")
+		}
+		// Another courier cannot record an outcome under A's claim.
+		sent := *m
+		sent.Status = app.MailQueued
+		if ok, _ := tx.UpdateMail(&sent, app.MailSending, "desk-b"); ok {
+			t.Fatal("desk-b recorded an outcome under desk-a's claim")
+		}
+		// A renews its lease: still not B's at the old expiry.
+		if n, err := tx.RenewMailClaims(app.MailClaim{Owner: "desk-a", Until: now.Add(5 * time.Minute)}); n != 1 || err != nil {
+			t.Fatalf("renewed %d (%v)", n, err)
+		}
+		if n, _ := tx.ReclaimExpiredMail(now.Add(3 * time.Minute)); n != 0 {
+			t.Fatalf("reclaimed a renewed claim")
+		}
+		return nil
+	})
+	if s := status(); s != app.MailSending {
+		t.Fatalf("status %s", s)
+	}
+	// A records sent; a late requeue (the old RequeueSending race) cannot undo it.
+	mustWrite(t, db, func(tx app.Tx) error {
+		sent := *m
+		sent.Status, sent.SentAt, sent.Attempts = app.MailSent, now, 1
+		if ok, err := tx.UpdateMail(&sent, app.MailSending, "desk-a"); !ok || err != nil {
+			t.Fatalf("A's outcome: %v %v", ok, err)
+		}
+		if n, _ := tx.ReclaimExpiredMail(now.Add(time.Hour)); n != 0 {
+			t.Fatalf("requeued a sent message")
+		}
+		if ok, _ := tx.UpdateMail(&sent, app.MailSending, "desk-a"); ok {
+			t.Fatal("recorded twice")
+		}
+		return nil
+	})
+	if s := status(); s != app.MailSent {
+		t.Fatalf("status %s after A recorded sent", s)
+	}
 }

@@ -221,6 +221,17 @@ func (b *mailbox) Send(ctx context.Context, s app.EmailSettings, l app.Letter) e
 	return nil
 }
 
+// Session sends each letter as Send does: the mailbox has no connection to keep.
+func (b *mailbox) Session(s app.EmailSettings) app.PostSession { return mailboxSession{b, s} }
+
+type mailboxSession struct {
+	box *mailbox
+	s   app.EmailSettings
+}
+
+func (m mailboxSession) Send(ctx context.Context, l app.Letter) error { return m.box.Send(ctx, m.s, l) }
+func (m mailboxSession) Close()                                       {}
+
 func (b *mailbox) code(address string) (string, bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()

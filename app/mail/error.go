@@ -26,6 +26,7 @@ const (
 	FailAuth     Failure = "auth"     // the server refused the user name or password
 	FailConfig   Failure = "config"   // the settings cannot work with this server
 	FailCanceled Failure = "canceled" // the caller's context ended first
+	FailProtocol Failure = "protocol" // the server broke the protocol (an over-long reply)
 )
 
 // The steps of a send, as SendError.Step names them.
@@ -36,6 +37,7 @@ const (
 	StepHello    = "EHLO"
 	StepSTARTTLS = "STARTTLS"
 	StepAuth     = "AUTH"
+	StepReset    = "RSET" // before a message that follows a failed one on the same connection
 	StepMail     = "MAIL FROM"
 	StepRcpt     = "RCPT TO"
 	StepData     = "DATA"
@@ -118,6 +120,7 @@ func (a *attempt) failure(step string, err error) *SendError {
 		authErr x509.UnknownAuthorityError
 		invErr  x509.CertificateInvalidError
 		recErr  tls.RecordHeaderError
+		longErr *tooLongError
 	)
 	switch {
 	case a.ctx.Err() != nil:
@@ -130,6 +133,9 @@ func (a *attempt) failure(step string, err error) *SendError {
 		e.Temporary = reply.Code < 500
 		e.Failure = FailReply
 		e.msg = a.replyMessage(e)
+	case errors.As(err, &longErr):
+		e.Failure = FailProtocol
+		e.msg = fmt.Sprintf("The mail server at %s sent a reply longer than StaffDesk accepts (%s, %s); StaffDesk stopped reading it and closed the connection.", e.Server, longErr, waitingFor(step))
 	case errors.Is(err, errInsecureAuth):
 		e.Failure, e.Temporary = FailConfig, false
 		e.msg = fmt.Sprintf("StaffDesk will not send the password to %s without encryption. Choose STARTTLS or TLS on connect.", e.Server)

@@ -54,23 +54,43 @@ func (p *Postman) EML(s app.EmailSettings, l app.Letter) ([]byte, error) {
 	return Build(p.config(s), message(l))
 }
 
-// Send delivers l. Failures are *app.DeliveryError.
+// Send delivers l over a connection of its own. Failures are *app.DeliveryError.
 func (p *Postman) Send(ctx context.Context, s app.EmailSettings, l app.Letter) error {
+	ps := p.Session(s)
+	defer ps.Close()
+	return ps.Send(ctx, l)
+}
+
+// Session returns a conversation with the server for a run of letters (the courier's
+// queue): one connection, one sign-in.
+func (p *Postman) Session(s app.EmailSettings) app.PostSession {
 	cfg := p.config(s)
-	if err := cfg.Validate(); err != nil {
-		return &app.DeliveryError{Trouble: app.TroubleSettings, Reason: app.ErrorMessage(err), Err: err}
+	return &postSession{cfg: cfg, invalid: cfg.Validate(), session: NewSender(cfg).Session()}
+}
+
+type postSession struct {
+	cfg     Config
+	invalid error // the settings cannot work
+	session *Session
+}
+
+// Send delivers l. Failures are *app.DeliveryError.
+func (ps *postSession) Send(ctx context.Context, l app.Letter) error {
+	if ps.invalid != nil {
+		return &app.DeliveryError{Trouble: app.TroubleSettings, Reason: app.ErrorMessage(ps.invalid), Err: ps.invalid}
 	}
-	m := message(l)
-	if _, err := Build(cfg, m); err != nil {
-		return &app.DeliveryError{Trouble: app.TroubleRejected, Reason: "The message cannot be sent: " + app.ErrorMessage(err), Err: err}
-	}
-	err := NewSender(cfg).Send(ctx, m)
+	err := ps.session.Send(ctx, message(l))
 	var se *SendError
-	if err == nil || !errors.As(err, &se) {
-		return err
+	if err == nil {
+		return nil
+	} else if !errors.As(err, &se) {
+		// The settings passed; what Build refuses is this message.
+		return &app.DeliveryError{Trouble: app.TroubleRejected, Reason: "The message cannot be sent: " + app.ErrorMessage(err), Err: err}
 	}
 	return &app.DeliveryError{Trouble: trouble(se), Reason: se.Error(), MaybeDelivered: se.MaybeDelivered, Err: se}
 }
+
+func (ps *postSession) Close() { ps.session.Close() }
 
 // trouble says whom a failure is about: this message, or every message (the server
 // or the settings), which decides whether the whole queue waits.

@@ -44,8 +44,14 @@ type Options struct {
 	// accepted. DataReplies do the same for the end of DATA (after the message).
 	MailReplies []Reply
 	DataReplies []Reply
-	// RecipientReplies answer RCPT TO for the given addresses.
+	// RecipientReplies answer RCPT TO for the given addresses. RcptReplies answer the
+	// first RCPT commands, one each, in order, whatever the address (a rate-limiting
+	// server's "450 try later").
 	RecipientReplies map[string]Reply
+	RcptReplies      []Reply
+	// DataDelays make the server slow: it waits DataDelays[n] after the n-th message
+	// (counting from 0) before it answers the end of DATA.
+	DataDelays []time.Duration
 	// NeverGreet accepts connections and then says nothing at all.
 	NeverGreet bool
 }
@@ -92,7 +98,9 @@ type Server struct {
 	auths    int
 	conns    int
 	mails    int
+	rcpts    int
 	datas    int
+	started  int // DATA commands begun
 }
 
 // NewServer starts a server on 127.0.0.1 on a free port. It is closed when the test
@@ -132,6 +140,20 @@ func (s *Server) AuthAttempts() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.auths
+}
+
+// Rcpts counts RCPT commands, accepted or not.
+func (s *Server) Rcpts() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rcpts
+}
+
+// DataStarted counts the messages whose DATA has begun, accepted or not.
+func (s *Server) DataStarted() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.started
 }
 
 // Connections counts the TCP connections accepted so far.
@@ -326,6 +348,13 @@ func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
 }
 
 func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	ss.s.mu.Lock()
+	n := ss.s.rcpts
+	ss.s.rcpts++
+	ss.s.mu.Unlock()
+	if n < len(ss.s.opts.RcptReplies) {
+		return ss.s.opts.RcptReplies[n].err()
+	}
 	if r, ok := ss.s.opts.RecipientReplies[to]; ok {
 		return r.err()
 	}
@@ -334,9 +363,16 @@ func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 }
 
 func (ss *session) Data(r io.Reader) error {
+	ss.s.mu.Lock()
+	n := ss.s.started
+	ss.s.started++
+	ss.s.mu.Unlock()
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return err
+	}
+	if n < len(ss.s.opts.DataDelays) {
+		time.Sleep(ss.s.opts.DataDelays[n])
 	}
 	ss.s.mu.Lock()
 	defer ss.s.mu.Unlock()
