@@ -55,8 +55,8 @@ smoke: build
 bench:
 	go test -tags $(TAGS) -run '^$$' -bench . -benchmem ./...
 
-# Every fuzz target (app/fuzz_test.go, app/mail/fuzz_test.go) for FUZZTIME each;
-# fuzz-short gives each 3 s, for CI. Seed corpora are in each package's testdata/fuzz/.
+# Every fuzz target (in app/, smtp/ and data/: any func Fuzz in a _test.go) for FUZZTIME
+# each; fuzz-short gives each 3 s, for CI. Seed corpora are in each package's testdata/fuzz/.
 FUZZTIME ?= 30s
 .PHONY: fuzz fuzz-short
 

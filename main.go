@@ -19,13 +19,13 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/staffdesk/staffdesk/app"
-	"github.com/staffdesk/staffdesk/app/mail"
 	"github.com/staffdesk/staffdesk/assets"
 	"github.com/staffdesk/staffdesk/data"
 	"github.com/staffdesk/staffdesk/demo"
 	"github.com/staffdesk/staffdesk/internal/private"
 	"github.com/staffdesk/staffdesk/keychain"
 	"github.com/staffdesk/staffdesk/secrets"
+	"github.com/staffdesk/staffdesk/smtp"
 	"github.com/staffdesk/staffdesk/ui"
 )
 
@@ -36,9 +36,9 @@ func main() {
 	dbPath := flag.String("db", os.Getenv("STAFFDESK_DB"), "the database `file` (default: StaffDesk's folder in your config folder; also STAFFDESK_DB)")
 	demo := flag.Bool("demo", false, "open a separate demo database filled with a sample practice")
 	level := flag.String("log-level", "info", "log `level`: debug, info, warn or error")
-	smtp := flag.String("smtp", "", smtpUsage)
+	smtpFlag := flag.String("smtp", "", smtpUsage)
 	flag.Parse()
-	if err := run(*dbPath, *demo, *level, *smtp, os.Getenv("STAFFDESK_SMTP")); err != nil {
+	if err := run(*dbPath, *demo, *level, *smtpFlag, os.Getenv("STAFFDESK_SMTP")); err != nil {
 		fmt.Fprintln(os.Stderr, "staffdesk:", err)
 		os.Exit(1)
 	}
@@ -71,10 +71,10 @@ func run(dbPath string, demoDB bool, level, smtpFlag, smtpEnv string) error {
 	}
 	defer closeLog()
 
-	smtp := smtpEnv
+	smtpURL := smtpEnv
 	if smtpFlag != "" {
 		var ignored bool
-		if smtp, ignored = withoutPassword(smtpFlag); ignored {
+		if smtpURL, ignored = withoutPassword(smtpFlag); ignored {
 			log.Warn(passwordIgnored)
 			fmt.Fprintln(os.Stderr, "staffdesk: warning:", passwordIgnored)
 		}
@@ -110,7 +110,7 @@ func run(dbPath string, demoDB bool, level, smtpFlag, smtpEnv string) error {
 
 	digester := secrets.NewDigester(key)
 	svc := app.NewServices(db, app.MailOptions{
-		Digester: digester, Postman: mail.NewPostman(), Keychain: keychain.OS{}, PasswordFile: passwordFile,
+		Digester: digester, Postman: smtp.NewPostman(), Keychain: keychain.OS{}, PasswordFile: passwordFile,
 		Courier: app.CourierOptions{Log: log}})
 	// Accounts stored before the identity keys get theirs; a look-alike pair is the
 	// manager's to sort out, not a reason not to start.
@@ -122,8 +122,8 @@ func run(dbPath string, demoDB bool, level, smtpFlag, smtpEnv string) error {
 		log.WithFields(logrus.Fields{"field": c.Field, "account": c.Username, "like": c.Other}).
 			Warn("Two accounts have look-alike identities; edit one of them")
 	}
-	if smtp != "" {
-		if err := svc.EmailSettings.SetOverride(smtp); err != nil {
+	if smtpURL != "" {
+		if err := svc.EmailSettings.SetOverride(smtpURL); err != nil {
 			return fmt.Errorf("--smtp / STAFFDESK_SMTP: %s", app.ErrorMessage(err))
 		}
 	}

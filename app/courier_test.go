@@ -10,7 +10,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/staffdesk/staffdesk/app"
-	"github.com/staffdesk/staffdesk/app/mail/mailtest"
+	mailtest "github.com/staffdesk/staffdesk/smtp/smtptest"
 )
 
 // Server down → retried with growing delays → delivered exactly once when it is back.

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/staffdesk/staffdesk/app"
-	appmail "github.com/staffdesk/staffdesk/app/mail"
+	appmail "github.com/staffdesk/staffdesk/smtp"
 )
 
 func TestEmailSettings_SaveAndLoad(t *testing.T) {

@@ -18,11 +18,11 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/staffdesk/staffdesk/app"
-	appmail "github.com/staffdesk/staffdesk/app/mail"
-	"github.com/staffdesk/staffdesk/app/mail/mailtest"
 	"github.com/staffdesk/staffdesk/data"
 	"github.com/staffdesk/staffdesk/keychain"
 	"github.com/staffdesk/staffdesk/secrets"
+	appmail "github.com/staffdesk/staffdesk/smtp"
+	mailtest "github.com/staffdesk/staffdesk/smtp/smtptest"
 )
 
 // The mail tests run the real services over a real SQLite file and deliver to a real

@@ -21,7 +21,7 @@ const maxAddressLen = 300
 const maxEmailLen = 254
 
 // MaxNameLen is the longest first name, last name or other name StaffDesk keeps, in
-// characters. The email builder (app/mail) encodes and folds a To header for any two of
+// characters. The email builder (package smtp) encodes and folds a To header for any two of
 // them, whatever the writing system.
 const MaxNameLen = maxNameLen
 

@@ -17,25 +17,25 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/staffdesk/staffdesk/app"
-	appmail "github.com/staffdesk/staffdesk/app/mail"
-	"github.com/staffdesk/staffdesk/app/mail/mailtest"
+	"github.com/staffdesk/staffdesk/smtp"
+	"github.com/staffdesk/staffdesk/smtp/smtptest"
 )
 
 // codesRig is the demo practice with the account emails wired: a real SMTP server in
-// the test (mailtest) and the courier's SendDue to deliver to it. The codes are read
+// the test (smtptest) and the courier's SendDue to deliver to it. The codes are read
 // only where a staff member would read them: in the delivered emails.
 type codesRig struct {
 	*testDesk
-	srv *mailtest.Server
+	srv *smtptest.Server
 }
 
 // newCodesRig builds the desk; with setUp, Settings → Email points at the test server.
 func newCodesRig(t *testing.T, setUp bool) *codesRig {
 	t.Helper()
-	td := newTestDeskWith(t, true, &app.MailOptions{Postman: &appmail.Postman{Timeout: 5 * time.Second}})
+	td := newTestDeskWith(t, true, &app.MailOptions{Postman: &smtp.Postman{Timeout: 5 * time.Second}})
 	svc := td.svc
 	ctx := app.WithActor(t.Context(), app.LocalManager)
-	r := &codesRig{testDesk: td, srv: mailtest.NewServer(t, mailtest.Options{})}
+	r := &codesRig{testDesk: td, srv: smtptest.NewServer(t, smtptest.Options{})}
 	if setUp {
 		err := svc.EmailSettings.Save(ctx, app.EmailSettings{Host: r.srv.Host(), Port: r.srv.Port(), Security: app.MailNone,
 			FromName: "Valley Front Desk", FromAddress: "office@valley.example", PracticeName: "Valley Family Practice"},

@@ -11,8 +11,8 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/staffdesk/staffdesk/app"
-	"github.com/staffdesk/staffdesk/app/mail"
-	"github.com/staffdesk/staffdesk/app/mail/mailtest"
+	"github.com/staffdesk/staffdesk/smtp"
+	"github.com/staffdesk/staffdesk/smtp/smtptest"
 )
 
 const (
@@ -26,28 +26,28 @@ func (k *memKeychain) stored() string {
 	return pw
 }
 
-// mailDesk is a test desk whose services send mail: a real mailtest server with
+// mailDesk is a test desk whose services send mail: a real smtptest server with
 // STARTTLS and AUTH, trusted through its certificate pool, and a keychain in memory.
 type mailDesk struct {
 	*testDesk
-	srv      *mailtest.Server
+	srv      *smtptest.Server
 	keychain *memKeychain
 }
 
-func newMailDesk(t *testing.T, seed bool, opts mailtest.Options) *mailDesk {
+func newMailDesk(t *testing.T, seed bool, opts smtptest.Options) *mailDesk {
 	t.Helper()
 	if opts.Username == "" {
 		opts.Username, opts.Password = smtpUser, smtpPassword
 	}
 	opts.STARTTLS = true
-	srv := mailtest.NewServer(t, opts)
+	srv := smtptest.NewServer(t, opts)
 	timeout := 5 * time.Second
 	if opts.NeverGreet {
 		timeout = time.Second
 	}
 	kc := &memKeychain{items: map[string]string{}}
 	td := newTestDeskWith(t, seed, &app.MailOptions{
-		Postman:  &mail.Postman{Timeout: timeout, RootCAs: srv.CertPool()},
+		Postman:  &smtp.Postman{Timeout: timeout, RootCAs: srv.CertPool()},
 		Keychain: kc,
 	})
 	return &mailDesk{testDesk: td, srv: srv, keychain: kc}
@@ -106,7 +106,7 @@ func itoa(n int) string {
 }
 
 func TestEmailSettingsSaveAndLoad(t *testing.T) {
-	md := newMailDesk(t, false, mailtest.Options{})
+	md := newMailDesk(t, false, smtptest.Options{})
 	w := openSettingsWindow(t, md.testDesk)
 	if got := w.win.Title(); got != "Email Settings" {
 		t.Errorf("title %q", got)
@@ -175,7 +175,7 @@ func TestEmailSettingsSaveAndLoad(t *testing.T) {
 }
 
 func TestEmailSettingsSecuritySuggestsPort(t *testing.T) {
-	md := newMailDesk(t, false, mailtest.Options{})
+	md := newMailDesk(t, false, smtptest.Options{})
 	w := openSettingsWindow(t, md.testDesk)
 	w.security.SetSelected("TLS on connect (port 465)")
 	if w.port.Text != "465" {
@@ -193,7 +193,7 @@ func TestEmailSettingsSecuritySuggestsPort(t *testing.T) {
 }
 
 func TestEmailSettingsNoKeychainKeepsPasswordInFile(t *testing.T) {
-	md := newMailDesk(t, false, mailtest.Options{})
+	md := newMailDesk(t, false, smtptest.Options{})
 	md.keychain.refuse = true
 	w := openSettingsWindow(t, md.testDesk)
 	fillSettings(w, md.settings())
@@ -236,7 +236,7 @@ func TestEmailSettingsNoKeychainKeepsPasswordInFile(t *testing.T) {
 }
 
 func TestEmailSettingsDeclinedFileSavesNothing(t *testing.T) {
-	md := newMailDesk(t, false, mailtest.Options{})
+	md := newMailDesk(t, false, smtptest.Options{})
 	md.keychain.refuse = true
 	w := openSettingsWindow(t, md.testDesk)
 	fillSettings(w, md.settings())
@@ -259,7 +259,7 @@ func TestEmailSettingsDeclinedFileSavesNothing(t *testing.T) {
 }
 
 func TestEmailSettingsFieldErrors(t *testing.T) {
-	md := newMailDesk(t, false, mailtest.Options{})
+	md := newMailDesk(t, false, smtptest.Options{})
 	w := openSettingsWindow(t, md.testDesk)
 	s := md.settings()
 	s.Host = "smtp.example.com"
@@ -297,7 +297,7 @@ func TestEmailSettingsFieldErrors(t *testing.T) {
 }
 
 func TestEmailSettingsSendTestEmail(t *testing.T) {
-	md := newMailDesk(t, false, mailtest.Options{})
+	md := newMailDesk(t, false, smtptest.Options{})
 	md.setUp(t)
 	w := openSettingsWindow(t, md.testDesk)
 	if w.testTo.PlaceHolder != "office@valley.example" {
@@ -339,7 +339,7 @@ func TestEmailSettingsSendTestEmail(t *testing.T) {
 }
 
 func TestEmailSettingsTestEmailWrongPassword(t *testing.T) {
-	md := newMailDesk(t, false, mailtest.Options{})
+	md := newMailDesk(t, false, smtptest.Options{})
 	w := openSettingsWindow(t, md.testDesk)
 	s := md.settings()
 	s.Password = "wrong"
@@ -358,7 +358,7 @@ func TestEmailSettingsTestEmailWrongPassword(t *testing.T) {
 }
 
 func TestEmailSettingsFromOutside(t *testing.T) {
-	md := newMailDesk(t, false, mailtest.Options{})
+	md := newMailDesk(t, false, smtptest.Options{})
 	raw := "smtp://" + smtpUser + ":" + smtpPassword + "@127.0.0.1:" + itoa(md.srv.Port()) + "?security=starttls&from=office@valley.example"
 	if err := md.svc.EmailSettings.SetOverride(raw); err != nil {
 		t.Fatal(err)
@@ -405,7 +405,7 @@ func TestEmailSettingsFromOutside(t *testing.T) {
 }
 
 func TestEmailSettingsEscapeAsksBeforeDiscarding(t *testing.T) {
-	md := newMailDesk(t, false, mailtest.Options{})
+	md := newMailDesk(t, false, smtptest.Options{})
 	w := openSettingsWindow(t, md.testDesk)
 	retype(w.host, "smtp.example.com")
 	w.host.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
@@ -426,7 +426,7 @@ func TestEmailSettingsEscapeAsksBeforeDiscarding(t *testing.T) {
 // A server that never answers: the window shows it is sending, stays usable, and then
 // says what happened.
 func TestEmailSettingsTestEmailServerNeverAnswers(t *testing.T) {
-	md := newMailDesk(t, false, mailtest.Options{NeverGreet: true})
+	md := newMailDesk(t, false, smtptest.Options{NeverGreet: true})
 	md.setUp(t)
 	w := openSettingsWindow(t, md.testDesk)
 	start := time.Now()

@@ -14,7 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/staffdesk/staffdesk/app"
-	"github.com/staffdesk/staffdesk/app/mail/mailtest"
+	"github.com/staffdesk/staffdesk/smtp/smtptest"
 )
 
 func openOutboxWindow(t *testing.T, td *testDesk) *outboxWindow {
@@ -57,7 +57,7 @@ func waiting(list []*app.OutboxMessage) int {
 }
 
 func TestOutboxListsQueuedActivationEmails(t *testing.T) {
-	md := newMailDesk(t, true, mailtest.Options{})
+	md := newMailDesk(t, true, smtptest.Options{})
 	w := openOutboxWindow(t, md.testDesk)
 	if w.win.Title() != "Outbox" {
 		t.Errorf("title %q", w.win.Title())
@@ -151,7 +151,7 @@ func TestOutboxEmptyState(t *testing.T) {
 }
 
 func TestOutboxCancel(t *testing.T) {
-	md := newMailDesk(t, true, mailtest.Options{})
+	md := newMailDesk(t, true, smtptest.Options{})
 	w := openOutboxWindow(t, md.testDesk)
 	m := selectMessage(t, w, "jamie_demo_staff@example.com")
 	test.Tap(w.cancel)
@@ -173,7 +173,7 @@ func TestOutboxCancel(t *testing.T) {
 }
 
 func TestOutboxViewAndSaveAsEML(t *testing.T) {
-	md := newMailDesk(t, true, mailtest.Options{})
+	md := newMailDesk(t, true, smtptest.Options{})
 	md.setUp(t)
 	created := createStaffIn(t, md.testDesk, "zoe")
 	w := openOutboxWindow(t, md.testDesk)
@@ -241,7 +241,7 @@ func TestOutboxViewAndSaveAsEML(t *testing.T) {
 }
 
 func TestMailBanner(t *testing.T) {
-	md := newMailDesk(t, true, mailtest.Options{})
+	md := newMailDesk(t, true, smtptest.Options{})
 	md.ShowMain()
 	md.waitIdle()
 	w := md.staff
@@ -285,7 +285,7 @@ func openSettingsWindowAgain(t *testing.T, md *mailDesk) *emailSettingsWindow {
 }
 
 func TestMailBannerFailedMessage(t *testing.T) {
-	md := newMailDesk(t, true, mailtest.Options{DataReplies: []mailtest.Reply{{Code: 550, Enhanced: "5.1.1", Text: "mailbox unavailable"}}})
+	md := newMailDesk(t, true, smtptest.Options{DataReplies: []smtptest.Reply{{Code: 550, Enhanced: "5.1.1", Text: "mailbox unavailable"}}})
 	md.setUp(t)
 	md.svc.Courier.SendDue(md.ctx())
 	var failed *app.OutboxMessage
@@ -326,7 +326,7 @@ func TestMailBannerFailedMessage(t *testing.T) {
 }
 
 func TestStaffGridResendActivation(t *testing.T) {
-	md := newMailDesk(t, true, mailtest.Options{})
+	md := newMailDesk(t, true, smtptest.Options{})
 	md.ShowMain()
 	md.waitIdle()
 	w := md.staff

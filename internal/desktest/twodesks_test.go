@@ -21,9 +21,9 @@ import (
 	"time"
 
 	"github.com/staffdesk/staffdesk/app"
-	"github.com/staffdesk/staffdesk/app/mail/mailtest"
 	"github.com/staffdesk/staffdesk/data"
 	"github.com/staffdesk/staffdesk/secrets"
+	"github.com/staffdesk/staffdesk/smtp/smtptest"
 )
 
 const (
@@ -61,13 +61,13 @@ type practice struct {
 	t    *testing.T
 	path string
 	key  []byte
-	srv  *mailtest.Server
+	srv  *smtptest.Server
 }
 
-func newPractice(t *testing.T, opts mailtest.Options) *practice {
+func newPractice(t *testing.T, opts smtptest.Options) *practice {
 	t.Helper()
 	opts.Username, opts.Password = smtpUser, smtpPassword
-	p := &practice{t: t, path: filepath.Join(t.TempDir(), "staffdesk.db"), key: make([]byte, 32), srv: mailtest.NewServer(t, opts)}
+	p := &practice{t: t, path: filepath.Join(t.TempDir(), "staffdesk.db"), key: make([]byte, 32), srv: smtptest.NewServer(t, opts)}
 	rand.Read(p.key)
 	// The practice exists before the desks start: one provider (the roles come with
 	// the schema).
@@ -205,7 +205,7 @@ func (p *practice) tally() (tally, []*app.OutboxMessage) {
 // because another desk was saving.
 func TestTwoDesks_CreatesEditsAndBothCouriers(t *testing.T) {
 	const n = 15
-	p := newPractice(t, mailtest.Options{})
+	p := newPractice(t, smtptest.Options{})
 	args := []string{"-creates", fmt.Sprint(n), "-edits", fmt.Sprint(n), "-drain", "15s"}
 	// Once both are running, a third desk holds the write lock for 7 s, longer than
 	// SQLite's 5 s busy timeout, while the two others create, edit and send.
@@ -238,7 +238,7 @@ func TestTwoDesks_CreatesEditsAndBothCouriers(t *testing.T) {
 // answer DATA; desk B starts on the same file and creates accounts. B leaves A's
 // message alone, A records it sent, nothing goes twice, and B's emails go out.
 func TestTwoDesks_SecondDeskLeavesTheFirstOnesSendAlone(t *testing.T) {
-	p := newPractice(t, mailtest.Options{DataDelays: []time.Duration{3 * time.Second}})
+	p := newPractice(t, smtptest.Options{DataDelays: []time.Duration{3 * time.Second}})
 	a := p.start("alpha", "-creates", "1", "-hold", "-drain", "15s")
 	deadline := time.Now().Add(15 * time.Second)
 	for p.srv.DataStarted() == 0 {

@@ -23,9 +23,9 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/staffdesk/staffdesk/app"
-	"github.com/staffdesk/staffdesk/app/mail"
 	"github.com/staffdesk/staffdesk/data"
 	"github.com/staffdesk/staffdesk/secrets"
+	"github.com/staffdesk/staffdesk/smtp"
 )
 
 // Report is what deskproc prints.
@@ -85,7 +85,7 @@ func run(dbPath, name string, creates, edits int, smtpAddr, user string, drain t
 	opts := app.MailOptions{Digester: secrets.NewDigester(key), Keychain: &memKeychain{},
 		Courier: app.CourierOptions{Log: log.WithField("desk", name)}}
 	if smtpAddr != "" {
-		opts.Postman = &mail.Postman{Timeout: 10 * time.Second}
+		opts.Postman = &smtp.Postman{Timeout: 10 * time.Second}
 	}
 	svc := app.NewServices(db, opts)
 	ctx := app.WithActor(context.Background(), app.LocalManager)

@@ -1,4 +1,4 @@
-package mail
+package smtp
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/smtp"
+	netsmtp "net/smtp"
 	"net/textproto"
 	"slices"
 	"strings"
@@ -41,7 +41,7 @@ func NewSender(cfg Config) *Sender {
 }
 
 // String keeps the password out of a printed Sender.
-func (s *Sender) String() string { return "mail.Sender(" + s.cfg.Redacted() + ")" }
+func (s *Sender) String() string { return "smtp.Sender(" + s.cfg.Redacted() + ")" }
 
 // Send builds m and delivers it to m.To. Invalid settings or an invalid message give an
 // app.Error (EINVALID) and nothing is sent; anything that goes wrong on the wire gives
@@ -298,14 +298,14 @@ func (a *attempt) hello() error {
 }
 
 // auth signs in with a, as net/smtp's Client.Auth does.
-func (a *attempt) auth(mech smtp.Auth) error {
+func (a *attempt) auth(mech netsmtp.Auth) error {
 	ss := a.ss
 	enc := base64.StdEncoding
 	var offered []string
 	if list, ok := ss.ext["AUTH"]; ok {
 		offered = strings.Fields(list)
 	}
-	name, resp, err := mech.Start(&smtp.ServerInfo{Name: a.cfg.Host, TLS: ss.tls, Auth: offered})
+	name, resp, err := mech.Start(&netsmtp.ServerInfo{Name: a.cfg.Host, TLS: ss.tls, Auth: offered})
 	if err != nil {
 		return err
 	}
@@ -465,7 +465,7 @@ func (e *tooLongError) Error() string {
 
 // chooseAuth picks PLAIN, or LOGIN when the server offers only that (as some hosted
 // services do).
-func (a *attempt) chooseAuth() (smtp.Auth, *SendError) {
+func (a *attempt) chooseAuth() (netsmtp.Auth, *SendError) {
 	list, ok := a.ss.ext["AUTH"]
 	if !ok {
 		return nil, a.configFailure(StepAuth, fmt.Sprintf("The mail server at %s does not offer sign-in (AUTH) on this connection, so nothing was sent. Clear the user name if the server takes mail without it.", a.cfg.addr()))
@@ -500,7 +500,7 @@ type plainAuth struct {
 	host, username, password string
 }
 
-func (p *plainAuth) Start(server *smtp.ServerInfo) (string, []byte, error) {
+func (p *plainAuth) Start(server *netsmtp.ServerInfo) (string, []byte, error) {
 	if !server.TLS && !isLoopback(p.host) {
 		return "", nil, errInsecureAuth
 	}
@@ -521,7 +521,7 @@ type loginAuth struct {
 	asked                    int
 }
 
-func (l *loginAuth) Start(server *smtp.ServerInfo) (string, []byte, error) {
+func (l *loginAuth) Start(server *netsmtp.ServerInfo) (string, []byte, error) {
 	if !server.TLS && !isLoopback(l.host) {
 		return "", nil, errInsecureAuth
 	}

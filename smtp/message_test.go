@@ -1,4 +1,4 @@
-package mail
+package smtp
 
 import (
 	"bytes"
@@ -14,7 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/staffdesk/staffdesk/app"
-	"github.com/staffdesk/staffdesk/app/mail/mailtest"
+	"github.com/staffdesk/staffdesk/smtp/smtptest"
 )
 
 func testMessage() Message {
@@ -256,7 +256,7 @@ func headerNames() []struct{ what, first, last string } {
 // lines of at most 78 octets; the in-process SMTP server takes each message, and its To
 // decodes back to the exact name. Every name the rules accept can be sent.
 func TestBuild_FoldsLongNamesOfEveryScript(t *testing.T) {
-	srv := mailtest.NewServer(t, withAuth(mailtest.Options{STARTTLS: true}))
+	srv := smtptest.NewServer(t, withAuth(smtptest.Options{STARTTLS: true}))
 	for _, n := range headerNames() {
 		t.Run(n.what, func(t *testing.T) {
 			full := n.first + " " + n.last

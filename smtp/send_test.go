@@ -1,4 +1,4 @@
-package mail
+package smtp
 
 import (
 	"context"
@@ -10,13 +10,13 @@ import (
 	"time"
 
 	"github.com/staffdesk/staffdesk/app"
-	"github.com/staffdesk/staffdesk/app/mail/mailtest"
+	"github.com/staffdesk/staffdesk/smtp/smtptest"
 )
 
 const testPassword = "s3cret-Pa55word"
 
 // serverConfig returns settings for srv, signing in as office with testPassword.
-func serverConfig(srv *mailtest.Server, sec Security) Config {
+func serverConfig(srv *smtptest.Server, sec Security) Config {
 	return Config{
 		Host: srv.Host(), Port: srv.Port(), Security: sec,
 		Username: "office", Password: testPassword,
@@ -25,7 +25,7 @@ func serverConfig(srv *mailtest.Server, sec Security) Config {
 	}
 }
 
-func withAuth(o mailtest.Options) mailtest.Options {
+func withAuth(o smtptest.Options) smtptest.Options {
 	o.Username, o.Password = "office", testPassword
 	return o
 }
@@ -75,7 +75,7 @@ func sendError(t *testing.T, err error, want Failure) *SendError {
 	return se
 }
 
-func assertDelivered(t *testing.T, srv *mailtest.Server, m Message) parsedMessage {
+func assertDelivered(t *testing.T, srv *smtptest.Server, m Message) parsedMessage {
 	t.Helper()
 	msgs := srv.Messages()
 	if len(msgs) != 1 {
@@ -105,7 +105,7 @@ func assertDelivered(t *testing.T, srv *mailtest.Server, m Message) parsedMessag
 }
 
 func TestSendSTARTTLSWithAuth(t *testing.T) {
-	srv := mailtest.NewServer(t, withAuth(mailtest.Options{STARTTLS: true}))
+	srv := smtptest.NewServer(t, withAuth(smtptest.Options{STARTTLS: true}))
 	m := testMessage()
 	if err := NewSender(serverConfig(srv, SecurityStartTLS)).Send(context.Background(), m); err != nil {
 		t.Fatal(err)
@@ -120,7 +120,7 @@ func TestSendSTARTTLSWithAuth(t *testing.T) {
 }
 
 func TestSendTLSOnConnect(t *testing.T) {
-	srv := mailtest.NewServer(t, withAuth(mailtest.Options{ImplicitTLS: true}))
+	srv := smtptest.NewServer(t, withAuth(smtptest.Options{ImplicitTLS: true}))
 	m := testMessage()
 	if err := NewSender(serverConfig(srv, SecurityTLS)).Send(context.Background(), m); err != nil {
 		t.Fatal(err)
@@ -129,7 +129,7 @@ func TestSendTLSOnConnect(t *testing.T) {
 }
 
 func TestSendAuthLogin(t *testing.T) {
-	srv := mailtest.NewServer(t, withAuth(mailtest.Options{STARTTLS: true, AuthMechanisms: []string{"LOGIN"}}))
+	srv := smtptest.NewServer(t, withAuth(smtptest.Options{STARTTLS: true, AuthMechanisms: []string{"LOGIN"}}))
 	m := testMessage()
 	if err := NewSender(serverConfig(srv, SecurityStartTLS)).Send(context.Background(), m); err != nil {
 		t.Fatal(err)
@@ -138,7 +138,7 @@ func TestSendAuthLogin(t *testing.T) {
 }
 
 func TestSendNoSecurityToThisComputer(t *testing.T) {
-	srv := mailtest.NewServer(t, withAuth(mailtest.Options{}))
+	srv := smtptest.NewServer(t, withAuth(smtptest.Options{}))
 	m := testMessage()
 	if err := NewSender(serverConfig(srv, SecurityNone)).Send(context.Background(), m); err != nil {
 		t.Fatal(err)
@@ -155,7 +155,7 @@ func TestSendNoSecurityToThisComputer(t *testing.T) {
 }
 
 func TestSendSTARTTLSRequiredButNotOffered(t *testing.T) {
-	srv := mailtest.NewServer(t, withAuth(mailtest.Options{})) // plain text only, AUTH offered
+	srv := smtptest.NewServer(t, withAuth(smtptest.Options{})) // plain text only, AUTH offered
 	err := NewSender(serverConfig(srv, SecurityStartTLS)).Send(context.Background(), testMessage())
 	se := sendError(t, err, FailConfig)
 	if se.Temporary || se.Step != StepSTARTTLS || !strings.Contains(se.Error(), "does not offer STARTTLS") {
@@ -173,7 +173,7 @@ func TestSendSTARTTLSRequiredButNotOffered(t *testing.T) {
 }
 
 func TestSendUntrustedCertificate(t *testing.T) {
-	srv := mailtest.NewServer(t, withAuth(mailtest.Options{STARTTLS: true}))
+	srv := smtptest.NewServer(t, withAuth(smtptest.Options{STARTTLS: true}))
 	cfg := serverConfig(srv, SecurityStartTLS)
 	cfg.RootCAs = nil // the system's roots do not know the test certificate
 	err := NewSender(cfg).Send(context.Background(), testMessage())
@@ -187,7 +187,7 @@ func TestSendUntrustedCertificate(t *testing.T) {
 }
 
 func TestSendTLSOnConnectToAPlainServer(t *testing.T) {
-	srv := mailtest.NewServer(t, mailtest.Options{STARTTLS: true})
+	srv := smtptest.NewServer(t, smtptest.Options{STARTTLS: true})
 	cfg := serverConfig(srv, SecurityTLS)
 	cfg.Timeout = time.Second
 	err := NewSender(cfg).Send(context.Background(), testMessage())
@@ -198,10 +198,10 @@ func TestSendTLSOnConnectToAPlainServer(t *testing.T) {
 }
 
 func TestSendTemporaryReply(t *testing.T) {
-	srv := mailtest.NewServer(t, withAuth(mailtest.Options{
+	srv := smtptest.NewServer(t, withAuth(smtptest.Options{
 		STARTTLS:    true,
-		MailReplies: []mailtest.Reply{{Code: 421, Enhanced: "4.3.0", Text: "Try again later"}},
-		DataReplies: []mailtest.Reply{{Code: 451, Enhanced: "4.3.0", Text: "Local error in processing"}},
+		MailReplies: []smtptest.Reply{{Code: 421, Enhanced: "4.3.0", Text: "Try again later"}},
+		DataReplies: []smtptest.Reply{{Code: 451, Enhanced: "4.3.0", Text: "Local error in processing"}},
 	}))
 	s := NewSender(serverConfig(srv, SecurityStartTLS))
 	m := testMessage()
@@ -228,9 +228,9 @@ func TestSendTemporaryReply(t *testing.T) {
 }
 
 func TestSendPermanentReply(t *testing.T) {
-	srv := mailtest.NewServer(t, withAuth(mailtest.Options{
+	srv := smtptest.NewServer(t, withAuth(smtptest.Options{
 		STARTTLS:         true,
-		RecipientReplies: map[string]mailtest.Reply{"jane@example.com": {Code: 550, Enhanced: "5.1.1", Text: "mailbox unavailable"}},
+		RecipientReplies: map[string]smtptest.Reply{"jane@example.com": {Code: 550, Enhanced: "5.1.1", Text: "mailbox unavailable"}},
 	}))
 	err := NewSender(serverConfig(srv, SecurityStartTLS)).Send(context.Background(), testMessage())
 	se := sendError(t, err, FailReply)
@@ -250,7 +250,7 @@ func TestSendPermanentReply(t *testing.T) {
 }
 
 func TestSendWrongPassword(t *testing.T) {
-	srv := mailtest.NewServer(t, mailtest.Options{STARTTLS: true, Username: "office", Password: "the-right-one"})
+	srv := smtptest.NewServer(t, smtptest.Options{STARTTLS: true, Username: "office", Password: "the-right-one"})
 	err := NewSender(serverConfig(srv, SecurityStartTLS)).Send(context.Background(), testMessage())
 	se := sendError(t, err, FailAuth)
 	if se.Temporary || se.Code != 535 || se.Step != StepAuth {
@@ -271,7 +271,7 @@ func TestSendWrongPassword(t *testing.T) {
 }
 
 func TestSendServerNeverGreets(t *testing.T) {
-	srv := mailtest.NewServer(t, mailtest.Options{NeverGreet: true})
+	srv := smtptest.NewServer(t, smtptest.Options{NeverGreet: true})
 	cfg := serverConfig(srv, SecurityStartTLS)
 	cfg.Timeout = 300 * time.Millisecond
 	start := time.Now()
@@ -290,7 +290,7 @@ func TestSendServerNeverGreets(t *testing.T) {
 }
 
 func TestSendStopsWhenContextEnds(t *testing.T) {
-	srv := mailtest.NewServer(t, mailtest.Options{NeverGreet: true})
+	srv := smtptest.NewServer(t, smtptest.Options{NeverGreet: true})
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
 	start := time.Now()
@@ -305,7 +305,7 @@ func TestSendStopsWhenContextEnds(t *testing.T) {
 }
 
 func TestSendConnectionRefusedThenServerBack(t *testing.T) {
-	srv := mailtest.NewServer(t, withAuth(mailtest.Options{STARTTLS: true}))
+	srv := smtptest.NewServer(t, withAuth(smtptest.Options{STARTTLS: true}))
 	s := NewSender(serverConfig(srv, SecurityStartTLS))
 	m := testMessage()
 	srv.Close()
@@ -324,7 +324,7 @@ func TestSendConnectionRefusedThenServerBack(t *testing.T) {
 }
 
 func TestSendRefusesHeaderInjectionBeforeConnecting(t *testing.T) {
-	srv := mailtest.NewServer(t, withAuth(mailtest.Options{STARTTLS: true}))
+	srv := smtptest.NewServer(t, withAuth(smtptest.Options{STARTTLS: true}))
 	m := testMessage()
 	m.Subject = "Activate\r\nBcc: everyone@example.com"
 	err := NewSender(serverConfig(srv, SecurityStartTLS)).Send(context.Background(), m)
@@ -339,9 +339,9 @@ func TestSendRefusesHeaderInjectionBeforeConnecting(t *testing.T) {
 // TestSendErrorsNeverShowThePassword runs through failures in which a password could
 // surface, including a server that echoes what it was sent.
 func TestSendErrorsNeverShowThePassword(t *testing.T) {
-	echo := mailtest.NewServer(t, withAuth(mailtest.Options{
+	echo := smtptest.NewServer(t, withAuth(smtptest.Options{
 		STARTTLS:    true,
-		MailReplies: []mailtest.Reply{{Code: 553, Enhanced: "5.7.1", Text: "sender rejected for user office password " + testPassword}},
+		MailReplies: []smtptest.Reply{{Code: 553, Enhanced: "5.7.1", Text: "sender rejected for user office password " + testPassword}},
 	}))
 	cfg := serverConfig(echo, SecurityStartTLS)
 	err := NewSender(cfg).Send(context.Background(), testMessage())

@@ -1,9 +1,9 @@
-// Package mailtest runs a real SMTP server (github.com/emersion/go-smtp) on 127.0.0.1
+// Package smtptest runs a real SMTP server (github.com/emersion/go-smtp) on 127.0.0.1
 // for tests: STARTTLS or TLS on connect with a certificate made at test time, AUTH
 // with a given user name and password, scripted error replies, a server that never
 // greets, and one that goes down and comes back on the same port. It records what it
 // received.
-package mailtest
+package smtptest
 
 import (
 	"crypto/ecdsa"
@@ -211,7 +211,7 @@ func (s *Server) listen(addr string) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	if err != nil {
-		s.t.Fatalf("mailtest: listen on %s: %v", addr, err)
+		s.t.Fatalf("smtptest: listen on %s: %v", addr, err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -228,7 +228,7 @@ func (s *Server) listen(addr string) {
 		l = tls.NewListener(l, s.tlsConfig())
 	}
 	srv := smtp.NewServer(backend{s})
-	srv.Domain = "mailtest.localhost"
+	srv.Domain = "smtptest.localhost"
 	srv.ReadTimeout = 10 * time.Second
 	srv.WriteTimeout = 10 * time.Second
 	srv.MaxMessageBytes = 10 << 20
@@ -423,15 +423,15 @@ func selfSigned(t testing.TB) (tls.Certificate, *x509.CertPool) {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		t.Fatalf("mailtest: generate key: %v", err)
+		t.Fatalf("smtptest: generate key: %v", err)
 	}
 	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 62))
 	if err != nil {
-		t.Fatalf("mailtest: serial: %v", err)
+		t.Fatalf("smtptest: serial: %v", err)
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber:          serial,
-		Subject:               pkix.Name{CommonName: "mailtest", Organization: []string{"StaffDesk tests"}},
+		Subject:               pkix.Name{CommonName: "smtptest", Organization: []string{"StaffDesk tests"}},
 		NotBefore:             time.Now().Add(-time.Hour),
 		NotAfter:              time.Now().Add(24 * time.Hour),
 		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
@@ -443,11 +443,11 @@ func selfSigned(t testing.TB) (tls.Certificate, *x509.CertPool) {
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
-		t.Fatalf("mailtest: create certificate: %v", err)
+		t.Fatalf("smtptest: create certificate: %v", err)
 	}
 	leaf, err := x509.ParseCertificate(der)
 	if err != nil {
-		t.Fatalf("mailtest: parse certificate: %v", err)
+		t.Fatalf("smtptest: parse certificate: %v", err)
 	}
 	pool := x509.NewCertPool()
 	pool.AddCert(leaf)

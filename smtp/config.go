@@ -1,14 +1,16 @@
-// Package mail sends StaffDesk's account emails (activation, password reset, email
+// Package smtp sends StaffDesk's account emails (activation, password reset, email
 // change) to the practice's SMTP server.
 //
-// It builds each message itself (Build, folding the headers) and delivers it over one
-// connection it dials itself, with a deadline on every step, using net/smtp's Client.
+// It builds each message itself (Build, folding the headers) and delivers it with its
+// own client over a connection it dials itself: a deadline on every step, a bound on
+// every reply, and one Session for a run of messages (net/smtp lends only its Auth).
 // Failures come back as *SendError, which says whether trying again later can help and
 // quotes the server's own words. The SMTP password never appears in an error, a log line
 // or the String form of a Config.
 //
-// Package app must not import this package: mail imports app for its error type.
-package mail
+// Package app must not import this package: smtp imports app for its error type. Nor
+// must ui: the windows reach the mail server only through app's services.
+package smtp
 
 import (
 	"crypto/x509"
@@ -328,4 +330,4 @@ func (c Config) Redacted() string {
 func (c Config) String() string { return c.Redacted() }
 
 // GoString is Redacted too, for %#v.
-func (c Config) GoString() string { return "mail.Config(" + c.Redacted() + ")" }
+func (c Config) GoString() string { return "smtp.Config(" + c.Redacted() + ")" }

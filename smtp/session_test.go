@@ -1,4 +1,4 @@
-package mail
+package smtp
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/staffdesk/staffdesk/app/mail/mailtest"
+	"github.com/staffdesk/staffdesk/smtp/smtptest"
 )
 
 func messageTo(i int, address string) Message {
@@ -22,7 +22,7 @@ func messageTo(i int, address string) Message {
 
 // A run of messages goes over one connection: one TLS handshake, one AUTH.
 func TestSessionSendsARunOverOneConnection(t *testing.T) {
-	srv := mailtest.NewServer(t, withAuth(mailtest.Options{STARTTLS: true}))
+	srv := smtptest.NewServer(t, withAuth(smtptest.Options{STARTTLS: true}))
 	ss := NewSender(serverConfig(srv, SecurityStartTLS)).Session()
 	for i := 0; i < 5; i++ {
 		if err := ss.Send(context.Background(), messageTo(i, "jane@example.com")); err != nil {
@@ -41,7 +41,7 @@ func TestSessionSendsARunOverOneConnection(t *testing.T) {
 // A recipient refused halfway through a run costs neither the connection nor the
 // next message.
 func TestSessionGoesOnAfterARefusedRecipient(t *testing.T) {
-	srv := mailtest.NewServer(t, withAuth(mailtest.Options{STARTTLS: true, RecipientReplies: map[string]mailtest.Reply{
+	srv := smtptest.NewServer(t, withAuth(smtptest.Options{STARTTLS: true, RecipientReplies: map[string]smtptest.Reply{
 		"gone@example.com": {Code: 550, Enhanced: "5.1.1", Text: "mailbox unavailable"}}}))
 	ss := NewSender(serverConfig(srv, SecurityStartTLS)).Session()
 	defer ss.Close()
@@ -62,7 +62,7 @@ func TestSessionGoesOnAfterARefusedRecipient(t *testing.T) {
 
 // A server that dropped the idle connection: the next message goes over a new one.
 func TestSessionReconnectsWhenTheServerDropped(t *testing.T) {
-	srv := mailtest.NewServer(t, withAuth(mailtest.Options{STARTTLS: true}))
+	srv := smtptest.NewServer(t, withAuth(smtptest.Options{STARTTLS: true}))
 	ss := NewSender(serverConfig(srv, SecurityStartTLS)).Session()
 	defer ss.Close()
 	if err := ss.Send(context.Background(), messageTo(1, "jane@example.com")); err != nil {
