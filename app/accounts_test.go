@@ -279,13 +279,14 @@ func TestCodes_StopWhenDeactivatedOrEmailChanges(t *testing.T) {
 	r := newMailRig(t, rigOptions{})
 	camille := r.createStaff("camilles", "Camille", "Staff")
 	code := r.peekCode(r.message(app.MailActivation, "camilles@email.xyz"))
-	if _, err := r.svc.Staff.Deactivate(r.ctx(), camille.ID); err != nil {
+	off, err := r.svc.Staff.Deactivate(r.ctx(), camille.ID, camille.Version)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.svc.Staff.Reactivate(r.ctx(), camille.ID); err != nil {
+	if _, err := r.svc.Staff.Reactivate(r.ctx(), camille.ID, off.Version); err != nil {
 		t.Fatal(err)
 	}
-	_, err := r.svc.Accounts.Activate(r.ctx(), "camilles", code)
+	_, err = r.svc.Accounts.Activate(r.ctx(), "camilles", code)
 	wantCode(t, err, app.EINVALID, "no longer works")
 
 	if err := r.svc.Accounts.ResendActivation(r.ctx(), camille.ID); err != nil {

@@ -81,9 +81,15 @@ func (del *staffDeletion) onDelete() {
 	w := del.w
 	var res *app.DeleteResult
 	w.d.background(func(ctx context.Context) (err error) {
-		res, err = w.d.svc.Staff.Delete(ctx, del.staff.ID, typed)
+		res, err = w.d.svc.Staff.Delete(ctx, del.staff.ID, del.staff.Version, typed)
 		return err
 	}, func(err error) {
+		if app.IsChanged(err) {
+			// The dialog names the account as it was: the question no longer holds.
+			del.dialog.Hide()
+			w.reloadThen(func() { w.d.showMovedOn(w.win, app.AccountOf(del.staff.FirstName), err) })
+			return
+		}
 		if err != nil {
 			w.d.logError(err)
 			msg := app.ErrorFields(err)[app.FieldConfirmUsername]

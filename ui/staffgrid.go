@@ -497,7 +497,7 @@ func (w *staffWindow) onDeactivate(s *app.Staff) {
 		func(ok bool) {
 			w.confirm = nil
 			if ok {
-				w.changeStatus(s.ID, w.d.svc.Staff.Deactivate)
+				w.changeStatus(s, w.d.svc.Staff.Deactivate)
 			}
 		}, w.win)
 	w.confirm.SetConfirmText("Deactivate")
@@ -508,19 +508,26 @@ func (w *staffWindow) onDeactivate(s *app.Staff) {
 // onReactivate needs no question: it is undone by Deactivate.
 func (w *staffWindow) onReactivate(s *app.Staff) {
 	w.selected = s.ID
-	w.changeStatus(s.ID, w.d.svc.Staff.Reactivate)
+	w.changeStatus(s, w.d.svc.Staff.Reactivate)
 }
 
-func (w *staffWindow) changeStatus(id int64, change func(context.Context, int64) (*app.Staff, error)) {
+// changeStatus deactivates or reactivates s as the grid showed it: an account changed
+// since on another desk is refused by the service, and the grid then shows it as it
+// is now, for the manager to look at before trying again.
+func (w *staffWindow) changeStatus(s *app.Staff, change func(ctx context.Context, id, version int64) (*app.Staff, error)) {
 	w.d.background(func(ctx context.Context) error {
-		_, err := change(ctx, id)
+		_, err := change(ctx, s.ID, s.Version)
 		return err
 	}, func(err error) {
+		w.d.mailChanged() // deactivating cancels the account's waiting emails
+		if app.IsChanged(err) {
+			w.reloadThen(func() { w.d.showMovedOn(w.win, app.AccountOf(s.FirstName), err) })
+			return
+		}
 		if err != nil {
 			w.d.showError(w.win, err)
 		}
 		w.reload()
-		w.d.mailChanged() // deactivating cancels the account's waiting emails
 	})
 }
 

@@ -33,3 +33,17 @@ func askStale(win fyne.Window, err error, onReload, onKeep func()) *staleChoice 
 	c.dlg.Show()
 	return c
 }
+
+// movedOnText is what a list window says once it has reloaded after a status change or
+// a deletion was refused because the record had changed since the list showed it
+// (app.IsChanged): there is nothing to keep, only the record as it is now to look at.
+// what names the record as the list showed it: "Camille's account".
+func movedOnText(what string) string {
+	return what + " was changed on another desk; the list is up to date now — try again."
+}
+
+// showMovedOn logs the refusal err and says, in win, that what was changed meanwhile.
+func (d *Desk) showMovedOn(win fyne.Window, what string, err error) {
+	d.logError(err)
+	showNotice(dialog.NewInformation("Changed since you opened it", movedOnText(what), win), win)
+}
