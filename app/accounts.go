@@ -229,7 +229,7 @@ func (a *AccountService) checkEmailFree(tx Tx, staffID int64, email string) erro
 			return ConflictError(FieldEmail, "This email is already used by %s.", o.Username)
 		}
 	}
-	owner, err := tx.PendingEmailOwner(email, staffID, a.mail.now())
+	owner, err := tx.PendingEmailOwner(EmailKey(email), staffID, a.mail.now())
 	if err != nil {
 		return err
 	} else if owner != "" {
@@ -438,7 +438,7 @@ func (p *postbox) issueCode(tx Tx, staffID int64, kind CodeKind, newEmail string
 		valid = EmailChangeValidFor
 	}
 	c := &Code{StaffID: staffID, Kind: kind, Digest: codeDigest(p.digester, staffID, kind, norm),
-		NewEmail: newEmail, ExpiresAt: now.Add(valid), CreatedAt: now}
+		NewEmail: newEmail, NewEmailKey: EmailKey(newEmail), ExpiresAt: now.Add(valid), CreatedAt: now}
 	// The new code replaces the older one of its kind.
 	if err := tx.RevokeCodes(staffID, now, kind); err != nil {
 		return "", time.Time{}, err

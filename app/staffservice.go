@@ -487,7 +487,7 @@ func checkReferences(tx Tx, st, cur *Staff, p *Problems, now time.Time) error {
 	}
 	if st.Email != "" && !p.Has(FieldEmail) {
 		// An address another account is confirming (Change Email) is taken too.
-		owner, err := tx.PendingEmailOwner(st.Email, st.ID, now)
+		owner, err := tx.PendingEmailOwner(st.EmailKey, st.ID, now)
 		if err != nil {
 			return err
 		} else if owner != "" {
