@@ -20,12 +20,18 @@ type AccountService struct {
 }
 
 // ResendActivation sends a new activation email to a Pending account; the previous
-// code stops working.
-func (a *AccountService) ResendActivation(ctx context.Context, staffID int64) error {
+// code stops working. version is the account's Version as the window showed it (with
+// the address it asked about): an account changed since, its address corrected on
+// another desk say, is refused (ECONFLICT, IsChanged) rather than mailed at an address
+// the manager did not confirm.
+func (a *AccountService) ResendActivation(ctx context.Context, staffID, version int64) error {
 	err := a.store.Write(ctx, func(tx Tx) error {
 		st, err := tx.Staff(staffID)
 		if err != nil {
 			return err
+		}
+		if st.Version != version {
+			return staffMovedOn(st)
 		}
 		switch st.Status {
 		case StatusActive:

@@ -564,8 +564,12 @@ func (w *staffWindow) onResendActivation(s *app.Staff) {
 				return
 			}
 			w.d.background(func(ctx context.Context) error {
-				return w.d.svc.Accounts.ResendActivation(ctx, s.ID)
+				return w.d.svc.Accounts.ResendActivation(ctx, s.ID, s.Version)
 			}, func(err error) {
+				if app.IsChanged(err) {
+					w.reloadThen(func() { w.d.showMovedOn(w.win, app.AccountOf(s.FirstName), err) })
+					return
+				}
 				if err != nil {
 					w.d.showError(w.win, err)
 				}
