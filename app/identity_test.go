@@ -374,3 +374,37 @@ func TestBackfillIdentityKeys_PendingEmails(t *testing.T) {
 		t.Errorf("look-alike of a backfilled pending address: %v", err)
 	}
 }
+
+// TestEditEmail_SameAddressOtherForm: the same address in another form (its domain's
+// xn-- form) is not a new address: an activated account's edit saves it in place.
+// Before, Edit refused it as a change ("Use Change Email") and Change Email refused it
+// as the account's own address, and the manager was sent round in a circle.
+func TestEditEmail_SameAddressOtherForm(t *testing.T) {
+	r := newMailRig(t, rigOptions{})
+	const unicode, ascii = "camille@praxis-müller.example", "camille@xn--praxis-mller-klb.example"
+	st, err := r.svc.Staff.Create(r.ctx(), &app.NewStaff{Staff: app.Staff{FirstName: "Camille", LastName: "Staff",
+		ProviderID: r.provider, RoleID: r.role, Email: unicode, Username: "camilles", UnlockPIN: "8453"},
+		Password: rigStaffPW, ConfirmPassword: rigStaffPW})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.svc.Accounts.Activate(r.ctx(), "camilles", r.peekCode(r.message(app.MailActivation, unicode))); err != nil {
+		t.Fatal(err)
+	}
+	err = r.svc.Accounts.RequestEmailChange(r.ctx(), st.ID, ascii)
+	if msg := app.ErrorFields(err)[app.FieldEmail]; !strings.Contains(msg, "already Camille Staff's email address") {
+		t.Fatalf("Change Email to the same address: %v", err)
+	}
+	cur, err := r.svc.Staff.Get(r.ctx(), st.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur.Email = ascii
+	saved, err := r.svc.Staff.Update(r.ctx(), cur)
+	if err != nil {
+		t.Fatalf("Edit to the same address in its ASCII form: %v", err)
+	}
+	if saved.Staff.Email != ascii || saved.ActivationSentTo != "" {
+		t.Fatalf("saved %q, activation sent to %q", saved.Staff.Email, saved.ActivationSentTo)
+	}
+}

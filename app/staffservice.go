@@ -144,7 +144,10 @@ func (s *StaffService) Update(ctx context.Context, in *Staff) (*StaffUpdate, err
 		if cur.Version != st.Version {
 			return staffChanged(cur)
 		}
-		emailChanged := !strings.EqualFold(cur.Email, st.Email)
+		// A new address is one with another identity key: the same address in another
+		// form (capitals, its domain's xn-- form) is saved in place, as Change Email
+		// would refuse it as the account's own.
+		emailChanged := EmailKey(cur.Email) != st.EmailKey
 		if emailChanged && !cur.ActivatedAt.IsZero() && !p.Has(FieldEmail) {
 			p.Add(FieldEmail, fmt.Sprintf("%s has activated the account: the address changes once the new one is confirmed. Use Change Email.", cur.FullName()))
 		}
