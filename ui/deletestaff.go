@@ -112,7 +112,7 @@ func (del *staffDeletion) onDelete() {
 		w.reload()
 		w.d.mailChanged()
 		if n := res.CancelledMail; n > 0 {
-			dialog.ShowInformation("Account deleted", deletedText(n), w.win)
+			showNotice(dialog.NewInformation("Account deleted", deletedText(n), w.win), w.win)
 		}
 	})
 }

@@ -455,8 +455,8 @@ func (w *staffWindow) onAbout() {
 	} else if meta.Build > 0 {
 		version = fmt.Sprintf("%s (build %d)", version, meta.Build)
 	}
-	dialog.ShowInformation("About StaffDesk",
-		fmt.Sprintf("%s %s\n\nOffice staff accounts for your practice, kept on this computer.", name, version), w.win)
+	showNotice(dialog.NewInformation("About StaffDesk",
+		fmt.Sprintf("%s %s\n\nOffice staff accounts for your practice, kept on this computer.", name, version), w.win), w.win)
 }
 
 // onSort sorts by the column whose header was clicked; clicking it again reverses.

@@ -126,6 +126,10 @@ func TestStaffGridDeleteSaysMailCancelled(t *testing.T) {
 	if got := overlayText(w.win); !strings.Contains(got, "Deleted. 1 waiting email was cancelled.") {
 		t.Fatalf("after Delete the window says %q", got)
 	}
+	pressWithNothingFocused(t, w.win, fyne.KeyReturn) // as every other notice
+	if top := w.win.Canvas().Overlays().Top(); top != nil {
+		t.Errorf("Enter left the notice up: %q", overlayText(w.win))
+	}
 }
 
 func mustList(t *testing.T, td *testDesk) []*app.Staff {
@@ -159,6 +163,10 @@ func TestStaffFormCorrectPendingEmail(t *testing.T) {
 	}
 	if got := overlayText(w.win); !strings.Contains(got, "An activation email was sent to the new address, corrected@example.com.") {
 		t.Fatalf("the window says %q", got)
+	}
+	pressWithNothingFocused(t, w.win, fyne.KeyReturn)
+	if top := w.win.Canvas().Overlays().Top(); top != nil {
+		t.Errorf("Enter left the notice up: %q", overlayText(w.win))
 	}
 	list, err := td.svc.Outbox.List(td.ctx())
 	if err != nil {
