@@ -20,12 +20,18 @@ type AccountService struct {
 }
 
 // ResendActivation sends a new activation email to a Pending account; the previous
-// code stops working.
-func (a *AccountService) ResendActivation(ctx context.Context, staffID int64) error {
+// code stops working. version is the account's Version as the window showed it (with
+// the address it asked about): an account changed since, its address corrected on
+// another desk say, is refused (ECONFLICT, IsChanged) rather than mailed at an address
+// the manager did not confirm.
+func (a *AccountService) ResendActivation(ctx context.Context, staffID, version int64) error {
 	err := a.store.Write(ctx, func(tx Tx) error {
 		st, err := tx.Staff(staffID)
 		if err != nil {
 			return err
+		}
+		if st.Version != version {
+			return staffMovedOn(st)
 		}
 		switch st.Status {
 		case StatusActive:
@@ -229,7 +235,7 @@ func (a *AccountService) checkEmailFree(tx Tx, staffID int64, email string) erro
 			return ConflictError(FieldEmail, "This email is already used by %s.", o.Username)
 		}
 	}
-	owner, err := tx.PendingEmailOwner(email, staffID, a.mail.now())
+	owner, err := tx.PendingEmailOwner(EmailKey(email), staffID, a.mail.now())
 	if err != nil {
 		return err
 	} else if owner != "" {
@@ -438,7 +444,7 @@ func (p *postbox) issueCode(tx Tx, staffID int64, kind CodeKind, newEmail string
 		valid = EmailChangeValidFor
 	}
 	c := &Code{StaffID: staffID, Kind: kind, Digest: codeDigest(p.digester, staffID, kind, norm),
-		NewEmail: newEmail, ExpiresAt: now.Add(valid), CreatedAt: now}
+		NewEmail: newEmail, NewEmailKey: EmailKey(newEmail), ExpiresAt: now.Add(valid), CreatedAt: now}
 	// The new code replaces the older one of its kind.
 	if err := tx.RevokeCodes(staffID, now, kind); err != nil {
 		return "", time.Time{}, err

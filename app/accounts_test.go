@@ -168,7 +168,7 @@ func TestCodes_SingleUseAndBoundToTheirAccount(t *testing.T) {
 
 	// A code after a newer one of the same kind was sent.
 	old := r.peekCode(r.message(app.MailActivation, "marcus@email.xyz"))
-	if err := r.svc.Accounts.ResendActivation(r.ctx(), marcus.ID); err != nil {
+	if err := r.svc.Accounts.ResendActivation(r.ctx(), marcus.ID, marcus.Version); err != nil {
 		t.Fatal(err)
 	}
 	_, err = r.svc.Accounts.Activate(r.ctx(), "marcus", old)
@@ -245,7 +245,7 @@ func TestCodes_Expire(t *testing.T) {
 		}
 	}
 	// A second before the end it still works.
-	if err := r.svc.Accounts.ResendActivation(r.ctx(), camille.ID); err != nil {
+	if err := r.svc.Accounts.ResendActivation(r.ctx(), camille.ID, camille.Version); err != nil {
 		t.Fatal(err)
 	}
 	code = r.peekCode(r.message(app.MailActivation, "camilles@email.xyz"))
@@ -279,16 +279,18 @@ func TestCodes_StopWhenDeactivatedOrEmailChanges(t *testing.T) {
 	r := newMailRig(t, rigOptions{})
 	camille := r.createStaff("camilles", "Camille", "Staff")
 	code := r.peekCode(r.message(app.MailActivation, "camilles@email.xyz"))
-	if _, err := r.svc.Staff.Deactivate(r.ctx(), camille.ID); err != nil {
+	off, err := r.svc.Staff.Deactivate(r.ctx(), camille.ID, camille.Version)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.svc.Staff.Reactivate(r.ctx(), camille.ID); err != nil {
+	on, err := r.svc.Staff.Reactivate(r.ctx(), camille.ID, off.Version)
+	if err != nil {
 		t.Fatal(err)
 	}
-	_, err := r.svc.Accounts.Activate(r.ctx(), "camilles", code)
+	_, err = r.svc.Accounts.Activate(r.ctx(), "camilles", code)
 	wantCode(t, err, app.EINVALID, "no longer works")
 
-	if err := r.svc.Accounts.ResendActivation(r.ctx(), camille.ID); err != nil {
+	if err := r.svc.Accounts.ResendActivation(r.ctx(), camille.ID, on.Version); err != nil {
 		t.Fatal(err)
 	}
 	code = r.peekCode(r.message(app.MailActivation, "camilles@email.xyz"))
@@ -444,5 +446,37 @@ func TestStatusDetail_ExpiryWording(t *testing.T) {
 	s := &app.Staff{Status: app.StatusActive, PendingEmail: "new@email.xyz"}
 	if got := s.StatusDetail(now); got != "Active · Email change pending" {
 		t.Errorf("email change: %q", got)
+	}
+}
+
+// Resend activation carries the version the grid showed: an account whose address was
+// corrected on another desk meanwhile gets no email at an address the manager did not
+// confirm.
+func TestResendActivation_StaleCopyRefused(t *testing.T) {
+	r := newMailRig(t, rigOptions{})
+	seen := r.createStaff("camilles", "Camille", "Staff")
+	other, err := r.svc.Staff.Get(r.ctx(), seen.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other.Email = "camille.fixed@email.xyz" // the other desk corrects the address
+	if _, err := r.svc.Staff.Update(r.ctx(), other); err != nil {
+		t.Fatal(err)
+	}
+	before, err := r.svc.Outbox.List(r.ctx())
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = r.svc.Accounts.ResendActivation(r.ctx(), seen.ID, seen.Version)
+	wantCode(t, err, app.ECONFLICT, "Camille's account was changed since you opened it")
+	if !app.IsChanged(err) {
+		t.Fatalf("stale resend: %v, want IsChanged", err)
+	}
+	after, err := r.svc.Outbox.List(r.ctx())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after) != len(before) {
+		t.Fatalf("the refused resend queued %d emails", len(after)-len(before))
 	}
 }

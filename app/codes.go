@@ -38,15 +38,18 @@ const (
 // digest. A code works until it expires, is used, or is revoked (a newer code of its
 // kind, a new password or email, or deactivation).
 type Code struct {
-	ID        int64
-	StaffID   int64
-	Kind      CodeKind
-	Digest    []byte
-	NewEmail  string // CodeEmailChange: the address being confirmed
-	ExpiresAt time.Time
-	UsedAt    time.Time // zero until entered
-	RevokedAt time.Time // zero until something ended it early
-	CreatedAt time.Time
+	ID       int64
+	StaffID  int64
+	Kind     CodeKind
+	Digest   []byte
+	NewEmail string // CodeEmailChange: the address being confirmed
+	// NewEmailKey is NewEmail's identity key (EmailKey): another account waiting for a
+	// look-alike of the address is found by it.
+	NewEmailKey string
+	ExpiresAt   time.Time
+	UsedAt      time.Time // zero until entered
+	RevokedAt   time.Time // zero until something ended it early
+	CreatedAt   time.Time
 }
 
 // CodeTx reads and writes one-time codes and the count of wrong ones.
@@ -65,8 +68,14 @@ type CodeTx interface {
 	// none are given).
 	RevokeCodes(staffID int64, at time.Time, kinds ...CodeKind) error
 	// PendingEmailOwner returns the username of another account (not exceptStaffID)
-	// with an unexpired, live email change to email, ignoring case; "" if none.
-	PendingEmailOwner(email string, exceptStaffID int64, now time.Time) (string, error)
+	// with an unexpired, live email change to an address whose identity key is
+	// emailKey (EmailKey); "" if none, or if emailKey is "".
+	PendingEmailOwner(emailKey string, exceptStaffID int64, now time.Time) (string, error)
+	// CodesMissingEmailKey returns the email-change codes stored without their new
+	// address's key (BackfillIdentityKeys), in id order.
+	CodesMissingEmailKey() ([]*Code, error)
+	// SetCodeEmailKey stores the key of a code's new address.
+	SetCodeEmailKey(id int64, key string) error
 	// AddCodeFailure records a wrong code typed for the account at at, forgetting
 	// those older than a day.
 	AddCodeFailure(staffID int64, at time.Time) error

@@ -89,12 +89,17 @@ func (d *DirectoryService) SaveProvider(ctx context.Context, in *Provider) (*Pro
 }
 
 // SetProviderActive activates or deactivates a provider. A provider who is still the
-// primary provider of active or pending staff cannot be deactivated.
-func (d *DirectoryService) SetProviderActive(ctx context.Context, id int64, active bool) error {
+// primary provider of active or pending staff cannot be deactivated. version is the
+// provider's Version as the window showed it: a provider changed since is refused
+// (ECONFLICT, IsChanged), like every update made from a stale copy.
+func (d *DirectoryService) SetProviderActive(ctx context.Context, id, version int64, active bool) error {
 	err := d.store.Write(ctx, func(tx Tx) error {
 		p, err := tx.Provider(id)
 		if err != nil {
 			return err
+		}
+		if p.Version != version {
+			return directoryMovedOn(p.DisplayName())
 		}
 		if !active {
 			if err := checkProviderUnused(tx, p); err != nil {
@@ -102,7 +107,12 @@ func (d *DirectoryService) SetProviderActive(ctx context.Context, id int64, acti
 			}
 		}
 		p.Active = active
-		return tx.UpdateProvider(p)
+		if err := tx.UpdateProvider(p); IsChanged(err) {
+			return directoryMovedOn(p.DisplayName())
+		} else if err != nil {
+			return err
+		}
+		return nil
 	})
 	return wrapInternal("change the provider", err)
 }
@@ -112,6 +122,14 @@ func (d *DirectoryService) SetProviderActive(ctx context.Context, id int64, acti
 func directoryChanged(what string) error {
 	return &Error{Code: ECONFLICT, Err: ErrChanged,
 		Message: what + " was changed since you opened it: reload or keep your changes"}
+}
+
+// directoryMovedOn is the refusal of an activation or deactivation asked for from a
+// copy of the record older than the stored one: there are no edits to keep, only a list
+// to look at again. what names the record as stored.
+func directoryMovedOn(what string) error {
+	return &Error{Code: ECONFLICT, Err: ErrChanged,
+		Message: what + " was changed since you opened it; look at it again, then try again."}
 }
 
 // npiTaken names the provider who already has p's NPI when the store refused it.
@@ -188,15 +206,24 @@ func (d *DirectoryService) SaveOffice(ctx context.Context, in *Office) (*Office,
 }
 
 // SetOfficeActive activates or deactivates an office. Staff restricted to it keep the
-// restriction; an inactive office is no longer offered for new restrictions.
-func (d *DirectoryService) SetOfficeActive(ctx context.Context, id int64, active bool) error {
+// restriction; an inactive office is no longer offered for new restrictions. version
+// is as for SetProviderActive.
+func (d *DirectoryService) SetOfficeActive(ctx context.Context, id, version int64, active bool) error {
 	err := d.store.Write(ctx, func(tx Tx) error {
 		o, err := tx.Office(id)
 		if err != nil {
 			return err
 		}
+		if o.Version != version {
+			return directoryMovedOn("The office " + o.Name)
+		}
 		o.Active = active
-		return tx.UpdateOffice(o)
+		if err := tx.UpdateOffice(o); IsChanged(err) {
+			return directoryMovedOn("The office " + o.Name)
+		} else if err != nil {
+			return err
+		}
+		return nil
 	})
 	return wrapInternal("change the office", err)
 }
@@ -228,15 +255,23 @@ func (d *DirectoryService) SaveRole(ctx context.Context, in *Role) (*Role, error
 }
 
 // SetRoleActive activates or deactivates a role. Staff who have it keep it; an inactive
-// role is no longer offered for new accounts.
-func (d *DirectoryService) SetRoleActive(ctx context.Context, id int64, active bool) error {
+// role is no longer offered for new accounts. version is as for SetProviderActive.
+func (d *DirectoryService) SetRoleActive(ctx context.Context, id, version int64, active bool) error {
 	err := d.store.Write(ctx, func(tx Tx) error {
 		r, err := tx.Role(id)
 		if err != nil {
 			return err
 		}
+		if r.Version != version {
+			return directoryMovedOn("The role " + r.Name)
+		}
 		r.Active = active
-		return tx.UpdateRole(r)
+		if err := tx.UpdateRole(r); IsChanged(err) {
+			return directoryMovedOn("The role " + r.Name)
+		} else if err != nil {
+			return err
+		}
+		return nil
 	})
 	return wrapInternal("change the role", err)
 }
@@ -267,15 +302,24 @@ func (d *DirectoryService) SaveCareTeamRole(ctx context.Context, in *CareTeamRol
 	return &r, nil
 }
 
-// SetCareTeamRoleActive activates or deactivates a care team role.
-func (d *DirectoryService) SetCareTeamRoleActive(ctx context.Context, id int64, active bool) error {
+// SetCareTeamRoleActive activates or deactivates a care team role. version is as for
+// SetProviderActive.
+func (d *DirectoryService) SetCareTeamRoleActive(ctx context.Context, id, version int64, active bool) error {
 	err := d.store.Write(ctx, func(tx Tx) error {
 		r, err := tx.CareTeamRole(id)
 		if err != nil {
 			return err
 		}
+		if r.Version != version {
+			return directoryMovedOn("The care team role " + r.Name)
+		}
 		r.Active = active
-		return tx.UpdateCareTeamRole(r)
+		if err := tx.UpdateCareTeamRole(r); IsChanged(err) {
+			return directoryMovedOn("The care team role " + r.Name)
+		} else if err != nil {
+			return err
+		}
+		return nil
 	})
 	return wrapInternal("change the care team role", err)
 }

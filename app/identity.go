@@ -242,42 +242,25 @@ type IdentityClash struct {
 // BackfillIdentityKeys gives every account stored without identity keys (before
 // migration 0004, or by an older StaffDesk on the same file) its keys, in the order the
 // accounts were created, and returns the accounts whose key an older account already
-// has. main calls it once at start and logs the clashes; they do not stop the app.
+// has. It also keys the new address of every email change stored without one (before
+// migration 0006), by which a look-alike of an address waiting to be confirmed is
+// found. main calls it once at start and logs the clashes; they do not stop the app.
 func (s *StaffService) BackfillIdentityKeys(ctx context.Context) ([]IdentityClash, error) {
 	var clashes []IdentityClash
 	err := s.store.Write(ctx, func(tx Tx) error {
 		clashes = nil
-		missing, err := tx.FindStaff(StaffFilter{MissingIdentityKeys: true})
-		if err != nil || len(missing) == 0 {
+		if err := backfillStaffKeys(tx, &clashes); err != nil {
 			return err
 		}
-		all, err := tx.FindStaff(StaffFilter{})
+		codes, err := tx.CodesMissingEmailKey()
 		if err != nil {
 			return err
 		}
-		emails, usernames := map[string]string{}, map[string]string{}
-		for _, st := range all {
-			if st.EmailKey != "" {
-				emails[st.EmailKey] = st.Username
-			}
-			if st.UsernameKey != "" {
-				usernames[st.UsernameKey] = st.Username
-			}
-		}
-		slices.SortFunc(missing, func(a, b *Staff) int { return cmp.Compare(a.ID, b.ID) })
-		for _, st := range missing {
-			ek, uk := st.EmailKey, st.UsernameKey
-			if ek == "" {
-				ek = claimKey(emails, EmailKey(st.Email), st.Username, FieldEmail, &clashes)
-			}
-			if uk == "" {
-				uk = claimKey(usernames, UsernameKey(st.Username), st.Username, FieldUsername, &clashes)
-			}
-			if ek == st.EmailKey && uk == st.UsernameKey {
-				continue
-			}
-			if err := tx.SetStaffIdentityKeys(st.ID, ek, uk); err != nil {
-				return err
+		for _, c := range codes {
+			if key := EmailKey(c.NewEmail); key != "" {
+				if err := tx.SetCodeEmailKey(c.ID, key); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
@@ -286,6 +269,44 @@ func (s *StaffService) BackfillIdentityKeys(ctx context.Context) ([]IdentityClas
 		return nil, wrapInternal("check the accounts' emails and usernames", err)
 	}
 	return clashes, nil
+}
+
+// backfillStaffKeys is BackfillIdentityKeys for the accounts, recording the clashes.
+func backfillStaffKeys(tx Tx, clashes *[]IdentityClash) error {
+	missing, err := tx.FindStaff(StaffFilter{MissingIdentityKeys: true})
+	if err != nil || len(missing) == 0 {
+		return err
+	}
+	all, err := tx.FindStaff(StaffFilter{})
+	if err != nil {
+		return err
+	}
+	emails, usernames := map[string]string{}, map[string]string{}
+	for _, st := range all {
+		if st.EmailKey != "" {
+			emails[st.EmailKey] = st.Username
+		}
+		if st.UsernameKey != "" {
+			usernames[st.UsernameKey] = st.Username
+		}
+	}
+	slices.SortFunc(missing, func(a, b *Staff) int { return cmp.Compare(a.ID, b.ID) })
+	for _, st := range missing {
+		ek, uk := st.EmailKey, st.UsernameKey
+		if ek == "" {
+			ek = claimKey(emails, EmailKey(st.Email), st.Username, FieldEmail, clashes)
+		}
+		if uk == "" {
+			uk = claimKey(usernames, UsernameKey(st.Username), st.Username, FieldUsername, clashes)
+		}
+		if ek == st.EmailKey && uk == st.UsernameKey {
+			continue
+		}
+		if err := tx.SetStaffIdentityKeys(st.ID, ek, uk); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // claimKey gives key to username unless another account holds it, which is recorded

@@ -273,3 +273,138 @@ func TestLookAlikeEmails_TwoPendingChanges(t *testing.T) {
 		t.Fatalf("second confirmation of a look-alike: %v", err)
 	}
 }
+
+// TestLookAlikeEmails_PendingRefusedAtRequest: an address another account is waiting
+// to confirm is taken by its key, not its bytes: a look-alike of it is refused when it
+// is asked for, by an email change, a new account or an edit, naming who waits for it.
+// (NOCASE folds only ASCII: "JÖRG" and "jörg", Cyrillic capitals and small letters,
+// or a domain and its xn-- form were different addresses before the codes had keys.)
+func TestLookAlikeEmails_PendingRefusedAtRequest(t *testing.T) {
+	r := newMailRig(t, rigOptions{})
+	anna := r.createStaff("annaa", "Anna", "Staff")
+	vera := r.createStaff("verav", "Vera", "Staff")
+	if err := r.svc.Accounts.RequestEmailChange(r.ctx(), anna.ID, existingEmail); err != nil {
+		t.Fatal(err)
+	}
+	const cyrillic = "анна.иванова@clinic.example"
+	if err := r.svc.Accounts.RequestEmailChange(r.ctx(), vera.ID, cyrillic); err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range []struct{ name, email, owner string }{
+		{"NFD instead of NFC", "jo\u0308rg.cafe\u0301@praxis-mu\u0308ller.example", "annaa"},
+		{"JÖRG in capitals", "JÖRG.CAFÉ@praxis-müller.example", "annaa"},
+		{"the domain in its ASCII form", "jörg.café@xn--praxis-mller-klb.example", "annaa"},
+		{"NFD, capitals and the ASCII domain", "JO\u0308RG.CAFE\u0301@xn--praxis-mller-klb.example", "annaa"},
+		{"Cyrillic in capitals", "АННА.ИВАНОВА@clinic.example", "verav"},
+		{"Cyrillic, the domain in capitals", "Анна.Иванова@CLINIC.example", "verav"},
+	} {
+		// One account per variant: what the old code let through stays out of the others.
+		bert := r.createStaff(fmt.Sprintf("bert%d", i), "Bert", "Staff")
+		want := "This email is waiting to be confirmed by " + v.owner + "."
+		err := r.svc.Accounts.RequestEmailChange(r.ctx(), bert.ID, v.email)
+		if msg := app.ErrorFields(err)[app.FieldEmail]; msg != want {
+			t.Errorf("%s: email change to %+q: %v, want %q", v.name, v.email, err, want)
+		}
+		_, err = r.svc.Staff.Create(r.ctx(), &app.NewStaff{Staff: app.Staff{FirstName: "New", LastName: "Person",
+			ProviderID: r.provider, RoleID: r.role, Email: v.email, Username: "newperson", UnlockPIN: "8453"},
+			Password: rigStaffPW, ConfirmPassword: rigStaffPW})
+		if err == nil {
+			t.Fatalf("%s: a new account got %+q", v.name, v.email)
+		}
+		if msg := app.ErrorFields(err)[app.FieldEmail]; msg != want {
+			t.Errorf("%s: new account with %+q: %v, want %q", v.name, v.email, err, want)
+		}
+		pending, err := r.svc.Staff.Get(r.ctx(), bert.ID) // never activated: its address can be edited
+		if err != nil {
+			t.Fatal(err)
+		}
+		pending.Email = v.email
+		if _, err := r.svc.Staff.Update(r.ctx(), pending); app.ErrorFields(err)[app.FieldEmail] != want {
+			t.Errorf("%s: edit to %+q: %v, want %q", v.name, v.email, err, want)
+		}
+	}
+	// A Cyrillic "а" among Latin letters is no address at all.
+	bert := r.createStaff("bertb", "Bert", "Staff")
+	if err := r.svc.Accounts.RequestEmailChange(r.ctx(), bert.ID, "jörg.c\u0430fé@praxis-müller.example"); app.ErrorFields(err)[app.FieldEmail] == "" {
+		t.Errorf("mixed-script look-alike: %v", err)
+	}
+	// The address itself is free for its owner's confirmation, and for nobody else's.
+	code := r.peekCode(r.message(app.MailEmailChangeVerify, existingEmail))
+	if _, err := r.svc.Accounts.ConfirmEmailChange(r.ctx(), "annaa", code); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBackfillIdentityKeys_PendingEmails: an email change stored before the codes had
+// keys (migration 0006) gets its key at start, and a look-alike of its address is then
+// refused as waiting to be confirmed.
+func TestBackfillIdentityKeys_PendingEmails(t *testing.T) {
+	p, db := practiceWithDB(t)
+	anna, err := p.svc.Staff.Create(ctx(t), p.camille())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := p.camille()
+	n.Username, n.Email = "bertb", "bert@email.xyz"
+	bert, err := p.svc.Staff.Create(ctx(t), n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// As StaffDesk wrote it before 0006: the address, no key.
+	err = db.Write(ctx(t), func(tx app.Tx) error {
+		return tx.CreateCode(&app.Code{StaffID: anna.ID, Kind: app.CodeEmailChange, Digest: []byte("old code"),
+			NewEmail: existingEmail, ExpiresAt: time.Now().Add(time.Hour), CreatedAt: time.Now()})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.svc.Staff.BackfillIdentityKeys(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	var owner string
+	err = db.Read(ctx(t), func(tx app.Tx) (err error) {
+		owner, err = tx.PendingEmailOwner(app.EmailKey("JÖRG.CAFÉ@xn--praxis-mller-klb.example"), bert.ID, time.Now())
+		return err
+	})
+	if err != nil || owner != "camilles" {
+		t.Fatalf("after the backfill the look-alike is waited for by %q (%v), want camilles", owner, err)
+	}
+	err = p.svc.Accounts.RequestEmailChange(ctx(t), bert.ID, "JÖRG.CAFÉ@praxis-müller.example")
+	if msg := app.ErrorFields(err)[app.FieldEmail]; msg != "This email is waiting to be confirmed by camilles." {
+		t.Errorf("look-alike of a backfilled pending address: %v", err)
+	}
+}
+
+// TestEditEmail_SameAddressOtherForm: the same address in another form (its domain's
+// xn-- form) is not a new address: an activated account's edit saves it in place.
+// Before, Edit refused it as a change ("Use Change Email") and Change Email refused it
+// as the account's own address, and the manager was sent round in a circle.
+func TestEditEmail_SameAddressOtherForm(t *testing.T) {
+	r := newMailRig(t, rigOptions{})
+	const unicode, ascii = "camille@praxis-müller.example", "camille@xn--praxis-mller-klb.example"
+	st, err := r.svc.Staff.Create(r.ctx(), &app.NewStaff{Staff: app.Staff{FirstName: "Camille", LastName: "Staff",
+		ProviderID: r.provider, RoleID: r.role, Email: unicode, Username: "camilles", UnlockPIN: "8453"},
+		Password: rigStaffPW, ConfirmPassword: rigStaffPW})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.svc.Accounts.Activate(r.ctx(), "camilles", r.peekCode(r.message(app.MailActivation, unicode))); err != nil {
+		t.Fatal(err)
+	}
+	err = r.svc.Accounts.RequestEmailChange(r.ctx(), st.ID, ascii)
+	if msg := app.ErrorFields(err)[app.FieldEmail]; !strings.Contains(msg, "already Camille Staff's email address") {
+		t.Fatalf("Change Email to the same address: %v", err)
+	}
+	cur, err := r.svc.Staff.Get(r.ctx(), st.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur.Email = ascii
+	saved, err := r.svc.Staff.Update(r.ctx(), cur)
+	if err != nil {
+		t.Fatalf("Edit to the same address in its ASCII form: %v", err)
+	}
+	if saved.Staff.Email != ascii || saved.ActivationSentTo != "" {
+		t.Fatalf("saved %q, activation sent to %q", saved.Staff.Email, saved.ActivationSentTo)
+	}
+}

@@ -17,7 +17,7 @@ func TestStaffDelete_CancelsWaitingMail(t *testing.T) {
 	if err := r.svc.Accounts.RequestPasswordReset(r.ctx(), camille.ID); err != nil {
 		t.Fatal(err)
 	}
-	res, err := r.svc.Staff.Delete(r.ctx(), camille.ID, "camilles")
+	res, err := r.svc.Staff.Delete(r.ctx(), camille.ID, camille.Version, "camilles")
 	if err != nil {
 		t.Fatal(err)
 	}

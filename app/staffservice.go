@@ -137,14 +137,17 @@ func (s *StaffService) Update(ctx context.Context, in *Staff) (*StaffUpdate, err
 		now := s.now()
 		cur, err := tx.Staff(st.ID)
 		if ErrorCode(err) == ENOTFOUND {
-			return Errorf(ENOTFOUND, "%s was deleted since you opened it.", accountOf(in.FirstName))
+			return Errorf(ENOTFOUND, "%s was deleted since you opened it.", AccountOf(in.FirstName))
 		} else if err != nil {
 			return err
 		}
 		if cur.Version != st.Version {
 			return staffChanged(cur)
 		}
-		emailChanged := !strings.EqualFold(cur.Email, st.Email)
+		// A new address is one with another identity key: the same address in another
+		// form (capitals, its domain's xn-- form) is saved in place, as Change Email
+		// would refuse it as the account's own.
+		emailChanged := EmailKey(cur.Email) != st.EmailKey
 		if emailChanged && !cur.ActivatedAt.IsZero() && !p.Has(FieldEmail) {
 			p.Add(FieldEmail, fmt.Sprintf("%s has activated the account: the address changes once the new one is confirmed. Use Change Email.", cur.FullName()))
 		}
@@ -186,8 +189,8 @@ func (s *StaffService) Update(ctx context.Context, in *Staff) (*StaffUpdate, err
 	return &out, nil
 }
 
-// accountOf is "Camille's account", for the messages about one.
-func accountOf(firstName string) string {
+// AccountOf is "Camille's account", for the messages about one.
+func AccountOf(firstName string) string {
 	if firstName = strings.TrimSpace(firstName); firstName == "" {
 		return "The account"
 	}
@@ -197,7 +200,7 @@ func accountOf(firstName string) string {
 // staffChanged is the refusal of an edit made from a copy older than cur.
 func staffChanged(cur *Staff) error {
 	return &Error{Code: ECONFLICT, Err: ErrChanged,
-		Message: accountOf(cur.FirstName) + " was changed since you opened it: reload or keep your changes"}
+		Message: AccountOf(cur.FirstName) + " was changed since you opened it: reload or keep your changes"}
 }
 
 // staffTaken puts the store's refusal of st's username or email, taken by another
@@ -232,9 +235,12 @@ func staffTaken(tx Tx, st *Staff, err error) error {
 	return e
 }
 
-// Deactivate makes an account Inactive: it can no longer sign in.
-func (s *StaffService) Deactivate(ctx context.Context, id int64) (*Staff, error) {
-	return s.setStatus(ctx, id, func(cur *Staff) (StaffStatus, error) {
+// Deactivate makes an account Inactive: it can no longer sign in. version is the
+// account's Version as the window showed it: when the account was changed since (on
+// another desk, or by its owner activating it), the change is refused (ECONFLICT,
+// IsChanged), so that a status is never changed on an account the manager has not seen.
+func (s *StaffService) Deactivate(ctx context.Context, id, version int64) (*Staff, error) {
+	return s.setStatus(ctx, id, version, func(cur *Staff) (StaffStatus, error) {
 		if cur.Status == StatusInactive {
 			return "", Errorf(ECONFLICT, "%s is already inactive.", cur.FullName())
 		}
@@ -243,9 +249,9 @@ func (s *StaffService) Deactivate(ctx context.Context, id int64) (*Staff, error)
 }
 
 // Reactivate brings an Inactive account back: Active when it had been activated
-// before, Pending activation otherwise.
-func (s *StaffService) Reactivate(ctx context.Context, id int64) (*Staff, error) {
-	return s.setStatus(ctx, id, func(cur *Staff) (StaffStatus, error) {
+// before, Pending activation otherwise. version is as for Deactivate.
+func (s *StaffService) Reactivate(ctx context.Context, id, version int64) (*Staff, error) {
+	return s.setStatus(ctx, id, version, func(cur *Staff) (StaffStatus, error) {
 		if cur.Status != StatusInactive {
 			return "", Errorf(ECONFLICT, "%s is not inactive.", cur.FullName())
 		}
@@ -256,19 +262,24 @@ func (s *StaffService) Reactivate(ctx context.Context, id int64) (*Staff, error)
 	})
 }
 
-func (s *StaffService) setStatus(ctx context.Context, id int64, next func(*Staff) (StaffStatus, error)) (*Staff, error) {
+func (s *StaffService) setStatus(ctx context.Context, id, version int64, next func(*Staff) (StaffStatus, error)) (*Staff, error) {
 	var out *Staff
 	err := s.store.Write(ctx, func(tx Tx) error {
 		cur, err := tx.Staff(id)
 		if err != nil {
 			return err
 		}
+		if cur.Version != version {
+			return staffMovedOn(cur)
+		}
 		status, err := next(cur)
 		if err != nil {
 			return err
 		}
 		cur.moveTo(status, s.now())
-		if err := tx.SetStaffStatus(cur); err != nil {
+		if err := tx.SetStaffStatus(cur); IsChanged(err) {
+			return staffMovedOn(cur)
+		} else if err != nil {
 			return err
 		}
 		if status == StatusInactive {
@@ -286,6 +297,14 @@ func (s *StaffService) setStatus(ctx context.Context, id int64, next func(*Staff
 	return out.settle(s.now()), nil
 }
 
+// staffMovedOn is the refusal of a status change or a deletion asked for from a copy
+// of the account older than cur: there are no edits to keep, only a list to look at
+// again.
+func staffMovedOn(cur *Staff) error {
+	return &Error{Code: ECONFLICT, Err: ErrChanged,
+		Message: AccountOf(cur.FirstName) + " was changed since you opened it; look at it again, then try again."}
+}
+
 // DeleteResult is what Delete did besides deleting the account.
 type DeleteResult struct {
 	// CancelledMail is how many of the account's emails were still waiting to be sent
@@ -295,13 +314,19 @@ type DeleteResult struct {
 
 // Delete removes an account for good, and cancels every email still waiting to be sent
 // to it. typedUsername is what the manager typed to confirm; it must match the
-// account's username (ignoring case and surrounding space).
-func (s *StaffService) Delete(ctx context.Context, id int64, typedUsername string) (*DeleteResult, error) {
+// account's username (ignoring case and surrounding space). version is the account's
+// Version as the Delete dialog showed it: an account changed since (given to another
+// person, reactivated, activated by its owner) is not deleted on a confirmation given
+// for what it was (ECONFLICT, IsChanged), even when its username is still the one typed.
+func (s *StaffService) Delete(ctx context.Context, id, version int64, typedUsername string) (*DeleteResult, error) {
 	var out DeleteResult
 	err := s.store.Write(ctx, func(tx Tx) error {
 		cur, err := tx.Staff(id)
 		if err != nil {
 			return err
+		}
+		if cur.Version != version {
+			return staffMovedOn(cur)
 		}
 		if !strings.EqualFold(strings.TrimSpace(typedUsername), cur.Username) {
 			return FieldError(FieldConfirmUsername, "Type %s to confirm.", cur.Username)
@@ -465,7 +490,7 @@ func checkReferences(tx Tx, st, cur *Staff, p *Problems, now time.Time) error {
 	}
 	if st.Email != "" && !p.Has(FieldEmail) {
 		// An address another account is confirming (Change Email) is taken too.
-		owner, err := tx.PendingEmailOwner(st.Email, st.ID, now)
+		owner, err := tx.PendingEmailOwner(st.EmailKey, st.ID, now)
 		if err != nil {
 			return err
 		} else if owner != "" {

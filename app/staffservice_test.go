@@ -56,7 +56,7 @@ func newPractice(t *testing.T) *practice {
 	if p.gone, err = svc.Directory.SaveProvider(c, &app.Provider{FirstName: "Gone", LastName: "Away"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := svc.Directory.SetProviderActive(c, p.gone.ID, false); err != nil {
+	if err := svc.Directory.SetProviderActive(c, p.gone.ID, p.gone.Version, false); err != nil {
 		t.Fatal(err)
 	}
 	if p.office, err = svc.Directory.SaveOffice(c, &app.Office{Name: "Main Street Clinic"}); err != nil {
@@ -205,23 +205,23 @@ func TestStaffStatusAndDelete(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := p.svc.Staff.Deactivate(ctx(t), s.ID)
+	d, err := p.svc.Staff.Deactivate(ctx(t), s.ID, s.Version)
 	if err != nil || d.Status != app.StatusInactive {
 		t.Fatalf("Deactivate = %v, %v", d, err)
 	}
-	if _, err := p.svc.Staff.Deactivate(ctx(t), s.ID); app.ErrorCode(err) != app.ECONFLICT {
+	if _, err := p.svc.Staff.Deactivate(ctx(t), s.ID, d.Version); app.ErrorCode(err) != app.ECONFLICT || app.IsChanged(err) {
 		t.Fatalf("second Deactivate: %v", err)
 	}
 	// Never activated: back to Pending activation.
-	r, err := p.svc.Staff.Reactivate(ctx(t), s.ID)
+	r, err := p.svc.Staff.Reactivate(ctx(t), s.ID, d.Version)
 	if err != nil || r.Status != app.StatusPending {
 		t.Fatalf("Reactivate = %v, %v", r, err)
 	}
-	_, err = p.svc.Staff.Delete(ctx(t), s.ID, "camille")
+	_, err = p.svc.Staff.Delete(ctx(t), s.ID, r.Version, "camille")
 	if app.ErrorFields(err)[app.FieldConfirmUsername] == "" {
 		t.Fatalf("Delete with the wrong confirmation: %v", err)
 	}
-	if _, err := p.svc.Staff.Delete(ctx(t), s.ID, " CamilleS "); err != nil {
+	if _, err := p.svc.Staff.Delete(ctx(t), s.ID, r.Version, " CamilleS "); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := p.svc.Staff.Get(ctx(t), s.ID); app.ErrorCode(err) != app.ENOTFOUND {
@@ -234,7 +234,7 @@ func TestProviderDeactivationGuard(t *testing.T) {
 	if _, err := p.svc.Staff.Create(ctx(t), p.camille()); err != nil {
 		t.Fatal(err)
 	}
-	err := p.svc.Directory.SetProviderActive(ctx(t), p.kate.ID, false)
+	err := p.svc.Directory.SetProviderActive(ctx(t), p.kate.ID, p.kate.Version, false)
 	if app.ErrorCode(err) != app.ECONFLICT || !strings.Contains(app.ErrorMessage(err), "primary provider of 1 staff member") {
 		t.Fatalf("deactivating a provider in use: %v", err)
 	}
@@ -274,7 +274,7 @@ func TestStaffUpdate_StaleSaveRefused(t *testing.T) {
 	}
 
 	// A status change moves the version on too.
-	if _, err := p.svc.Staff.Deactivate(ctx(t), s.ID); err != nil {
+	if _, err := p.svc.Staff.Deactivate(ctx(t), s.ID, got.Version); err != nil {
 		t.Fatal(err)
 	}
 	second.Version = got.Version
@@ -311,7 +311,7 @@ func TestStaffUpdate_DeletedThenCreated(t *testing.T) {
 		t.Fatal(err)
 	}
 	window := *camille
-	if _, err := p.svc.Staff.Delete(ctx(t), camille.ID, "camilles"); err != nil {
+	if _, err := p.svc.Staff.Delete(ctx(t), camille.ID, camille.Version, "camilles"); err != nil {
 		t.Fatal(err)
 	}
 	n := p.camille()
@@ -361,7 +361,7 @@ func TestDirectory_StaleSavesRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := dir.SetRoleActive(c, role.ID, false); err != nil { // the other desk
+	if err := dir.SetRoleActive(c, role.ID, role.Version, false); err != nil { // the other desk
 		t.Fatal(err)
 	}
 	renamed := *role
@@ -418,10 +418,11 @@ func TestStaff_InactiveDirectoryRecordsRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	frontDesk := findRole(t, ctrs, p.frontDesk)
 	for _, off := range []func() error{
-		func() error { return dir.SetRoleActive(c, p.frontDesk, false) },
-		func() error { return dir.SetCareTeamRoleActive(c, ctr.ID, false) },
-		func() error { return dir.SetOfficeActive(c, riverside.ID, false) },
+		func() error { return dir.SetRoleActive(c, frontDesk.ID, frontDesk.Version, false) },
+		func() error { return dir.SetCareTeamRoleActive(c, ctr.ID, ctr.Version, false) },
+		func() error { return dir.SetOfficeActive(c, riverside.ID, riverside.Version, false) },
 	} {
 		if err := off(); err != nil {
 			t.Fatal(err)
@@ -467,4 +468,143 @@ func TestStaff_InactiveDirectoryRecordsRefused(t *testing.T) {
 	if _, err := p.svc.Staff.Update(c, &u); err != nil {
 		t.Fatalf("adding an active office: %v", err)
 	}
+}
+
+func findRole(t *testing.T, dir *app.Directory, id int64) *app.Role {
+	t.Helper()
+	for _, r := range dir.Roles {
+		if r.ID == id {
+			return r
+		}
+	}
+	t.Fatalf("no role %d in %+v", id, dir.Roles)
+	return nil
+}
+
+// Deactivate, Reactivate and Delete carry the version the window showed: an account
+// changed since on another desk is left as it is, with the typed "changed" refusal.
+// The account may have been given to someone else meanwhile: a deletion confirmed for
+// what the dialog showed must not delete what it has become, though the username typed
+// still matches.
+func TestStaffStatusAndDelete_StaleCopyRefused(t *testing.T) {
+	p := newPractice(t)
+	seen, err := p.svc.Staff.Create(ctx(t), p.camille())
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := *seen // the other desk
+	other.FirstName, other.Email = "Carla", "carla@email.xyz"
+	moved, err := p.svc.Staff.Update(ctx(t), &other)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	_, err = p.svc.Staff.Deactivate(ctx(t), seen.ID, seen.Version)
+	wantCode(t, err, app.ECONFLICT, "Carla's account was changed since you opened it")
+	if !app.IsChanged(err) {
+		t.Fatalf("stale Deactivate: %v, want IsChanged", err)
+	}
+	_, err = p.svc.Staff.Delete(ctx(t), seen.ID, seen.Version, "camilles")
+	if !app.IsChanged(err) {
+		t.Fatalf("stale Delete: %v, want IsChanged", err)
+	}
+	got, err := p.svc.Staff.Get(ctx(t), seen.ID)
+	if err != nil || got.Status != app.StatusPending || got.FirstName != "Carla" {
+		t.Fatalf("after the refused Deactivate and Delete: %+v, %v", got, err)
+	}
+
+	off, err := p.svc.Staff.Deactivate(ctx(t), seen.ID, moved.Staff.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.svc.Staff.Reactivate(ctx(t), seen.ID, moved.Staff.Version)
+	if !app.IsChanged(err) {
+		t.Fatalf("Reactivate from before the deactivation: %v, want IsChanged", err)
+	}
+	if got, _ := p.svc.Staff.Get(ctx(t), seen.ID); got.Status != app.StatusInactive {
+		t.Fatalf("the refused Reactivate left the account %s", got.Status)
+	}
+	if _, err := p.svc.Staff.Reactivate(ctx(t), seen.ID, off.Version); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The directory's Deactivate and Reactivate carry the version too.
+func TestDirectory_StaleToggleRefused(t *testing.T) {
+	p := newPractice(t)
+	c := ctx(t)
+	dir := p.svc.Directory
+	loaded, err := dir.Load(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	role := findRole(t, loaded, p.frontDesk)
+	ctr := loaded.CareTeamRoles[0]
+	for _, tc := range []struct {
+		name   string
+		change func() error // the other desk
+		toggle func() error // from the copy loaded before
+		active func(*app.Directory) bool
+		words  string
+	}{
+		{"provider",
+			func() error { k := *p.kate; k.Credentials = "DO"; _, err := dir.SaveProvider(c, &k); return err },
+			func() error { return dir.SetProviderActive(c, p.kate.ID, p.kate.Version, false) },
+			func(d *app.Directory) bool {
+				return findByID(d.Providers, func(r *app.Provider) int64 { return r.ID }, p.kate.ID).Active
+			},
+			"Kate Provider, DO was changed since you opened it"},
+		{"office",
+			func() error { o := *p.office; o.Phone = "(212) 555-0100"; _, err := dir.SaveOffice(c, &o); return err },
+			func() error { return dir.SetOfficeActive(c, p.office.ID, p.office.Version, false) },
+			func(d *app.Directory) bool {
+				return findByID(d.Offices, func(r *app.Office) int64 { return r.ID }, p.office.ID).Active
+			},
+			"The office Main Street Clinic was changed since you opened it"},
+		{"role",
+			func() error { r := *role; r.Name = "Reception"; _, err := dir.SaveRole(c, &r); return err },
+			func() error { return dir.SetRoleActive(c, role.ID, role.Version, false) },
+			func(d *app.Directory) bool {
+				return findByID(d.Roles, func(r *app.Role) int64 { return r.ID }, role.ID).Active
+			},
+			"The role Reception was changed since you opened it"},
+		{"care team role",
+			func() error {
+				r := *ctr
+				r.Name = "Midwife (occupation)"
+				_, err := dir.SaveCareTeamRole(c, &r)
+				return err
+			},
+			func() error { return dir.SetCareTeamRoleActive(c, ctr.ID, ctr.Version, false) },
+			func(d *app.Directory) bool {
+				return findByID(d.CareTeamRoles, func(r *app.CareTeamRole) int64 { return r.ID }, ctr.ID).Active
+			},
+			"The care team role Midwife (occupation) was changed since you opened it"},
+	} {
+		if err := tc.change(); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		err := tc.toggle()
+		wantCode(t, err, app.ECONFLICT, tc.words)
+		if !app.IsChanged(err) {
+			t.Errorf("%s: stale deactivation %v, want IsChanged", tc.name, err)
+		}
+		now, err := dir.Load(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !tc.active(now) {
+			t.Errorf("%s: deactivated from a stale copy", tc.name)
+		}
+	}
+}
+
+// findByID is the record of recs whose id is id, or nil.
+func findByID[T any](recs []*T, idOf func(*T) int64, id int64) *T {
+	for _, r := range recs {
+		if idOf(r) == id {
+			return r
+		}
+	}
+	return nil
 }

@@ -17,9 +17,9 @@ func codeNotFound() error { return app.NotFound(app.RecordCode, "", nil) }
 // CreateCode inserts c and sets c.ID. The account's older live code of c.Kind must have
 // been revoked first: the codes_live index admits one.
 func (tx *Tx) CreateCode(c *app.Code) error {
-	res, err := tx.exec(`INSERT INTO codes (staff_id, kind, digest, new_email, expires_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?)`,
-		c.StaffID, string(c.Kind), c.Digest, c.NewEmail, c.ExpiresAt.UnixNano(), c.CreatedAt.UnixNano())
+	res, err := tx.exec(`INSERT INTO codes (staff_id, kind, digest, new_email, new_email_key, expires_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		c.StaffID, string(c.Kind), c.Digest, c.NewEmail, c.NewEmailKey, c.ExpiresAt.UnixNano(), c.CreatedAt.UnixNano())
 	if isForeignKeyFailure(err) {
 		return staffNotFound()
 	} else if err != nil {
@@ -31,16 +31,19 @@ func (tx *Tx) CreateCode(c *app.Code) error {
 	return nil
 }
 
-const codeColumns = `id, staff_id, kind, digest, new_email, expires_at, used_at, revoked_at, created_at`
+const codeColumns = `id, staff_id, kind, digest, new_email, new_email_key, expires_at, used_at, revoked_at, created_at`
 
-func scanCode(row *sql.Row) (*app.Code, error) {
+// scanner is a *sql.Row or *sql.Rows.
+type scanner interface{ Scan(dest ...any) error }
+
+func scanCode(row scanner) (*app.Code, error) {
 	var (
 		c                    app.Code
 		kind                 string
 		expiresAt, createdAt int64
 		usedAt, revokedAt    sql.NullInt64
 	)
-	if err := row.Scan(&c.ID, &c.StaffID, &kind, &c.Digest, &c.NewEmail, &expiresAt, &usedAt, &revokedAt, &createdAt); err != nil {
+	if err := row.Scan(&c.ID, &c.StaffID, &kind, &c.Digest, &c.NewEmail, &c.NewEmailKey, &expiresAt, &usedAt, &revokedAt, &createdAt); err != nil {
 		return nil, err
 	}
 	c.Kind = app.CodeKind(kind)
@@ -99,19 +102,57 @@ func (tx *Tx) RevokeCodes(staffID int64, at time.Time, kinds ...app.CodeKind) er
 	return nil
 }
 
-// PendingEmailOwner returns the username of another account waiting to confirm email.
-func (tx *Tx) PendingEmailOwner(email string, exceptStaffID int64, now time.Time) (string, error) {
+// PendingEmailOwner returns the username of another account waiting to confirm an
+// address whose identity key is emailKey.
+func (tx *Tx) PendingEmailOwner(emailKey string, exceptStaffID int64, now time.Time) (string, error) {
+	if emailKey == "" {
+		return "", nil
+	}
 	var username string
 	err := tx.queryRow(`SELECT s.username FROM codes c JOIN staff s ON s.id = c.staff_id
 		WHERE c.kind = 'email_change' AND c.used_at IS NULL AND c.revoked_at IS NULL
-		  AND c.new_email = ? AND c.staff_id <> ? AND c.expires_at > ?
-		ORDER BY c.id LIMIT 1`, email, exceptStaffID, now.UnixNano()).Scan(&username)
+		  AND c.new_email_key = ? AND c.staff_id <> ? AND c.expires_at > ?
+		ORDER BY c.id LIMIT 1`, emailKey, exceptStaffID, now.UnixNano()).Scan(&username)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	} else if err != nil {
 		return "", fmt.Errorf("check the email address: %w", err)
 	}
 	return username, nil
+}
+
+// CodesMissingEmailKey returns the email-change codes stored without the identity key
+// of their new address (before migration 0006), in id order.
+func (tx *Tx) CodesMissingEmailKey() ([]*app.Code, error) {
+	rows, err := tx.query(`SELECT ` + codeColumns + ` FROM codes
+		WHERE kind = 'email_change' AND new_email <> '' AND new_email_key = '' ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("read the codes: %w", err)
+	}
+	defer rows.Close()
+	var out []*app.Code
+	for rows.Next() {
+		c, err := scanCode(rows)
+		if err != nil {
+			return nil, fmt.Errorf("read the codes: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read the codes: %w", err)
+	}
+	return out, nil
+}
+
+// SetCodeEmailKey stores the identity key of a code's new address as app computed it.
+func (tx *Tx) SetCodeEmailKey(id int64, key string) error {
+	found, err := tx.execOne(`UPDATE codes SET new_email_key = ? WHERE id = ?`, key, id)
+	if err != nil {
+		return fmt.Errorf("store the code's address key: %w", err)
+	} else if !found {
+		return codeNotFound()
+	}
+	return nil
 }
 
 // AddCodeFailure records a wrong code, and forgets those older than a day.

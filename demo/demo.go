@@ -68,7 +68,7 @@ func Seed(ctx context.Context, store app.Store, opt Options) error {
 	if err != nil {
 		return fmt.Errorf("seed demo provider: %w", err)
 	}
-	if err := s.Directory.SetProviderActive(ctx, robert.ID, false); err != nil {
+	if err := s.Directory.SetProviderActive(ctx, robert.ID, robert.Version, false); err != nil {
 		return fmt.Errorf("seed demo provider: %w", err)
 	}
 	main, err := s.Directory.SaveOffice(ctx, &app.Office{Name: "Main Street Clinic", Address: "100 Main Street\nSpringfield, IL 62701", Phone: "(217) 555-0100"})
@@ -158,7 +158,11 @@ func Seed(ctx context.Context, store app.Store, opt Options) error {
 				}
 			}
 			if p.status == app.StatusInactive {
-				if _, err := s.Staff.Deactivate(ctx, st.ID); err != nil {
+				cur, err := s.Staff.Get(ctx, st.ID) // activating moved its version on
+				if err != nil {
+					return fmt.Errorf("seed demo staff %s: %w", st.Username, err)
+				}
+				if _, err := s.Staff.Deactivate(ctx, cur.ID, cur.Version); err != nil {
 					return fmt.Errorf("seed demo staff %s: %w", st.Username, err)
 				}
 			}

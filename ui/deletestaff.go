@@ -20,22 +20,23 @@ type staffDeletion struct {
 	w      *staffWindow
 	staff  *app.Staff
 	dialog *dialog.CustomDialog
+	keys   *formKeys // Enter deletes (once the username matches), Escape cancels
 	entry  *entry
 	errMsg *widget.Label
-	delete *widget.Button
-	cancel *widget.Button
+	delete *button
+	cancel *button
 }
 
 func newStaffDeletion(w *staffWindow, s *app.Staff) *staffDeletion {
 	del := &staffDeletion{w: w, staff: s}
-	keys := &formKeys{submit: del.onDelete, cancel: del.onCancel}
-	del.entry = newEntry(keys, "Type the username to confirm")
+	del.keys = &formKeys{submit: del.onDelete, cancel: del.onCancel}
+	del.entry = newEntry(del.keys, "Type the username to confirm")
 	del.entry.OnChanged = del.onTyped
 	del.errMsg = &widget.Label{Importance: widget.DangerImportance, SizeName: theme.SizeNameCaptionText}
 	del.errMsg.Hide()
-	del.delete = &widget.Button{Text: "Delete", Icon: theme.DeleteIcon(), Importance: widget.DangerImportance, OnTapped: del.onDelete}
+	del.delete = newButton("Delete", theme.DeleteIcon(), widget.DangerImportance, del.onDelete)
 	del.delete.Disable()
-	del.cancel = widget.NewButton("Cancel", del.onCancel)
+	del.cancel = newButton("Cancel", nil, widget.MediumImportance, del.onCancel)
 
 	content := container.NewVBox(
 		widget.NewLabel(fmt.Sprintf("This permanently deletes the account of %s. It cannot be undone.\n"+
@@ -81,9 +82,15 @@ func (del *staffDeletion) onDelete() {
 	w := del.w
 	var res *app.DeleteResult
 	w.d.background(func(ctx context.Context) (err error) {
-		res, err = w.d.svc.Staff.Delete(ctx, del.staff.ID, typed)
+		res, err = w.d.svc.Staff.Delete(ctx, del.staff.ID, del.staff.Version, typed)
 		return err
 	}, func(err error) {
+		if app.IsChanged(err) {
+			// The dialog names the account as it was: the question no longer holds.
+			del.dialog.Hide()
+			w.reloadThen(func() { w.d.showMovedOn(w.win, app.AccountOf(del.staff.FirstName), err) })
+			return
+		}
 		if err != nil {
 			w.d.logError(err)
 			msg := app.ErrorFields(err)[app.FieldConfirmUsername]
@@ -105,7 +112,7 @@ func (del *staffDeletion) onDelete() {
 		w.reload()
 		w.d.mailChanged()
 		if n := res.CancelledMail; n > 0 {
-			dialog.ShowInformation("Account deleted", deletedText(n), w.win)
+			showNotice(dialog.NewInformation("Account deleted", deletedText(n), w.win), w.win)
 		}
 	})
 }

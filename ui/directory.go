@@ -31,8 +31,13 @@ type directoryKind struct {
 	// deactivateNote tells the person what deactivating changes, in the confirmation.
 	deactivateNote string
 
-	items     func(dir *app.Directory) []directoryItem
-	setActive func(ctx context.Context, svc *app.DirectoryService, id int64, active bool) error
+	// person: the records are people, named in a sentence by their name alone; other
+	// records are named with their noun ("The office Riverside").
+	person bool
+
+	items func(dir *app.Directory) []directoryItem
+	// setActive activates or deactivates the record id as loaded at version.
+	setActive func(ctx context.Context, svc *app.DirectoryService, id, version int64, active bool) error
 	// form builds the Add (id 0) or Edit form of one record of the loaded directory.
 	form func(w *directoryWindow, id int64) *recordForm
 }
@@ -142,7 +147,11 @@ func (w *directoryWindow) onTypedKey(ev *fyne.KeyEvent) {
 
 // reload reads the directory again and then selects the record selectID (0: keep the
 // current selection).
-func (w *directoryWindow) reload(selectID int64) {
+func (w *directoryWindow) reload(selectID int64) { w.reloadThen(selectID, nil) }
+
+// reloadThen is reload, then calls then (when not nil) once the list shows the records
+// as they are now.
+func (w *directoryWindow) reloadThen(selectID int64, then func()) {
 	if selectID == 0 {
 		selectID = w.selected
 	}
@@ -161,6 +170,9 @@ func (w *directoryWindow) reload(selectID int64) {
 		}
 		w.selected = selectID
 		w.refilter()
+		if then != nil {
+			then()
+		}
 	})
 }
 
@@ -323,8 +335,15 @@ func (w *directoryWindow) onToggleActive() {
 func (w *directoryWindow) setActive(it directoryItem, active bool) {
 	w.toggle.Disable()
 	w.d.background(func(ctx context.Context) error {
-		return w.kind.setActive(ctx, w.d.svc.Directory, it.id, active)
+		return w.kind.setActive(ctx, w.d.svc.Directory, it.id, it.version, active)
 	}, func(err error) {
+		if app.IsChanged(err) {
+			// Changed on another desk since the list showed it: the list shows it as
+			// it is now, and the manager decides again.
+			w.reloadThen(it.id, func() { w.d.showMovedOn(w.win, w.kind.what(it), err) })
+			w.d.directoryChanged()
+			return
+		}
 		if err != nil {
 			// The service explains a refusal (a provider who still has staff) in words
 			// the person can act on.
@@ -335,6 +354,14 @@ func (w *directoryWindow) setActive(it directoryItem, active bool) {
 		w.reload(it.id)
 		w.d.directoryChanged()
 	})
+}
+
+// what names the record it in a sentence: "Kate Provider, MD", "The office Riverside".
+func (k *directoryKind) what(it directoryItem) string {
+	if k.person {
+		return it.title
+	}
+	return "The " + k.noun + " " + it.title
 }
 
 // recordList is the directory's list: Enter edits the selected record and Escape closes

@@ -178,6 +178,8 @@ func (t *staffTable) TypedKey(ev *fyne.KeyEvent) {
 		t.w.onMoveSelection(1)
 	case fyne.KeySpace:
 		// The table would mark one cell; the row is already selected.
+	case fyne.KeyEscape:
+		t.w.onTypedKey(ev) // the window's: the table itself drops it
 	default:
 		t.Table.TypedKey(ev)
 	}
@@ -202,9 +204,9 @@ type staffCell struct {
 	sub       *canvas.Text // the role under the name, the details under the status
 	check     *widget.Icon
 	actions   *fyne.Container // made on first use: most cells never show it
-	view      *widget.Button
-	edit      *widget.Button
-	more      *widget.Button // "⋯": the row's More menu: Resend activation, Deactivate, Delete
+	view      *button
+	edit      *button
+	more      *button // "⋯": the row's More menu: Resend activation, Deactivate, Delete
 
 	full, subFull string  // the values; text and sub show them cut to the cell's width
 	fitWidth      float32 // the width text and sub were cut for
@@ -228,11 +230,16 @@ func newStaffCell(w *staffWindow) *staffCell {
 	return c
 }
 
+// makeActions makes the row's buttons: the ui's button, which takes Enter as a press
+// and passes Escape to the window, at the cost of a ring drawn only while focused. Only
+// the cells of the actions column make them, once; a reused cell keeps its buttons
+// (they act on whichever account the cell shows when pressed).
 func (c *staffCell) makeActions() {
-	c.view = widget.NewButton("View", func() { c.act(func(s *app.Staff) { c.w.d.openView(s.ID) }) })
-	c.edit = widget.NewButton("Edit", func() { c.act(func(s *app.Staff) { c.w.d.openEditStaff(s.ID) }) })
-	c.more = &widget.Button{Icon: theme.MoreHorizontalIcon(),
-		OnTapped: func() { c.act(func(s *app.Staff) { c.w.showRowMenu(s, c.more) }) }}
+	c.view = newButton("View", nil, widget.MediumImportance, func() { c.act(func(s *app.Staff) { c.w.d.openView(s.ID) }) })
+	c.edit = newButton("Edit", nil, widget.MediumImportance, func() { c.act(func(s *app.Staff) { c.w.d.openEditStaff(s.ID) }) })
+	c.more = newButton("", theme.MoreHorizontalIcon(), widget.MediumImportance, func() {
+		c.act(func(s *app.Staff) { c.w.showRowMenu(s, c.more) })
+	})
 	c.actions = container.NewHBox(c.view, c.edit, c.more)
 }
 
@@ -535,7 +542,7 @@ func (r *staffCellRenderer) Layout(size fyne.Size) { r.c.layout(size) }
 // gridRowSize is a cell's least size: two lines of text, or a button, whichever is taller.
 func gridRowSize() fyne.Size {
 	twoLines := lineHeight(theme.TextSize(), fyne.TextStyle{Bold: true}) + lineHeight(theme.CaptionTextSize(), fyne.TextStyle{})
-	button := widget.NewButton("View", nil).MinSize().Height
+	button := newButton("View", nil, widget.MediumImportance, nil).MinSize().Height
 	return fyne.NewSize(40, max(twoLines, button)+2*theme.Padding())
 }
 

@@ -148,8 +148,10 @@ func (g *gridWidths) measure(lv *longestValues) {
 
 // actionsWidth is the width of a row's View, Edit and More buttons side by side.
 func actionsWidth() float32 {
-	more := &widget.Button{Icon: theme.MoreHorizontalIcon()}
-	return container.NewHBox(widget.NewButton("View", nil), widget.NewButton("Edit", nil), more).MinSize().Width + 2*actionsInset
+	view := newButton("View", nil, widget.MediumImportance, nil)
+	edit := newButton("Edit", nil, widget.MediumImportance, nil)
+	more := newButton("", theme.MoreHorizontalIcon(), widget.MediumImportance, nil)
+	return container.NewHBox(view, edit, more).MinSize().Width + 2*actionsInset
 }
 
 // fit returns the columns' widths for the room there is: each column its content (or

@@ -238,3 +238,108 @@ func TestResetPasswordKeys(t *testing.T) {
 		t.Error("Escape on the notice closed the Edit window too")
 	}
 }
+
+// pressOn gives key to the focused widget o, as the window does.
+func pressOn(t *testing.T, win fyne.Window, o fyne.Focusable, key fyne.KeyName) {
+	t.Helper()
+	win.Canvas().Focus(o)
+	if win.Canvas().Focused() != o {
+		t.Fatalf("%s does not take the focus", describe(o))
+	}
+	o.TypedKey(&fyne.KeyEvent{Name: key})
+}
+
+// The Staff window's buttons take Enter as a press and pass Escape on, as the other
+// windows' do: in the grid's rows (View, Edit, ⋯), the toolbar, the mail banner, the
+// empty search and the Delete dialog. Escape closes the Delete dialog, and otherwise
+// brings the keyboard back to the search box (the main window does not close).
+func TestStaffGridButtonKeys(t *testing.T) {
+	td, w := showStaffGrid(t, true)
+	c := w.win.Canvas()
+	camille := staffByUsername(t, td, "camilles")
+	row := func() *staffCell { return gridCell(t, w, gridRowOf(t, w, "camilles"), colActions) }
+
+	pressOn(t, w.win, row().view, fyne.KeyReturn)
+	viewKey := "view:" + strconv.FormatInt(camille.ID, 10)
+	if !isOpen(td, viewKey) {
+		t.Error("Enter on View did not open the account")
+	} else {
+		win, _ := td.window(viewKey)
+		win.Close()
+	}
+	pressOn(t, w.win, row().edit, fyne.KeyEscape)
+	if c.Focused() != w.search {
+		t.Errorf("Escape on Edit left the keyboard on %s, not the search box", describe(c.Focused()))
+	}
+	pressOn(t, w.win, w.table, fyne.KeyEscape)
+	if c.Focused() != w.search {
+		t.Errorf("Escape in the grid left the keyboard on %v, not the search box", c.Focused())
+	}
+	pressOn(t, w.win, row().edit, fyne.KeyReturn)
+	editKey := "edit:" + strconv.FormatInt(camille.ID, 10)
+	if !isOpen(td, editKey) {
+		t.Error("Enter on Edit did not open the account")
+	} else {
+		win, _ := td.window(editKey)
+		win.Close()
+	}
+	td.waitIdle()
+
+	w.menu = nil
+	pressOn(t, w.win, row().more, fyne.KeyReturn)
+	if w.menu == nil || !w.menu.Visible() {
+		t.Fatal("Enter on ⋯ did not open the row's menu")
+	}
+	w.menu.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if w.menu.Visible() {
+		t.Error("Escape left the row's menu open")
+	}
+
+	chooseRowMenu(t, w, "camilles", "Delete…")
+	if w.deletion == nil {
+		t.Fatal("Delete did not open its dialog")
+	}
+	pressOn(t, w.win, w.deletion.cancel, fyne.KeyEscape)
+	if w.deletion != nil {
+		t.Error("Escape with the Delete dialog's Cancel focused left the dialog open")
+	}
+	chooseRowMenu(t, w, "camilles", "Delete…")
+	del := w.deletion
+	test.Type(del.entry, "camilles")
+	pressOn(t, w.win, del.cancel, fyne.KeyReturn)
+	td.waitIdle()
+	if w.deletion != nil || staffByUsername(t, td, "camilles") == nil {
+		t.Error("Enter on the Delete dialog's Cancel did not cancel")
+	}
+
+	pressOn(t, w.win, w.addButton, fyne.KeyEscape)
+	if c.Focused() != w.search {
+		t.Errorf("Escape on Add Staff Member left the keyboard on %s", describe(c.Focused()))
+	}
+	pressOn(t, w.win, w.addButton, fyne.KeyReturn)
+	if !isOpen(td, "new-staff") {
+		t.Error("Enter on Add Staff Member opened nothing")
+	} else {
+		win, _ := td.window("new-staff")
+		win.Close()
+	}
+	td.waitIdle()
+
+	if !w.mailBanner.Visible() || w.mailAction.Text != "Set up email" {
+		t.Fatalf("the mail banner: shown %v, %q", w.mailBanner.Visible(), w.mailAction.Text)
+	}
+	pressOn(t, w.win, w.mailAction, fyne.KeyReturn)
+	td.waitIdle()
+	if !isOpen(td, "email-settings") {
+		t.Error("Enter on Set up email opened nothing")
+	}
+
+	typeSearch(w, "no such person")
+	if !w.noMatch.Visible() {
+		t.Fatal("a search matching no one shows rows")
+	}
+	pressOn(t, w.win, w.clearSearch, fyne.KeyReturn)
+	if w.search.Text != "" || c.Focused() != w.search {
+		t.Errorf("Enter on Clear search: search %q, focus on %s", w.search.Text, describe(c.Focused()))
+	}
+}

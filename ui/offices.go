@@ -27,8 +27,8 @@ var officeKind = &directoryKind{
 		}
 		return items
 	},
-	setActive: func(ctx context.Context, svc *app.DirectoryService, id int64, active bool) error {
-		return svc.SetOfficeActive(ctx, id, active)
+	setActive: func(ctx context.Context, svc *app.DirectoryService, id, version int64, active bool) error {
+		return svc.SetOfficeActive(ctx, id, version, active)
 	},
 	form: officeForm,
 }

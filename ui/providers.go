@@ -17,6 +17,7 @@ var providerKind = &directoryKind{
 	plural:         "providers",
 	empty:          "No providers yet. Add the practice's first provider — every staff member needs a primary provider.",
 	detailed:       true,
+	person:         true,
 	deactivateNote: "They will no longer be offered as a primary provider for staff. You can reactivate them later.",
 	items: func(dir *app.Directory) []directoryItem {
 		items := make([]directoryItem, 0, len(dir.Providers))
@@ -29,8 +30,8 @@ var providerKind = &directoryKind{
 		}
 		return items
 	},
-	setActive: func(ctx context.Context, svc *app.DirectoryService, id int64, active bool) error {
-		return svc.SetProviderActive(ctx, id, active)
+	setActive: func(ctx context.Context, svc *app.DirectoryService, id, version int64, active bool) error {
+		return svc.SetProviderActive(ctx, id, version, active)
 	},
 	form: providerForm,
 }

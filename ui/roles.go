@@ -27,8 +27,8 @@ var roleKind = &directoryKind{
 		}
 		return items
 	},
-	setActive: func(ctx context.Context, svc *app.DirectoryService, id int64, active bool) error {
-		return svc.SetRoleActive(ctx, id, active)
+	setActive: func(ctx context.Context, svc *app.DirectoryService, id, version int64, active bool) error {
+		return svc.SetRoleActive(ctx, id, version, active)
 	},
 	form: func(w *directoryWindow, id int64) *recordForm {
 		r := &app.Role{Active: true}
@@ -62,8 +62,8 @@ var careTeamRoleKind = &directoryKind{
 		}
 		return items
 	},
-	setActive: func(ctx context.Context, svc *app.DirectoryService, id int64, active bool) error {
-		return svc.SetCareTeamRoleActive(ctx, id, active)
+	setActive: func(ctx context.Context, svc *app.DirectoryService, id, version int64, active bool) error {
+		return svc.SetCareTeamRoleActive(ctx, id, version, active)
 	},
 	form: func(w *directoryWindow, id int64) *recordForm {
 		r := &app.CareTeamRole{Active: true}

@@ -623,8 +623,8 @@ func (f *staffForm) onSubmit() {
 		f.close()
 		f.d.staffSaved(saved)
 		if sentTo != "" && f.d.staff != nil {
-			dialog.ShowInformation("Activation email sent",
-				fmt.Sprintf("An activation email was sent to the new address, %s.", sentTo), f.d.staff.win)
+			showNotice(dialog.NewInformation("Activation email sent",
+				fmt.Sprintf("An activation email was sent to the new address, %s.", sentTo), f.d.staff.win), f.d.staff.win)
 			f.d.mailChanged()
 		}
 	})

@@ -623,7 +623,7 @@ func TestStaffFormEditInactiveProvider(t *testing.T) {
 	if _, err := td.svc.Staff.Update(ctx, tom); err != nil {
 		t.Fatal(err)
 	}
-	if err := td.svc.Directory.SetProviderActive(ctx, zoe.ID, false); err != nil {
+	if err := td.svc.Directory.SetProviderActive(ctx, zoe.ID, zoe.Version, false); err != nil {
 		t.Fatal(err)
 	}
 

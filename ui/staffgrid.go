@@ -37,23 +37,23 @@ type staffWindow struct {
 
 	search       *widget.Entry
 	showInactive *widget.Check
-	addButton    *widget.Button
+	addButton    *button
 	table        *staffTable
 	footer       *widget.Label
 
 	loading      *widget.Label
 	emptyState   *fyne.Container // no staff at all
 	emptyText    *widget.Label
-	addProvider  *widget.Button
-	emptyAdd     *widget.Button
+	addProvider  *button
+	emptyAdd     *button
 	noMatch      *fyne.Container // the search or switch hides every account
 	noMatchLabel *widget.Label
-	clearSearch  *widget.Button
+	clearSearch  *button
 
 	// The mail banner: "Email is not set up — 2 messages waiting", hidden when mail flows.
 	mailBanner *fyne.Container
 	mailText   *widget.Label
-	mailAction *widget.Button // "Set up email" or "Open outbox"
+	mailAction *button // "Set up email" or "Open outbox"
 	mailLoads  int
 	mailHealth app.MailHealth
 	stop       chan struct{} // closed when the window closes: ends the banner's refreshing
@@ -88,11 +88,13 @@ func (w *staffWindow) buildUI() {
 	w.search.PlaceHolder = "Search name, username, email, phone or provider"
 	w.search.OnChanged = w.onSearch
 	w.showInactive = widget.NewCheck("Show inactive", w.onShowInactive)
-	w.addButton = &widget.Button{Text: "+ Add Staff Member", Importance: widget.HighImportance, OnTapped: w.d.openNewStaff}
+	// The window's buttons are the ui's button: Enter presses it, and Escape reaches
+	// onTypedKey, as in the other windows.
+	w.addButton = newButton("+ Add Staff Member", nil, widget.HighImportance, w.d.openNewStaff)
 	toolbar := container.NewBorder(nil, nil, nil, container.NewHBox(w.showInactive, w.addButton), w.search)
 
 	w.mailText = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
-	w.mailAction = widget.NewButton("Open outbox", w.onMailAction)
+	w.mailAction = newButton("Open outbox", nil, widget.MediumImportance, w.onMailAction)
 	w.mailBanner = infoBar(theme.WarningIcon(), theme.ColorNameWarning,
 		container.NewBorder(nil, nil, nil, w.mailAction, w.mailText))
 	w.mailBanner.Hide()
@@ -107,19 +109,38 @@ func (w *staffWindow) buildUI() {
 	title := widget.NewLabelWithStyle("No staff members yet", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
 	w.emptyText = &widget.Label{Alignment: fyne.TextAlignCenter}
-	w.addProvider = &widget.Button{Text: "Add a provider", Importance: widget.HighImportance, OnTapped: w.d.openProviders}
-	w.emptyAdd = &widget.Button{Text: "+ Add Staff Member", Importance: widget.HighImportance, OnTapped: w.d.openNewStaff}
+	w.addProvider = newButton("Add a provider", nil, widget.HighImportance, w.d.openProviders)
+	w.emptyAdd = newButton("+ Add Staff Member", nil, widget.HighImportance, w.d.openNewStaff)
 	w.emptyState = container.NewCenter(container.NewVBox(
 		title, w.emptyText, container.NewCenter(container.NewHBox(w.addProvider, w.emptyAdd))))
 
 	w.noMatchLabel = &widget.Label{Alignment: fyne.TextAlignCenter, Truncation: fyne.TextTruncateEllipsis}
-	w.clearSearch = widget.NewButton("Clear search", w.onClearSearch)
+	w.clearSearch = newButton("Clear search", nil, widget.MediumImportance, w.onClearSearch)
 	w.noMatch = container.NewVBox(layout.NewSpacer(), w.noMatchLabel, container.NewCenter(w.clearSearch), layout.NewSpacer())
 
 	w.showOnly(w.loading)
 	body := container.NewStack(w.table, w.emptyState, w.noMatch, container.NewCenter(w.loading), w.tip.layer)
 	w.win.SetContent(container.NewBorder(container.NewVBox(w.mailBanner, toolbar), w.footer, nil, nil, body))
 	w.win.SetMainMenu(w.mainMenu())
+	w.win.Canvas().SetOnTypedKey(w.onTypedKey)
+}
+
+// onTypedKey gets the keys no widget takes, and Escape from the window's buttons and
+// the grid, which pass it on. Escape closes the Delete dialog or whatever else is on
+// top; with nothing open it brings the keyboard back to the search box: this window is
+// the app, and Escape does not close it. (A question asked with newConfirm, and a
+// notice, take the keys while they are up.)
+func (w *staffWindow) onTypedKey(ev *fyne.KeyEvent) {
+	switch top := w.win.Canvas().Overlays().Top(); {
+	case w.deletion != nil:
+		w.deletion.keys.handle(ev, false)
+	case top != nil:
+		if ev.Name == fyne.KeyEscape {
+			top.Hide()
+		}
+	case ev.Name == fyne.KeyEscape:
+		w.win.Canvas().Focus(w.search)
+	}
 }
 
 func (w *staffWindow) mainMenu() *fyne.MainMenu {
@@ -434,8 +455,8 @@ func (w *staffWindow) onAbout() {
 	} else if meta.Build > 0 {
 		version = fmt.Sprintf("%s (build %d)", version, meta.Build)
 	}
-	dialog.ShowInformation("About StaffDesk",
-		fmt.Sprintf("%s %s\n\nOffice staff accounts for your practice, kept on this computer.", name, version), w.win)
+	showNotice(dialog.NewInformation("About StaffDesk",
+		fmt.Sprintf("%s %s\n\nOffice staff accounts for your practice, kept on this computer.", name, version), w.win), w.win)
 }
 
 // onSort sorts by the column whose header was clicked; clicking it again reverses.
@@ -497,7 +518,7 @@ func (w *staffWindow) onDeactivate(s *app.Staff) {
 		func(ok bool) {
 			w.confirm = nil
 			if ok {
-				w.changeStatus(s.ID, w.d.svc.Staff.Deactivate)
+				w.changeStatus(s, w.d.svc.Staff.Deactivate)
 			}
 		}, w.win)
 	w.confirm.SetConfirmText("Deactivate")
@@ -508,19 +529,26 @@ func (w *staffWindow) onDeactivate(s *app.Staff) {
 // onReactivate needs no question: it is undone by Deactivate.
 func (w *staffWindow) onReactivate(s *app.Staff) {
 	w.selected = s.ID
-	w.changeStatus(s.ID, w.d.svc.Staff.Reactivate)
+	w.changeStatus(s, w.d.svc.Staff.Reactivate)
 }
 
-func (w *staffWindow) changeStatus(id int64, change func(context.Context, int64) (*app.Staff, error)) {
+// changeStatus deactivates or reactivates s as the grid showed it: an account changed
+// since on another desk is refused by the service, and the grid then shows it as it
+// is now, for the manager to look at before trying again.
+func (w *staffWindow) changeStatus(s *app.Staff, change func(ctx context.Context, id, version int64) (*app.Staff, error)) {
 	w.d.background(func(ctx context.Context) error {
-		_, err := change(ctx, id)
+		_, err := change(ctx, s.ID, s.Version)
 		return err
 	}, func(err error) {
+		w.d.mailChanged() // deactivating cancels the account's waiting emails
+		if app.IsChanged(err) {
+			w.reloadThen(func() { w.d.showMovedOn(w.win, app.AccountOf(s.FirstName), err) })
+			return
+		}
 		if err != nil {
 			w.d.showError(w.win, err)
 		}
 		w.reload()
-		w.d.mailChanged() // deactivating cancels the account's waiting emails
 	})
 }
 
@@ -536,8 +564,12 @@ func (w *staffWindow) onResendActivation(s *app.Staff) {
 				return
 			}
 			w.d.background(func(ctx context.Context) error {
-				return w.d.svc.Accounts.ResendActivation(ctx, s.ID)
+				return w.d.svc.Accounts.ResendActivation(ctx, s.ID, s.Version)
 			}, func(err error) {
+				if app.IsChanged(err) {
+					w.reloadThen(func() { w.d.showMovedOn(w.win, app.AccountOf(s.FirstName), err) })
+					return
+				}
 				if err != nil {
 					w.d.showError(w.win, err)
 				}

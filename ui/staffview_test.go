@@ -115,7 +115,7 @@ func TestStaffViewEditOpensTheForm(t *testing.T) {
 func TestStaffViewOfDeletedAccount(t *testing.T) {
 	td := newTestDesk(t, true)
 	s := staffByUsername(t, td, "nfischer")
-	if _, err := td.svc.Staff.Delete(td.ctx(), s.ID, s.Username); err != nil {
+	if _, err := td.svc.Staff.Delete(td.ctx(), s.ID, s.Version, s.Username); err != nil {
 		t.Fatal(err)
 	}
 	v := openTestView(t, td, s.ID)

@@ -11,25 +11,45 @@ import (
 // staleChoice is the question asked when a save is refused because someone else
 // changed the record since the window loaded it (app.IsChanged): Reload shows the
 // record as it is now, dropping the person's edits; Keep my changes saves their values
-// over it. The staff form and the directory forms ask it the same way.
+// over it. The staff form and the directory forms ask it the same way. While it is up,
+// Enter keeps the changes (the highlighted answer) and Escape puts the question away,
+// leaving the form as it was; the window's keys come back when it closes.
 type staleChoice struct {
 	dlg    *dialog.CustomDialog
-	reload *widget.Button
-	keep   *widget.Button
+	reload *button
+	keep   *button
 }
 
 func askStale(win fyne.Window, err error, onReload, onKeep func()) *staleChoice {
 	c := &staleChoice{}
-	c.reload = widget.NewButton("Reload", func() {
+	c.reload = newButton("Reload", nil, widget.MediumImportance, func() {
 		c.dlg.Hide()
 		onReload()
 	})
-	c.keep = &widget.Button{Text: "Keep my changes", Importance: widget.HighImportance, OnTapped: func() {
+	c.keep = newButton("Keep my changes", nil, widget.HighImportance, func() {
 		c.dlg.Hide()
 		onKeep()
-	}}
+	})
 	c.dlg = dialog.NewCustomWithoutButtons("Changed since you opened it", widget.NewLabel(app.ErrorMessage(err)), win)
 	c.dlg.SetButtons([]fyne.CanvasObject{c.reload, c.keep})
+	keys := formKeys{submit: c.keep.OnTapped, cancel: c.dlg.Hide}
+	behind := win.Canvas().OnTypedKey()
+	keys.attachDialog(win)
+	c.dlg.SetOnClosed(func() { win.Canvas().SetOnTypedKey(behind) })
 	c.dlg.Show()
 	return c
+}
+
+// movedOnText is what a list window says once it has reloaded after a status change or
+// a deletion was refused because the record had changed since the list showed it
+// (app.IsChanged): there is nothing to keep, only the record as it is now to look at.
+// what names the record as the list showed it: "Camille's account".
+func movedOnText(what string) string {
+	return what + " was changed on another desk; the list is up to date now — try again."
+}
+
+// showMovedOn logs the refusal err and says, in win, that what was changed meanwhile.
+func (d *Desk) showMovedOn(win fyne.Window, what string, err error) {
+	d.logError(err)
+	showNotice(dialog.NewInformation("Changed since you opened it", movedOnText(what), win), win)
 }

@@ -1,9 +1,11 @@
 package ui
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/staffdesk/staffdesk/app"
@@ -124,6 +126,10 @@ func TestStaffGridDeleteSaysMailCancelled(t *testing.T) {
 	if got := overlayText(w.win); !strings.Contains(got, "Deleted. 1 waiting email was cancelled.") {
 		t.Fatalf("after Delete the window says %q", got)
 	}
+	pressWithNothingFocused(t, w.win, fyne.KeyReturn) // as every other notice
+	if top := w.win.Canvas().Overlays().Top(); top != nil {
+		t.Errorf("Enter left the notice up: %q", overlayText(w.win))
+	}
 }
 
 func mustList(t *testing.T, td *testDesk) []*app.Staff {
@@ -158,6 +164,10 @@ func TestStaffFormCorrectPendingEmail(t *testing.T) {
 	if got := overlayText(w.win); !strings.Contains(got, "An activation email was sent to the new address, corrected@example.com.") {
 		t.Fatalf("the window says %q", got)
 	}
+	pressWithNothingFocused(t, w.win, fyne.KeyReturn)
+	if top := w.win.Canvas().Overlays().Top(); top != nil {
+		t.Errorf("Enter left the notice up: %q", overlayText(w.win))
+	}
 	list, err := td.svc.Outbox.List(td.ctx())
 	if err != nil {
 		t.Fatal(err)
@@ -176,5 +186,78 @@ func TestStaffFormCorrectPendingEmail(t *testing.T) {
 	}
 	if toNew != app.MailQueued || toOld != app.MailCancelled {
 		t.Fatalf("activation to the new address %q, to the old %q", toNew, toOld)
+	}
+}
+
+// The "changed since you opened it" question takes Enter and Escape as the other
+// questions do: Escape puts it away and leaves the form as it was (it does not close
+// the form behind it, leaving the question up); Enter keeps the person's changes.
+// Its buttons take them too when focused.
+func TestStaleQuestionKeys(t *testing.T) {
+	td := newTestDesk(t, true)
+	w := openDirectoryWindow(t, td, officeKind)
+	it := selectRow(t, w, "Main Street Clinic")
+	moveOn := func() {
+		t.Helper()
+		for _, o := range loadDirectory(t, td).Offices {
+			if o.ID == it.id {
+				o.Phone = "(217) 555-01" + strconv.Itoa(10+int(o.Version))
+				if _, err := td.svc.Directory.SaveOffice(td.ctx(), o); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	test.Tap(w.edit)
+	f := w.form
+	fill(t, f, map[string]string{app.FieldName: "Main Street Family Clinic"})
+	moveOn()
+	saveForm(td, f)
+	if f.stale == nil {
+		t.Fatal("the stale save was not refused")
+	}
+	pressWithNothingFocused(t, w.win, fyne.KeyEscape)
+	overlays := func() int { return len(w.win.Canvas().Overlays().List()) }
+	if overlays() != 1 {
+		t.Fatalf("after Escape in the question the window shows %q on top (form open %v)", overlayText(w.win), w.form != nil)
+	}
+	if w.form != f || f.entries[app.FieldName].Text != "Main Street Family Clinic" {
+		t.Fatal("Escape in the question closed the form or lost the edit")
+	}
+
+	saveForm(td, f)
+	if f.stale == nil || overlays() != 2 {
+		t.Fatal("the second stale save was not asked about")
+	}
+	pressWithNothingFocused(t, w.win, fyne.KeyReturn)
+	td.waitIdle()
+	if w.form != nil {
+		t.Fatalf("Enter in the question did not keep the changes: %q", f.problem.Text)
+	}
+	for _, o := range loadDirectory(t, td).Offices {
+		if o.ID == it.id && o.Name != "Main Street Family Clinic" {
+			t.Fatalf("after Enter the office is %q", o.Name)
+		}
+	}
+
+	// The same with the question's buttons focused.
+	selectRow(t, w, "Main Street Family Clinic")
+	test.Tap(w.edit)
+	f = w.form
+	fill(t, f, map[string]string{app.FieldName: "Main Street Clinic"})
+	moveOn()
+	saveForm(td, f)
+	if f.stale == nil {
+		t.Fatal("the third stale save was not refused")
+	}
+	pressOn(t, w.win, f.stale.reload, fyne.KeyEscape)
+	if w.form != f || overlays() != 1 {
+		t.Fatal("Escape on Reload did not just put the question away")
+	}
+	saveForm(td, f)
+	pressOn(t, w.win, f.stale.reload, fyne.KeyReturn)
+	td.waitIdle()
+	if w.form == nil || w.form == f || w.form.entries[app.FieldName].Text != "Main Street Family Clinic" {
+		t.Fatal("Enter on Reload did not reload the form")
 	}
 }
