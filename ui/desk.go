@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
@@ -28,6 +29,7 @@ type Desk struct {
 	// waitBanner tops the Staff window while a save made from a window with no place
 	// of its own for it waits for another StaffDesk (background); waits counts them.
 	waitBanner *fyne.Container
+	staffFrame *fyne.Container // the Staff window's content under the banner
 	waits      int
 
 	run Runner // where background work and its UI changes run
@@ -61,7 +63,8 @@ func (d *Desk) ShowMain() fyne.Window {
 	d.staff = newStaffWindow(d)
 	d.waitBanner = infoBar(theme.InfoIcon(), theme.ColorNamePrimary, widget.NewLabel(app.WaitingMessage))
 	d.waitBanner.Hide()
-	d.staff.win.SetContent(container.NewBorder(d.waitBanner, nil, nil, nil, d.staff.win.Content()))
+	d.staffFrame = container.NewBorder(d.waitBanner, nil, nil, nil, d.staff.win.Content())
+	d.staff.win.SetContent(d.staffFrame)
 	fitToScreen(d.app, d.staff.win, d.staff.win.Canvas().Size())
 	d.staff.win.Show()
 	return d.staff.win
@@ -102,11 +105,23 @@ func (d *Desk) showWaitBanner(waiting bool) {
 	if d.waitBanner == nil {
 		return
 	}
+	if d.waits > 0 == d.waitBanner.Visible() {
+		return
+	}
 	if d.waits > 0 {
 		d.waitBanner.Show()
 	} else {
 		d.waitBanner.Hide()
 	}
+	layOutAgain(d.staffFrame) // the grid under (or without) the banner
+}
+
+// layOutAgain lays c's objects out again after one was shown or hidden, where nothing
+// else would (c's size stays), without refreshing every object inside it as
+// Container.Refresh does: the grid's cells would all redraw.
+func layOutAgain(c *fyne.Container) {
+	c.Layout.Layout(c.Objects, c.Size())
+	canvas.Refresh(c)
 }
 
 // every runs fn on the UI thread each interval until stop is closed (or the app this

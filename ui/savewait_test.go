@@ -13,13 +13,14 @@ import (
 	"github.com/staffdesk/staffdesk/data"
 )
 
-// showsText reports whether a visible label in o (hidden parts skipped) says text.
+// showsText reports whether a label in o says text where a person sees it: shown,
+// and laid out (a label shown in a row that nothing lays out again has no size).
 func showsText(o fyne.CanvasObject, text string) bool {
 	if !o.Visible() {
 		return false
 	}
 	if l, ok := o.(*widget.Label); ok && l.Text == text {
-		return true
+		return l.Size().Width > 0 && l.Size().Height > 0
 	}
 	var kids []fyne.CanvasObject
 	switch o := o.(type) {

@@ -87,6 +87,7 @@ type staffForm struct {
 	emergencyAccess       *check
 	summary               *widget.Label
 	saveNote              *widget.Label // beside the buttons: the save waits, or waited too long
+	buttonRow             *fyne.Container
 	submit, cancel        *button
 	discard               *dialog.ConfirmDialog // the "Discard changes?" question while shown
 	stale                 *staleChoice          // the last "changed since you opened it" question
@@ -379,8 +380,8 @@ func (f *staffForm) buildUI() {
 	f.cancel = newButton("Cancel", nil, widget.MediumImportance, f.onCancel)
 	f.saveNote = &widget.Label{Wrapping: fyne.TextWrapWord}
 	f.saveNote.Hide()
-	footer := container.NewVBox(widget.NewSeparator(), f.summary,
-		container.NewBorder(nil, nil, nil, container.NewHBox(f.cancel, f.submit), f.saveNote))
+	f.buttonRow = container.NewBorder(nil, nil, nil, container.NewHBox(f.cancel, f.submit), f.saveNote)
+	footer := container.NewVBox(widget.NewSeparator(), f.summary, f.buttonRow)
 	f.win.SetContent(container.NewBorder(nil, footer, nil, nil, f.scroll))
 
 	if f.isNew() {
@@ -592,7 +593,7 @@ func (f *staffForm) onSubmit() {
 		return
 	}
 	f.setBusy(true)
-	f.saveNote.Hide()
+	f.hideSaveNote()
 	st := f.staff()
 	var pw, again string
 	if f.isNew() {
@@ -697,7 +698,7 @@ func (f *staffForm) onSaveWaiting(waiting bool) {
 	if waiting {
 		f.showSaveNote(app.WaitingMessage, widget.MediumImportance)
 	} else {
-		f.saveNote.Hide()
+		f.hideSaveNote()
 	}
 }
 
@@ -705,6 +706,12 @@ func (f *staffForm) showSaveNote(text string, importance widget.Importance) {
 	f.saveNote.Importance = importance
 	f.saveNote.SetText(text)
 	f.saveNote.Show()
+	layOutAgain(f.buttonRow) // it keeps its height (the buttons'): nothing else would
+}
+
+func (f *staffForm) hideSaveNote() {
+	f.saveNote.Hide()
+	layOutAgain(f.buttonRow)
 }
 
 func (f *staffForm) setBusy(busy bool) {
