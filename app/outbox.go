@@ -173,8 +173,9 @@ type OutboxTx interface {
 	OutboxMessages(limit int) ([]*OutboxMessage, error)
 	// OutboxMessage returns one message with its redacted bodies; ENOTFOUND if missing.
 	OutboxMessage(id int64) (*OutboxMessage, error)
-	// OutboxBody opens the sealed bodies of a message that is not final. ECONFLICT when
-	// they were discarded; EINTERNAL when they cannot be opened (another key).
+	// OutboxBody opens the sealed bodies of a message that is not final. MailDiscarded
+	// (ECONFLICT) when they were discarded; a plain error when they cannot be opened
+	// (another key).
 	OutboxBody(id int64) (text, html string, err error)
 	// DueMail returns up to limit queued or retrying messages due at or before now,
 	// the first due first, without any body.
