@@ -99,9 +99,9 @@ func run(dbPath string, demoDB bool, level, smtpFlag, smtpEnv string) error {
 		return err
 	}
 	db, err := data.Open(dbPath, sealer)
-	if app.ErrorCode(err) == app.EINVALID {
+	if code := app.ErrorCode(err); code == app.EINVALID || code == app.EBUSY {
 		log.WithError(err).Error("StaffDesk did not start")
-		return errors.New(app.ErrorMessage(err)) // it names the file and what to do
+		return errors.New(app.ErrorMessage(err)) // it names the file, or says to try again
 	} else if err != nil {
 		return fmt.Errorf("open %s: %w", dbPath, err)
 	}

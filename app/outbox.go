@@ -2,9 +2,37 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 )
+
+// RecordMail names an outbox message in the store's refusals: NotFound when it is no
+// longer in the outbox, MailDiscarded when its text is gone.
+const RecordMail Record = "message"
+
+// ErrMailDiscarded is in the chain of the store's refusal to open the text of a message
+// that was discarded when it was sent, cancelled or failed.
+var ErrMailDiscarded = errors.New("the text was discarded")
+
+// MailDiscarded is the store's ECONFLICT for the text of a message that was discarded.
+func MailDiscarded() *Error {
+	return &Error{Code: ECONFLICT, Err: &Refusal{Record: RecordMail, Err: ErrMailDiscarded}}
+}
+
+// mailWords puts the store's refusals about a message into the person's words, and
+// anything else as wrapInternal does.
+func mailWords(what string, err error) error {
+	if e, r, ok := refusalOf(err); ok && r.Record == RecordMail {
+		switch {
+		case e.Code == ENOTFOUND:
+			return &Error{Code: ENOTFOUND, Message: "That message is no longer in the outbox.", Err: r}
+		case errors.Is(r, ErrMailDiscarded):
+			return &Error{Code: ECONFLICT, Message: "This message's text was discarded when it was sent, cancelled or failed.", Err: r}
+		}
+	}
+	return wrapInternal(what, err)
+}
 
 // MailKind is which account email a message is.
 type MailKind string
@@ -145,8 +173,9 @@ type OutboxTx interface {
 	OutboxMessages(limit int) ([]*OutboxMessage, error)
 	// OutboxMessage returns one message with its redacted bodies; ENOTFOUND if missing.
 	OutboxMessage(id int64) (*OutboxMessage, error)
-	// OutboxBody opens the sealed bodies of a message that is not final. ECONFLICT when
-	// they were discarded; EINTERNAL when they cannot be opened (another key).
+	// OutboxBody opens the sealed bodies of a message that is not final. MailDiscarded
+	// (ECONFLICT) when they were discarded; a plain error when they cannot be opened
+	// (another key).
 	OutboxBody(id int64) (text, html string, err error)
 	// DueMail returns up to limit queued or retrying messages due at or before now,
 	// the first due first, without any body.
@@ -198,7 +227,7 @@ func (s *OutboxService) List(ctx context.Context) ([]*OutboxMessage, error) {
 		out, err = tx.OutboxMessages(OutboxLimit)
 		return err
 	})
-	return out, wrapInternal("load the outbox", err)
+	return out, mailWords("load the outbox", err)
 }
 
 // Get returns one message, without the code.
@@ -208,7 +237,7 @@ func (s *OutboxService) Get(ctx context.Context, id int64) (*OutboxMessage, erro
 		out, err = tx.OutboxMessage(id)
 		return err
 	})
-	return out, wrapInternal("load the message", err)
+	return out, mailWords("load the message", err)
 }
 
 // RetryNow makes a queued or retrying message due now and tells the courier, which
@@ -234,7 +263,7 @@ func (s *OutboxService) RetryNow(ctx context.Context, id int64) error {
 		return updateAsSeen(tx, m, m.Status)
 	})
 	if err != nil {
-		return wrapInternal("retry the message", err)
+		return mailWords("retry the message", err)
 	}
 	if s.courier != nil {
 		s.courier.Resume()
@@ -262,7 +291,7 @@ func (s *OutboxService) Cancel(ctx context.Context, id int64) error {
 		m.Status = MailCancelled
 		return updateAsSeen(tx, m, was)
 	})
-	return wrapInternal("cancel the message", err)
+	return mailWords("cancel the message", err)
 }
 
 // updateAsSeen writes a manager's change to m, which was in status was when read.
@@ -325,7 +354,7 @@ func (s *OutboxService) EML(ctx context.Context, id int64) ([]byte, error) {
 	raw, err := s.settings.postman.EML(cfg, Letter{MessageID: m.MessageID, ToName: m.ToName, ToAddress: m.ToAddress,
 		Subject: m.Subject, Text: m.RedactedText, HTML: m.RedactedHTML, Date: date})
 	if err != nil {
-		return nil, wrapInternal("save the message", err)
+		return nil, mailWords("save the message", err)
 	}
 	return raw, nil
 }
@@ -382,7 +411,7 @@ func (s *OutboxService) Health(ctx context.Context) (MailHealth, error) {
 		return err
 	})
 	if err != nil {
-		return MailHealth{}, wrapInternal("count the outbox", err)
+		return MailHealth{}, mailWords("count the outbox", err)
 	}
 	h := MailHealth{Waiting: counts.Waiting(), Failed: counts[MailFailed]}
 	configured, err := s.settings.Configured(ctx)

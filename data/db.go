@@ -34,7 +34,8 @@ var migrationFS embed.FS
 
 // Connection settings shared by both pools. WAL lets readers work while a write is in
 // progress; the busy timeout makes a second writer (another window, another process
-// with the file open) wait its turn instead of failing with "database is locked".
+// with the file open) wait its turn instead of failing with "database is locked". The
+// writer's connection waits in shorter steps (writeStep), up to writeWait in all.
 const commonParams = "_busy_timeout=5000&_foreign_keys=on&_synchronous=NORMAL"
 
 // The writer takes the write lock at BEGIN (_txlock=immediate): a transaction that
@@ -79,16 +80,18 @@ const (
 //
 // A file that is not StaffDesk's database (a text file, another program's database)
 // is refused with an EINVALID error saying so, before anything is written to it: its
-// bytes, mode and time stay as they were.
+// bytes, mode and time stay as they were. An up-to-date file opens without taking the
+// write lock; one with migrations to apply waits for another desk's save as a Write
+// does, and returns EBUSY when that wait runs out. Any other failure is a plain error.
 func Open(path string, sealer app.Sealer) (*DB, error) {
 	if path == "" {
-		return nil, app.Internal("open the database", errors.New("no database path given"))
+		return nil, errors.New("open the database: no path given")
 	} else if sealer == nil {
-		return nil, app.Internal("open the database", errors.New("no sealer for the PINs"))
+		return nil, errors.New("open the database: no sealer for the PINs")
 	}
 	path, err := filepath.Abs(path)
 	if err != nil {
-		return nil, app.Internal("open the database", fmt.Errorf("resolve %q: %w", path, err))
+		return nil, fmt.Errorf("open the database: resolve %q: %w", path, err)
 	}
 	if err := claimFile(path); err != nil {
 		return nil, err
@@ -100,8 +103,10 @@ func Open(path string, sealer app.Sealer) (*DB, error) {
 		var e *app.Error
 		if errors.As(err, &e) {
 			return nil, err
+		} else if isBusy(err) {
+			return nil, app.Busy(fmt.Errorf("open %s: %w", path, err))
 		}
-		return nil, app.Internal("open the database", fmt.Errorf("open %s: %w", path, err))
+		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	return db, nil
 }
@@ -112,26 +117,24 @@ func (db *DB) open() (err error) {
 		return err
 	}
 	db.write.SetMaxOpenConns(1)
+	// Writes wait for another process in short steps (beginWrite); see writeStep.
+	if _, err := db.write.Exec(fmt.Sprintf("PRAGMA busy_timeout = %d", writeStep.Milliseconds())); err != nil {
+		return err
+	}
 
 	// The file was judged StaffDesk's from its header before SQLite opened it; this
 	// looks again now that SQLite reads it whole, in case another program made it its
-	// own in between. The mark goes on before the first migration, so that a file
-	// with any of StaffDesk's tables in it is always marked as StaffDesk's.
+	// own in between. The mark goes on in the first migration's transaction, so that a
+	// file with any of StaffDesk's tables in it is always marked as StaffDesk's.
 	var id int32
 	if err := db.write.QueryRow(`PRAGMA application_id`).Scan(&id); err != nil {
 		return err
 	}
-	switch id {
-	case applicationID:
-	case 0:
-		if _, err := db.write.Exec(fmt.Sprintf(`PRAGMA application_id = %d`, applicationID)); err != nil {
-			return fmt.Errorf("mark the file as StaffDesk's: %w", err)
-		}
-	default:
+	if id != 0 && id != applicationID {
 		return notStaffDesks(db.path, fmt.Errorf("application_id %#x", uint32(id)))
 	}
 
-	if err := db.migrate(); err != nil {
+	if err := db.migrate(id == applicationID); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 
@@ -156,13 +159,13 @@ func (db *DB) open() (err error) {
 func claimFile(path string) error {
 	created, err := private.Create(path)
 	if err != nil {
-		return app.Internal("open the database", err)
+		return err
 	} else if created {
 		return nil
 	}
 	ours, err := isStaffDesks(path)
 	if err != nil {
-		return app.Internal("open the database", fmt.Errorf("read %s: %w", path, err))
+		return fmt.Errorf("read %s: %w", path, err)
 	} else if !ours {
 		return notStaffDesks(path, nil)
 	}
@@ -171,7 +174,7 @@ func claimFile(path string) error {
 			return &app.Error{Code: app.EINVALID, Err: err, Message: p +
 				" belongs to another user of this computer, so StaffDesk left it untouched. Choose another file with --db."}
 		} else if err != nil {
-			return app.Internal("open the database", err)
+			return err
 		}
 	}
 	return nil
@@ -294,7 +297,7 @@ func (db *DB) Close() error {
 		errs = append(errs, db.write.Close())
 	}
 	if err := errors.Join(errs...); err != nil {
-		return app.Internal("close the database", err)
+		return fmt.Errorf("close the database: %w", err)
 	}
 	return nil
 }
@@ -303,28 +306,43 @@ func (db *DB) Close() error {
 // schema_migrations. Adding a migration is dropping the next numbered file into
 // migrations/.
 //
+// What is recorded is read first without any lock, so that an up-to-date file opens
+// while another desk is saving; only when something is to be applied does migrate take
+// the write lock, waiting for it as a Write does (beginMigration), and each migration
+// checks again inside its transaction that it has not run meanwhile.
+//
 // Migrations run with foreign keys off, as SQLite's way of changing a table requires
 // (drop the old table, rename a rebuilt one in): with them on, dropping a parent table
 // deletes its rows first and fires ON DELETE CASCADE and SET NULL in the tables that
 // point at it. PRAGMA foreign_keys cannot change inside a transaction, so it is turned
 // off on the writer's one connection before the migrations' transactions and back on
 // after; each migration checks the keys itself before it commits.
-func (db *DB) migrate() (err error) {
+func (db *DB) migrate(marked bool) (err error) {
 	ctx := context.Background()
 	conn, err := db.write.Conn(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version    TEXT    PRIMARY KEY,
-		applied_at INTEGER NOT NULL
-	)`); err != nil {
-		return fmt.Errorf("create schema_migrations: %w", err)
-	}
 	entries, err := fs.ReadDir(migrationFS, "migrations") // sorted by name
 	if err != nil {
 		return err
+	}
+	applied, err := appliedMigrations(ctx, conn)
+	if err != nil {
+		return err
+	}
+	var pending []string
+	for _, e := range entries {
+		if !applied[e.Name()] {
+			pending = append(pending, e.Name())
+		}
+	}
+	if len(pending) == 0 {
+		if !marked { // made by a release before the mark
+			return markFile(ctx, conn)
+		}
+		return nil
 	}
 
 	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
@@ -344,25 +362,79 @@ func (db *DB) migrate() (err error) {
 			err = errors.Join(err, fmt.Errorf("turn foreign keys back on: %w", e))
 		}
 	}()
-	for _, e := range entries {
-		if err := migrateFile(ctx, conn, e.Name()); err != nil {
-			return fmt.Errorf("%s: %w", e.Name(), err)
+	for _, name := range pending {
+		if err := migrateFile(ctx, conn, name); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
 		}
 	}
 	return nil
 }
 
+// appliedMigrations reads schema_migrations in a read of its own (autocommit, which
+// takes no write lock). A file without the table has none applied.
+func appliedMigrations(ctx context.Context, conn *sql.Conn) (map[string]bool, error) {
+	var tables int
+	if err := conn.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'`).
+		Scan(&tables); err != nil {
+		return nil, fmt.Errorf("read schema_migrations: %w", err)
+	}
+	applied := map[string]bool{}
+	if tables == 0 {
+		return applied, nil
+	}
+	rows, err := conn.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return nil, fmt.Errorf("read schema_migrations: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, fmt.Errorf("read schema_migrations: %w", err)
+		}
+		applied[v] = true
+	}
+	return applied, rows.Err()
+}
+
+// beginMigration begins a migration's transaction on conn (BEGIN IMMEDIATE: the
+// writer's pool takes the write lock at BEGIN), waiting up to writeWait, as a Write
+// does, while another process holds the lock; then EBUSY.
+func beginMigration(ctx context.Context, conn *sql.Conn) (*sql.Tx, error) {
+	deadline := time.Now().Add(writeWait)
+	for {
+		tx, err := conn.BeginTx(ctx, nil)
+		if err == nil {
+			return tx, nil
+		} else if !isBusy(err) {
+			return nil, err
+		} else if time.Now().After(deadline) {
+			return nil, app.Busy(fmt.Errorf("apply the migrations: %w", err))
+		}
+	}
+}
+
 // migrateFile applies one migration in its own transaction. The check that it has not
 // run yet is made inside that transaction, which holds the write lock from BEGIN, so
-// two processes opening the same new file cannot both apply it. It commits only when
-// every foreign key still points at a row.
+// two processes opening the same new file cannot both apply it. The same transaction
+// marks the file as StaffDesk's and makes schema_migrations if they are not yet. It
+// commits only when every foreign key still points at a row.
 func migrateFile(ctx context.Context, conn *sql.Conn, name string) error {
-	tx, err := conn.BeginTx(ctx, nil)
+	tx, err := beginMigration(ctx, conn)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
 
+	if err := mark(ctx, tx); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    TEXT    PRIMARY KEY,
+		applied_at INTEGER NOT NULL
+	)`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, name).Scan(&n); err != nil {
 		return err
@@ -382,6 +454,32 @@ func migrateFile(ctx context.Context, conn *sql.Conn, name string) error {
 	// When it was applied is the machine's time: it describes the file, not a record.
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
 		name, time.Now().UnixNano()); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// mark marks the file as StaffDesk's (PRAGMA application_id) if it is not yet.
+func mark(ctx context.Context, tx *sql.Tx) error {
+	var id int32
+	if err := tx.QueryRowContext(ctx, `PRAGMA application_id`).Scan(&id); err != nil {
+		return err
+	} else if id == 0 {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA application_id = %d`, applicationID)); err != nil {
+			return fmt.Errorf("mark the file as StaffDesk's: %w", err)
+		}
+	}
+	return nil
+}
+
+// markFile marks an up-to-date file as StaffDesk's in a transaction of its own.
+func markFile(ctx context.Context, conn *sql.Conn) error {
+	tx, err := beginMigration(ctx, conn)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := mark(ctx, tx); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -417,7 +515,7 @@ func checkForeignKeys(ctx context.Context, tx *sql.Tx) error {
 func (db *DB) Read(ctx context.Context, fn func(app.Tx) error) error {
 	sqlTx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
-		return storeError("read the practice's records", err)
+		return storeError("begin a read", err)
 	}
 	defer sqlTx.Rollback()
 	// A read commits nothing; returning fn's result and rolling back just ends it.
@@ -455,7 +553,7 @@ func (db *DB) Write(ctx context.Context, fn func(app.Tx) error) error {
 	}
 	if err := sqlTx.Commit(); err != nil {
 		// go-sqlite3 rolls back a COMMIT refused as busy: nothing was saved.
-		return storeError("save the changes", err)
+		return storeError("commit", err)
 	}
 	return nil
 }
@@ -473,19 +571,15 @@ type writeTurn struct {
 // back. A Write from the goroutine that already holds the turn is a nested Write.
 func (db *DB) takeWriteTurn(ctx context.Context) (func(), error) {
 	t := &db.turn
-	t.once.Do(func() {
-		t.token = make(chan struct{}, 1)
-		// Writes wait for another process in short steps (beginWrite); see writeStep.
-		db.write.Exec(fmt.Sprintf("PRAGMA busy_timeout = %d", writeStep.Milliseconds()))
-	})
+	t.once.Do(func() { t.token = make(chan struct{}, 1) })
 	me := goroutineID()
 	if t.holder.Load() == me {
-		return nil, app.Internal("save the changes", app.ErrNestedWrite)
+		return nil, fmt.Errorf("write: %w", app.ErrNestedWrite)
 	}
 	select {
 	case t.token <- struct{}{}:
 	case <-ctx.Done():
-		return nil, storeError("start saving the changes", ctx.Err())
+		return nil, fmt.Errorf("wait for the write turn: %w", ctx.Err())
 	}
 	t.holder.Store(me)
 	return func() {
@@ -509,7 +603,7 @@ func (db *DB) beginWrite(ctx context.Context) (*sql.Tx, error) {
 		if err == nil {
 			return sqlTx, nil
 		} else if !isBusy(err) || ctx.Err() != nil {
-			return nil, storeError("start saving the changes", err)
+			return nil, storeError("begin a write", err)
 		}
 		if !waiting {
 			waiting = true
@@ -521,13 +615,14 @@ func (db *DB) beginWrite(ctx context.Context) (*sql.Tx, error) {
 	}
 }
 
-// storeError is app.Internal, or EBUSY when the cause is SQLite's "database is locked"
-// (which never reaches a person: the app says what to do instead).
+// storeError is err wrapped with what was being done, or EBUSY when the cause is
+// SQLite's "database is locked" (which never reaches a person: the app says what to do
+// instead). The services put words to the rest.
 func storeError(what string, err error) error {
 	if isBusy(err) {
 		return app.Busy(err)
 	}
-	return app.Internal(what, err)
+	return fmt.Errorf("%s: %w", what, err)
 }
 
 // busyAsEBUSY turns an error met inside a transaction because the file was locked

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -13,9 +14,7 @@ import (
 
 var _ app.OutboxTx = (*Tx)(nil)
 
-func mailNotFound() error {
-	return app.Errorf(app.ENOTFOUND, "That message is no longer in the outbox.")
-}
+func mailNotFound() error { return app.NotFound(app.RecordMail, "", nil) }
 
 // mailBody is what an outbox row's payload seals: the bodies as sent, codes included.
 // Older rows seal it as JSON; new ones as bodyVersion, then the text's length as a
@@ -65,7 +64,7 @@ func (tx *Tx) QueueMail(m *app.OutboxMessage) error {
 		sealed, err = tx.sealer.Seal(plain)
 		clear(plain)
 		if err != nil {
-			return app.Internal("encrypt the email", err)
+			return fmt.Errorf("encrypt the email: %w", err)
 		}
 	}
 	res, err := tx.exec(`
@@ -76,14 +75,14 @@ func (tx *Tx) QueueMail(m *app.OutboxMessage) error {
 		string(m.Status), m.Attempts, m.NextAttemptAt.UnixNano(), m.LastError,
 		m.CreatedAt.UnixNano(), nullableNanos(m.SentAt))
 	if err != nil {
-		return app.Internal("queue the email", err)
+		return fmt.Errorf("queue the email: %w", err)
 	}
 	if m.ID, err = res.LastInsertId(); err != nil {
-		return app.Internal("queue the email", err)
+		return fmt.Errorf("queue the email: %w", err)
 	}
 	if _, err := tx.exec(`INSERT INTO outbox_bodies (outbox_id, payload, redacted_text, redacted_html) VALUES (?, ?, ?, ?)`,
 		m.ID, sealed, m.RedactedText, m.RedactedHTML); err != nil {
-		return app.Internal("queue the email", err)
+		return fmt.Errorf("queue the email: %w", err)
 	}
 	return nil
 }
@@ -119,19 +118,19 @@ func scanMail(row interface{ Scan(...any) error }, withRedacted bool) (*app.Outb
 func (tx *Tx) queryMail(what, query string, args ...any) ([]*app.OutboxMessage, error) {
 	rows, err := tx.query(query, args...)
 	if err != nil {
-		return nil, app.Internal(what, err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	defer rows.Close()
 	var out []*app.OutboxMessage
 	for rows.Next() {
 		m, err := scanMail(rows, false)
 		if err != nil {
-			return nil, app.Internal(what, err)
+			return nil, fmt.Errorf("%s: %w", what, err)
 		}
 		out = append(out, m)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, app.Internal(what, err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	return out, nil
 }
@@ -148,7 +147,7 @@ func (tx *Tx) OutboxMessage(id int64) (*app.OutboxMessage, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, mailNotFound()
 	} else if err != nil {
-		return nil, app.Internal("load the message", err)
+		return nil, fmt.Errorf("load the message: %w", err)
 	}
 	return m, nil
 }
@@ -158,27 +157,27 @@ func (tx *Tx) OutboxBody(id int64) (string, string, error) {
 	var sealed []byte
 	st, err := tx.prepared(`SELECT payload FROM outbox_bodies WHERE outbox_id = ?`)
 	if err != nil {
-		return "", "", app.Internal("load the message", err)
+		return "", "", fmt.Errorf("load the message: %w", err)
 	}
 	if err := st.QueryRowContext(tx.ctx, id).Scan(&sealed); errors.Is(err, sql.ErrNoRows) {
 		if _, err := tx.OutboxMessage(id); err != nil {
 			return "", "", err
 		}
 	} else if err != nil {
-		return "", "", app.Internal("load the message", err)
+		return "", "", fmt.Errorf("load the message: %w", err)
 	}
 	if sealed == nil {
-		return "", "", app.Errorf(app.ECONFLICT, "This message's text was discarded when it was sent, cancelled or failed.")
+		return "", "", app.MailDiscarded()
 	}
 	plain, err := tx.sealer.Open(sealed)
 	if err != nil {
 		// Most likely the key is not the one the message was sealed with.
-		return "", "", app.Internal("decrypt the message", err)
+		return "", "", fmt.Errorf("decrypt the message: %w", err)
 	}
 	b, err := unmarshalBody(plain)
 	clear(plain)
 	if err != nil {
-		return "", "", app.Internal("decrypt the message", err)
+		return "", "", fmt.Errorf("decrypt the message: %w", err)
 	}
 	return b.Text, b.HTML, nil
 }
@@ -203,7 +202,7 @@ func (tx *Tx) NextMailDue() (time.Time, bool, error) {
 			UNION ALL
 			SELECT MIN(lease_until) FROM outbox INDEXED BY outbox_leases WHERE status = 'sending')`).
 		Scan(&next); err != nil {
-		return time.Time{}, false, app.Internal("read the outbox", err)
+		return time.Time{}, false, fmt.Errorf("read the outbox: %w", err)
 	}
 	return timeFromNullNanos(next), next.Valid, nil
 }
@@ -221,19 +220,19 @@ func (tx *Tx) ClaimMail(claim app.MailClaim, ids ...int64) ([]int64, error) {
 		WHERE id IN (?`+strings.Repeat(", ?", len(ids)-1)+`) AND status IN ('queued', 'retrying')
 		RETURNING id`, args...)
 	if err != nil {
-		return nil, app.Internal("update the outbox", err)
+		return nil, fmt.Errorf("update the outbox: %w", err)
 	}
 	defer rows.Close()
 	var out []int64
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			return nil, app.Internal("update the outbox", err)
+			return nil, fmt.Errorf("update the outbox: %w", err)
 		}
 		out = append(out, id)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, app.Internal("update the outbox", err)
+		return nil, fmt.Errorf("update the outbox: %w", err)
 	}
 	return out, nil
 }
@@ -243,7 +242,7 @@ func (tx *Tx) RenewMailClaims(claim app.MailClaim) (int, error) {
 	res, err := tx.exec(`UPDATE outbox SET lease_until = ? WHERE status = 'sending' AND claim = ?`,
 		claim.Until.UnixNano(), claim.Owner)
 	if err != nil {
-		return 0, app.Internal("update the outbox", err)
+		return 0, fmt.Errorf("update the outbox: %w", err)
 	}
 	n, err := res.RowsAffected()
 	return int(n), err
@@ -254,7 +253,7 @@ func (tx *Tx) ReclaimExpiredMail(now time.Time) (int, error) {
 	res, err := tx.exec(`UPDATE outbox SET status = 'queued', next_attempt_at = ?, claim = '', lease_until = 0
 		WHERE status = 'sending' AND lease_until <= ?`, now.UnixNano(), now.UnixNano())
 	if err != nil {
-		return 0, app.Internal("update the outbox", err)
+		return 0, fmt.Errorf("update the outbox: %w", err)
 	}
 	n, err := res.RowsAffected()
 	return int(n), err
@@ -272,7 +271,7 @@ func (tx *Tx) UpdateMail(m *app.OutboxMessage, was app.MailStatus, owner string)
 		_, err = tx.execPrepared(`UPDATE outbox_bodies SET payload = NULL WHERE outbox_id = ? AND payload IS NOT NULL`, m.ID)
 	}
 	if err != nil {
-		return false, app.Internal("update the outbox", err)
+		return false, fmt.Errorf("update the outbox: %w", err)
 	}
 	return ok, nil
 }
@@ -290,16 +289,16 @@ func (tx *Tx) CancelWaitingMail(staffID int64, kinds ...app.MailKind) (int, erro
 	waiting := `FROM outbox WHERE staff_id = ? AND status IN ('queued', 'retrying')
 		AND kind IN (?` + strings.Repeat(", ?", len(kinds)-1) + `)`
 	if _, err := tx.exec(`UPDATE outbox_bodies SET payload = NULL WHERE outbox_id IN (SELECT id `+waiting+`)`, args...); err != nil {
-		return 0, app.Internal("update the outbox", err)
+		return 0, fmt.Errorf("update the outbox: %w", err)
 	}
 	res, err := tx.exec(`UPDATE outbox SET status = 'cancelled', claim = '', lease_until = 0
 		WHERE id IN (SELECT id `+waiting+`)`, args...)
 	if err != nil {
-		return 0, app.Internal("update the outbox", err)
+		return 0, fmt.Errorf("update the outbox: %w", err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return 0, app.Internal("update the outbox", err)
+		return 0, fmt.Errorf("update the outbox: %w", err)
 	}
 	return int(n), nil
 }
@@ -308,7 +307,7 @@ func (tx *Tx) CancelWaitingMail(staffID int64, kinds ...app.MailKind) (int, erro
 func (tx *Tx) RescheduleMail(now time.Time) error {
 	if _, err := tx.exec(`UPDATE outbox SET next_attempt_at = ?
 		WHERE status IN ('queued', 'retrying') AND next_attempt_at > ?`, now.UnixNano(), now.UnixNano()); err != nil {
-		return app.Internal("update the outbox", err)
+		return fmt.Errorf("update the outbox: %w", err)
 	}
 	return nil
 }
@@ -317,7 +316,7 @@ func (tx *Tx) RescheduleMail(now time.Time) error {
 func (tx *Tx) CountMail() (app.OutboxCounts, error) {
 	rows, err := tx.query(`SELECT status, COUNT(*) FROM outbox GROUP BY status`)
 	if err != nil {
-		return nil, app.Internal("count the outbox", err)
+		return nil, fmt.Errorf("count the outbox: %w", err)
 	}
 	defer rows.Close()
 	counts := app.OutboxCounts{}
@@ -325,12 +324,12 @@ func (tx *Tx) CountMail() (app.OutboxCounts, error) {
 		var status string
 		var n int
 		if err := rows.Scan(&status, &n); err != nil {
-			return nil, app.Internal("count the outbox", err)
+			return nil, fmt.Errorf("count the outbox: %w", err)
 		}
 		counts[app.MailStatus(status)] = n
 	}
 	if err := rows.Err(); err != nil {
-		return nil, app.Internal("count the outbox", err)
+		return nil, fmt.Errorf("count the outbox: %w", err)
 	}
 	return counts, nil
 }

@@ -8,7 +8,11 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 	"github.com/sirupsen/logrus"
 
 	"github.com/staffdesk/staffdesk/app"
@@ -21,6 +25,12 @@ type Desk struct {
 	log logrus.FieldLogger
 
 	staff *staffWindow // the main window
+
+	// waitBanner tops the Staff window while a save made from a window with no place
+	// of its own for it waits for another StaffDesk (background); waits counts them.
+	waitBanner *fyne.Container
+	staffFrame *fyne.Container // the Staff window's content under the banner
+	waits      int
 
 	run Runner // where background work and its UI changes run
 
@@ -51,6 +61,10 @@ func NewDesk(a fyne.App, svc *app.Services, log logrus.FieldLogger, run Runner) 
 // ShowMain builds and shows the Staff window and returns it.
 func (d *Desk) ShowMain() fyne.Window {
 	d.staff = newStaffWindow(d)
+	d.waitBanner = infoBar(theme.InfoIcon(), theme.ColorNamePrimary, widget.NewLabel(app.WaitingMessage))
+	d.waitBanner.Hide()
+	d.staffFrame = container.NewBorder(d.waitBanner, nil, nil, nil, d.staff.win.Content())
+	d.staff.win.SetContent(d.staffFrame)
 	fitToScreen(d.app, d.staff.win, d.staff.win.Canvas().Size())
 	d.staff.win.Show()
 	return d.staff.win
@@ -63,12 +77,51 @@ func (d *Desk) ctx() context.Context {
 }
 
 // background runs work off the UI thread and then done on it. Every service call goes
-// through here so that a slow disk never freezes a window.
+// through here so that a slow disk never freezes a window. While one of work's saves
+// waits for another StaffDesk to finish saving, the Staff window says so (a window with
+// a place of its own for it uses backgroundShowing).
 func (d *Desk) background(work func(ctx context.Context) error, done func(err error)) {
+	d.backgroundShowing(d.showWaitBanner, work, done)
+}
+
+// backgroundShowing is background that tells waiting, on the UI thread, when a save of
+// work's starts to wait for another StaffDesk (true) and when the wait is over
+// (false), before done.
+func (d *Desk) backgroundShowing(waiting func(bool), work func(ctx context.Context) error, done func(err error)) {
+	ctx := app.WithWaitNotice(d.ctx(), func(on bool) { d.run.Do(func() { waiting(on) }) })
 	d.run.Go(func() {
-		err := work(d.ctx())
+		err := work(ctx)
 		d.run.Do(func() { done(err) })
 	})
+}
+
+// showWaitBanner shows the Staff window's banner while any save waits.
+func (d *Desk) showWaitBanner(waiting bool) {
+	if waiting {
+		d.waits++
+	} else {
+		d.waits = max(d.waits-1, 0)
+	}
+	if d.waitBanner == nil {
+		return
+	}
+	if d.waits > 0 == d.waitBanner.Visible() {
+		return
+	}
+	if d.waits > 0 {
+		d.waitBanner.Show()
+	} else {
+		d.waitBanner.Hide()
+	}
+	layOutAgain(d.staffFrame) // the grid under (or without) the banner
+}
+
+// layOutAgain lays c's objects out again after one was shown or hidden, where nothing
+// else would (c's size stays), without refreshing every object inside it as
+// Container.Refresh does: the grid's cells would all redraw.
+func layOutAgain(c *fyne.Container) {
+	c.Layout.Layout(c.Objects, c.Size())
+	canvas.Refresh(c)
 }
 
 // every runs fn on the UI thread each interval until stop is closed (or the app this

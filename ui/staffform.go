@@ -86,6 +86,8 @@ type staffForm struct {
 	emailUpdate           *check
 	emergencyAccess       *check
 	summary               *widget.Label
+	saveNote              *widget.Label // beside the buttons: the save waits, or waited too long
+	buttonRow             *fyne.Container
 	submit, cancel        *button
 	discard               *dialog.ConfirmDialog // the "Discard changes?" question while shown
 	stale                 *staleChoice          // the last "changed since you opened it" question
@@ -376,8 +378,10 @@ func (f *staffForm) buildUI() {
 	}
 	f.submit = newButton(submitText, submitIcon, widget.HighImportance, f.onSubmit)
 	f.cancel = newButton("Cancel", nil, widget.MediumImportance, f.onCancel)
-	footer := container.NewVBox(widget.NewSeparator(), f.summary,
-		container.NewHBox(layout.NewSpacer(), f.cancel, f.submit))
+	f.saveNote = &widget.Label{Wrapping: fyne.TextWrapWord}
+	f.saveNote.Hide()
+	f.buttonRow = container.NewBorder(nil, nil, nil, container.NewHBox(f.cancel, f.submit), f.saveNote)
+	footer := container.NewVBox(widget.NewSeparator(), f.summary, f.buttonRow)
 	f.win.SetContent(container.NewBorder(nil, footer, nil, nil, f.scroll))
 
 	if f.isNew() {
@@ -589,6 +593,7 @@ func (f *staffForm) onSubmit() {
 		return
 	}
 	f.setBusy(true)
+	f.hideSaveNote()
 	st := f.staff()
 	var pw, again string
 	if f.isNew() {
@@ -596,7 +601,7 @@ func (f *staffForm) onSubmit() {
 	}
 	var saved *app.Staff
 	var sentTo string // the corrected address a new activation email went to
-	f.d.background(func(ctx context.Context) (err error) {
+	f.d.backgroundShowing(f.onSaveWaiting, func(ctx context.Context) (err error) {
 		if f.isNew() {
 			saved, err = f.d.svc.Staff.Create(ctx, &app.NewStaff{Staff: st, Password: pw, ConfirmPassword: again})
 		} else {
@@ -611,6 +616,13 @@ func (f *staffForm) onSubmit() {
 			return
 		}
 		f.setBusy(false)
+		if app.ErrorCode(err) == app.EBUSY {
+			// Nothing was saved and nothing is wrong with the values: they stay, and
+			// the same button a moment later is expected to work.
+			f.d.logError(err)
+			f.showSaveNote(app.ErrorMessage(err), widget.WarningImportance)
+			return
+		}
 		if app.IsChanged(err) {
 			f.d.logError(err)
 			f.stale = askStale(f.win, err, f.onReload, f.onKeepChanges)
@@ -675,6 +687,31 @@ func (f *staffForm) afterFetch(then func(*app.Staff)) {
 		}
 		then(cur)
 	})
+}
+
+// onSaveWaiting says beside the buttons that the save waits for another StaffDesk
+// to finish saving, and takes it back when the wait is over.
+func (f *staffForm) onSaveWaiting(waiting bool) {
+	if f.finished {
+		return
+	}
+	if waiting {
+		f.showSaveNote(app.WaitingMessage, widget.MediumImportance)
+	} else {
+		f.hideSaveNote()
+	}
+}
+
+func (f *staffForm) showSaveNote(text string, importance widget.Importance) {
+	f.saveNote.Importance = importance
+	f.saveNote.SetText(text)
+	f.saveNote.Show()
+	layOutAgain(f.buttonRow) // it keeps its height (the buttons'): nothing else would
+}
+
+func (f *staffForm) hideSaveNote() {
+	f.saveNote.Hide()
+	layOutAgain(f.buttonRow)
 }
 
 func (f *staffForm) setBusy(busy bool) {

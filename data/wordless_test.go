@@ -1,0 +1,45 @@
+package data
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// data stores and reads; the services put words to what it reports (issue 6, section
+// 7). None of app's constructors of person-facing messages is called here: faults are
+// plain wrapped errors, refusals are app.NotFound, app.Taken, app.Changed, app.Busy.
+func TestDataSaysNothingToAPerson(t *testing.T) {
+	worded := map[string]bool{"Internal": true, "Errorf": true, "FieldError": true, "ConflictError": true}
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			sel, ok := call.Fun.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			if pkg, ok := sel.X.(*ast.Ident); ok && pkg.Name == "app" && worded[sel.Sel.Name] {
+				t.Errorf("%s: app.%s puts words for a person in data", fset.Position(call.Pos()), sel.Sel.Name)
+			}
+			return true
+		})
+	}
+}
