@@ -239,3 +239,17 @@ func storeWords(err error) error {
 	}
 	return out
 }
+
+// NotStaffDesksFile is the store's refusal, at open, of a file that is not a StaffDesk
+// database: it was left untouched.
+func NotStaffDesksFile(path string, cause error) *Error {
+	return &Error{Code: EINVALID, Err: cause,
+		Message: path + " is not a StaffDesk database, so StaffDesk left it untouched. Choose another file with --db."}
+}
+
+// OtherUsersFile is the store's refusal, at open, of a database file (or its -wal or
+// -shm) that belongs to another user of the computer: it was left untouched.
+func OtherUsersFile(path string, cause error) *Error {
+	return &Error{Code: EINVALID, Err: cause,
+		Message: path + " belongs to another user of this computer, so StaffDesk left it untouched. Choose another file with --db."}
+}

@@ -171,8 +171,7 @@ func claimFile(path string) error {
 	}
 	for _, p := range []string{path, path + "-wal", path + "-shm"} {
 		if err := private.Tighten(p); errors.Is(err, private.ErrNotYours) {
-			return &app.Error{Code: app.EINVALID, Err: err, Message: p +
-				" belongs to another user of this computer, so StaffDesk left it untouched. Choose another file with --db."}
+			return app.OtherUsersFile(p, err)
 		} else if err != nil {
 			return err
 		}
@@ -182,8 +181,7 @@ func claimFile(path string) error {
 
 // notStaffDesks is the refusal of a file that is not StaffDesk's database.
 func notStaffDesks(path string, why error) error {
-	return &app.Error{Code: app.EINVALID, Err: why,
-		Message: path + " is not a StaffDesk database, so StaffDesk left it untouched. Choose another file with --db."}
+	return app.NotStaffDesksFile(path, why)
 }
 
 // isStaffDesks judges an existing file, writing nothing to it. Empty (made by touch,

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -11,7 +12,8 @@ import (
 
 // data stores and reads; the services put words to what it reports (issue 6, section
 // 7). None of app's constructors of person-facing messages is called here: faults are
-// plain wrapped errors, refusals are app.NotFound, app.Taken, app.Changed, app.Busy.
+// plain wrapped errors, refusals are app.NotFound, app.Taken, app.Changed, app.Busy, app.NotStaffDesksFile
+// and app.OtherUsersFile, whose words live in app.
 func TestDataSaysNothingToAPerson(t *testing.T) {
 	worded := map[string]bool{"Internal": true, "Errorf": true, "FieldError": true, "ConflictError": true}
 	files, err := filepath.Glob("*.go")
@@ -28,6 +30,18 @@ func TestDataSaysNothingToAPerson(t *testing.T) {
 			t.Fatal(err)
 		}
 		ast.Inspect(f, func(n ast.Node) bool {
+			// An app.Error written out here with its Message is words too.
+			if lit, ok := n.(*ast.CompositeLit); ok {
+				if sel, ok := lit.Type.(*ast.SelectorExpr); ok && sel.Sel.Name == "Error" {
+					if pkg, ok := sel.X.(*ast.Ident); ok && pkg.Name == "app" {
+						for _, e := range lit.Elts {
+							if kv, ok := e.(*ast.KeyValueExpr); ok && fmt.Sprint(kv.Key) == "Message" {
+								t.Errorf("%s: an app.Error with a Message puts words for a person in data", fset.Position(lit.Pos()))
+							}
+						}
+					}
+				}
+			}
 			call, ok := n.(*ast.CallExpr)
 			if !ok {
 				return true
