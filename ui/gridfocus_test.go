@@ -61,3 +61,37 @@ func TestStaffGridFocusedButtonKeepsItsAccount(t *testing.T) {
 		})
 	}
 }
+
+// Escape in the search box clears a search, showing every row again; in an empty
+// search box it leaves the keyboard there, as Escape anywhere else in the window
+// brings it there.
+func TestStaffGridSearchEscape(t *testing.T) {
+	_, w := showStaffGrid(t, true)
+	c := w.win.Canvas()
+	c.Focus(w.search)
+	typeSearch(w, "camille")
+	if w.footer.Text != "Showing 1 of 12 records" {
+		t.Fatalf("the search shows %q", w.footer.Text)
+	}
+	pressOn(t, w.win, w.search, fyne.KeyEscape)
+	if w.search.Text != "" || w.footer.Text != "Showing 10 of 12 records" || len(gridLogins(t, w)) != 10 {
+		t.Errorf("Escape left the search %q, footer %q", w.search.Text, w.footer.Text)
+	}
+	if c.Focused() != w.search {
+		t.Errorf("after Escape the keyboard is on %v, not the search box", c.Focused())
+	}
+
+	typeSearch(w, "zzz")
+	if !w.noMatch.Visible() {
+		t.Fatal("a search matching no one shows rows")
+	}
+	pressOn(t, w.win, w.search, fyne.KeyEscape)
+	if w.search.Text != "" || !w.table.Visible() || w.noMatch.Visible() {
+		t.Errorf("Escape on a search matching no one: search %q, grid shown %v", w.search.Text, w.table.Visible())
+	}
+
+	pressOn(t, w.win, w.search, fyne.KeyEscape)
+	if w.search.Text != "" || c.Focused() != w.search || w.footer.Text != "Showing 10 of 12 records" {
+		t.Errorf("Escape in the empty search: %q, keyboard on %v, footer %q", w.search.Text, c.Focused(), w.footer.Text)
+	}
+}
