@@ -32,7 +32,7 @@ func deliverEveryKind(t *testing.T, r *codesRig) []sentEmail {
 	if _, err := r.svc.Accounts.Activate(ctx, st.Username, code); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.svc.Accounts.RequestPasswordReset(ctx, st.ID); err != nil {
+	if err := r.svc.Accounts.RequestPasswordReset(ctx, st.ID, st.Version); err != nil {
 		t.Fatal(err)
 	}
 	code = r.codeSentTo(t, st.Email, "Reset")
