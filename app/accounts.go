@@ -73,12 +73,17 @@ func (a *AccountService) Activate(ctx context.Context, username, code string) (*
 }
 
 // RequestPasswordReset emails the staff member a code to choose a new password,
-// valid 72 hours. The current password keeps working until then.
-func (a *AccountService) RequestPasswordReset(ctx context.Context, staffID int64) error {
+// valid 72 hours. The current password keeps working until then. version is the
+// account's Version as the window showed it (with the address it asked about), as for
+// ResendActivation: an account changed since is refused (ECONFLICT, IsChanged).
+func (a *AccountService) RequestPasswordReset(ctx context.Context, staffID, version int64) error {
 	err := a.store.Write(ctx, func(tx Tx) error {
 		st, err := tx.Staff(staffID)
 		if err != nil {
 			return err
+		}
+		if st.Version != version {
+			return staffMovedOn(st)
 		}
 		if st.Status == StatusInactive {
 			return Errorf(ECONFLICT, "%s is inactive; reactivate the account first.", st.FullName())

@@ -76,7 +76,7 @@ func TestAccountEmails_EachKindArrives(t *testing.T) {
 	}
 
 	// Password reset: code valid 72 hours, then the "changed" notice.
-	if err := r.svc.Accounts.RequestPasswordReset(r.ctx(), camille.ID); err != nil {
+	if err := r.svc.Accounts.RequestPasswordReset(r.ctx(), active.ID, active.Version); err != nil {
 		t.Fatal(err)
 	}
 	r.sendDue()
@@ -159,7 +159,8 @@ func TestCodes_SingleUseAndBoundToTheirAccount(t *testing.T) {
 	// Typed by hand: lower case, no hyphen, O for 0 and I/L for 1, spaces.
 	typed := strings.ToLower(strings.ReplaceAll(camilleCode, "-", " "))
 	typed = strings.NewReplacer("0", "o", "1", "l").Replace(typed)
-	if _, err := r.svc.Accounts.Activate(r.ctx(), "camilles", typed); err != nil {
+	camille, err = r.svc.Accounts.Activate(r.ctx(), "camilles", typed)
+	if err != nil {
 		t.Fatalf("typed %q for %q: %v", typed, camilleCode, err)
 	}
 	// Replay.
@@ -188,7 +189,7 @@ func TestCodes_SingleUseAndBoundToTheirAccount(t *testing.T) {
 
 	// An activation code cannot reset a password (bound to its kind), and a reset code
 	// stops working after the password changes.
-	if err := r.svc.Accounts.RequestPasswordReset(r.ctx(), camille.ID); err != nil {
+	if err := r.svc.Accounts.RequestPasswordReset(r.ctx(), camille.ID, camille.Version); err != nil {
 		t.Fatal(err)
 	}
 	first := r.peekCode(r.message(app.MailPasswordReset, "camilles@email.xyz"))
@@ -210,7 +211,7 @@ func TestCodes_SingleUseAndBoundToTheirAccount(t *testing.T) {
 func TestCodes_PasswordRulesDoNotUseTheCode(t *testing.T) {
 	r := newMailRig(t, rigOptions{})
 	camille := r.createStaff("camilles", "Camille", "Staff")
-	if err := r.svc.Accounts.RequestPasswordReset(r.ctx(), camille.ID); err != nil {
+	if err := r.svc.Accounts.RequestPasswordReset(r.ctx(), camille.ID, camille.Version); err != nil {
 		t.Fatal(err)
 	}
 	code := r.peekCode(r.message(app.MailPasswordReset, "camilles@email.xyz"))
@@ -228,7 +229,7 @@ func TestCodes_Expire(t *testing.T) {
 	camille := r.createStaff("camilles", "Camille", "Staff")
 	marcus := r.createStaff("marcus", "Marcus", "Staff")
 	code := r.peekCode(r.message(app.MailActivation, "camilles@email.xyz"))
-	if err := r.svc.Accounts.RequestPasswordReset(r.ctx(), marcus.ID); err != nil {
+	if err := r.svc.Accounts.RequestPasswordReset(r.ctx(), marcus.ID, marcus.Version); err != nil {
 		t.Fatal(err)
 	}
 	reset := r.peekCode(r.message(app.MailPasswordReset, "marcus@email.xyz"))
@@ -379,7 +380,7 @@ func TestCodes_NeverStoredRaw(t *testing.T) {
 	var codes []string
 	for _, u := range []string{"camilles", "marcus", "priya"} {
 		st := r.createStaff(u, "Some", "One")
-		if err := r.svc.Accounts.RequestPasswordReset(r.ctx(), st.ID); err != nil {
+		if err := r.svc.Accounts.RequestPasswordReset(r.ctx(), st.ID, st.Version); err != nil {
 			t.Fatal(err)
 		}
 		codes = append(codes, r.peekCode(r.message(app.MailActivation, u+"@email.xyz")),
@@ -478,5 +479,58 @@ func TestResendActivation_StaleCopyRefused(t *testing.T) {
 	}
 	if len(after) != len(before) {
 		t.Fatalf("the refused resend queued %d emails", len(after)-len(before))
+	}
+}
+
+// Reset Password carries the version the window showed, as Resend activation does: an
+// address corrected on another desk meanwhile is not mailed a reset code the manager
+// never confirmed sending there, and the refusal says the account changed.
+func TestRequestPasswordReset_StaleCopyRefused(t *testing.T) {
+	r := newMailRig(t, rigOptions{})
+	seen := r.createStaff("camilles", "Camille", "Staff")
+	other, err := r.svc.Staff.Get(r.ctx(), seen.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other.Email = "camille.fixed@email.xyz" // the other desk corrects the address
+	if _, err := r.svc.Staff.Update(r.ctx(), other); err != nil {
+		t.Fatal(err)
+	}
+	before, err := r.svc.Outbox.List(r.ctx())
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = r.svc.Accounts.RequestPasswordReset(r.ctx(), seen.ID, seen.Version)
+	wantCode(t, err, app.ECONFLICT, "Camille's account was changed since you opened it")
+	if !app.IsChanged(err) {
+		t.Fatalf("stale reset: %v, want IsChanged", err)
+	}
+	after, err := r.svc.Outbox.List(r.ctx())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after) != len(before) {
+		t.Fatalf("the refused reset queued %d emails", len(after)-len(before))
+	}
+
+	now, err := r.svc.Staff.Get(r.ctx(), seen.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.svc.Accounts.RequestPasswordReset(r.ctx(), now.ID, now.Version); err != nil {
+		t.Fatalf("reset of the account as it is now: %v", err)
+	}
+	after, err = r.svc.Outbox.List(r.ctx())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var resets []string
+	for _, m := range after {
+		if m.Kind == app.MailPasswordReset {
+			resets = append(resets, m.ToAddress)
+		}
+	}
+	if len(after) != len(before)+1 || len(resets) != 1 || resets[0] != "camille.fixed@email.xyz" {
+		t.Fatalf("the reset of the current copy queued %d emails, password resets to %v", len(after)-len(before), resets)
 	}
 }

@@ -313,7 +313,7 @@ func TestCourier_LogsHoldNoSecrets(t *testing.T) {
 	r.setUp(s)
 	camille := r.createStaff("camilles", "Camille", "Staff")
 	r.createStaff("marcus", "Marcus", "Staff")
-	if err := r.svc.Accounts.RequestPasswordReset(r.ctx(), camille.ID); err != nil {
+	if err := r.svc.Accounts.RequestPasswordReset(r.ctx(), camille.ID, camille.Version); err != nil {
 		t.Fatal(err)
 	}
 	var codes []string

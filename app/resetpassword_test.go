@@ -14,7 +14,7 @@ import (
 func TestResetPassword_NoProbingWithoutACode(t *testing.T) {
 	r := newMailRig(t, rigOptions{})
 	camille := r.createStaff("camilles", "Camille", "Staffordshire")
-	if err := r.svc.Accounts.RequestPasswordReset(r.ctx(), camille.ID); err != nil {
+	if err := r.svc.Accounts.RequestPasswordReset(r.ctx(), camille.ID, camille.Version); err != nil {
 		t.Fatal(err)
 	}
 	code := r.peekCode(r.message(app.MailPasswordReset, "camilles@email.xyz"))
@@ -57,7 +57,7 @@ func TestResetPassword_NoProbingWithoutACode(t *testing.T) {
 func TestResetPassword_RightCodeThenRules(t *testing.T) {
 	r := newMailRig(t, rigOptions{})
 	camille := r.createStaff("camilles", "Camille", "Staffordshire")
-	if err := r.svc.Accounts.RequestPasswordReset(r.ctx(), camille.ID); err != nil {
+	if err := r.svc.Accounts.RequestPasswordReset(r.ctx(), camille.ID, camille.Version); err != nil {
 		t.Fatal(err)
 	}
 	code := r.peekCode(r.message(app.MailPasswordReset, "camilles@email.xyz"))

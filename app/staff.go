@@ -141,10 +141,10 @@ type NewStaff struct {
 // StaffFilter narrows a read of staff accounts. The zero value reads all of them.
 type StaffFilter struct {
 	ID       int64
-	Username string // exact, ignoring case
-	Email    string // exact, ignoring case
+	Username string // exact, ignoring ASCII case: the name a person typed to sign in
 
-	// EmailKey and UsernameKey match the identity keys exactly.
+	// EmailKey and UsernameKey match the identity keys exactly: who is who is told by
+	// them (see EmailKey), not by the address as typed.
 	EmailKey, UsernameKey string
 	// MissingIdentityKeys: only accounts stored without one of their keys (written
 	// before the keys existed, or clashing with another account's).

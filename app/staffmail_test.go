@@ -14,7 +14,7 @@ func TestStaffDelete_CancelsWaitingMail(t *testing.T) {
 	r := newMailRig(t, rigOptions{})
 	camille := r.createStaff("camilles", "Camille", "Staff")
 	r.createStaff("marcus", "Marcus", "Staff")
-	if err := r.svc.Accounts.RequestPasswordReset(r.ctx(), camille.ID); err != nil {
+	if err := r.svc.Accounts.RequestPasswordReset(r.ctx(), camille.ID, camille.Version); err != nil {
 		t.Fatal(err)
 	}
 	res, err := r.svc.Staff.Delete(r.ctx(), camille.ID, camille.Version, "camilles")

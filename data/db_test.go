@@ -301,7 +301,7 @@ func TestWrite_ConcurrentCreatesSameEmail(t *testing.T) {
 				s.Email = "shared" + string(rune('a'+round)) + "@example.com"
 				errs[i] = db.Write(context.Background(), func(tx app.Tx) error {
 					// Read first, as the service does, then write: the race window.
-					if _, err := tx.FindStaff(app.StaffFilter{Email: s.Email}); err != nil {
+					if _, err := tx.FindStaff(app.StaffFilter{EmailKey: app.EmailKey(s.Email)}); err != nil {
 						return err
 					}
 					return tx.CreateStaff(s, "hash")

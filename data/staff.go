@@ -58,12 +58,9 @@ func (tx *Tx) findStaff(f app.StaffFilter) ([]*app.Staff, error) {
 	if f.ID != 0 {
 		where, args = append(where, "s.id = ?"), append(args, f.ID)
 	}
-	// Both columns are COLLATE NOCASE, so "=" ignores case and uses their unique index.
+	// The column is COLLATE NOCASE, so "=" ignores case and uses its unique index.
 	if f.Username != "" {
 		where, args = append(where, "s.username = ?"), append(args, f.Username)
-	}
-	if f.Email != "" {
-		where, args = append(where, "s.email = ?"), append(args, f.Email)
 	}
 	// "<> ''" lets SQLite use the partial unique indexes on the keys.
 	if f.EmailKey != "" {

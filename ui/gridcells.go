@@ -233,7 +233,8 @@ func newStaffCell(w *staffWindow) *staffCell {
 // makeActions makes the row's buttons: the ui's button, which takes Enter as a press
 // and passes Escape to the window, at the cost of a ring drawn only while focused. Only
 // the cells of the actions column make them, once; a reused cell keeps its buttons
-// (they act on whichever account the cell shows when pressed).
+// (they act on whichever account the cell shows when pressed, and a button with the
+// keyboard gives it up before its cell shows another account: see rebind).
 func (c *staffCell) makeActions() {
 	c.view = newButton("View", nil, widget.MediumImportance, func() { c.act(func(s *app.Staff) { c.w.d.openView(s.ID) }) })
 	c.edit = newButton("Edit", nil, widget.MediumImportance, func() { c.act(func(s *app.Staff) { c.w.d.openEditStaff(s.ID) }) })
@@ -251,6 +252,27 @@ func (c *staffCell) act(f func(*app.Staff)) {
 	if row := c.w.roster.IndexOf(c.id); row >= 0 {
 		f(c.w.roster.Row(row))
 	}
+}
+
+// rebind is called before the cell shows another account: the table reuses its cells
+// when the rows change under them (a scroll, a search, a sort, a reload after a save
+// in another window). A row button with the keyboard would then press for the account
+// now shown: Enter on one person's Edit would open another's. The keyboard moves to
+// the grid instead, with the account the button was for selected, so that Enter still
+// opens that account, or nothing when it is no longer shown.
+func (c *staffCell) rebind() {
+	if c.actions == nil || c.id == 0 {
+		return
+	}
+	cv := c.w.win.Canvas()
+	switch cv.Focused() {
+	case c.view, c.edit, c.more:
+	default:
+		return
+	}
+	c.w.selected = c.id
+	c.w.table.markSelected()
+	cv.Focus(c.w.table)
 }
 
 // cellValues are what a cell of col shows for s: its text, a second line, and whether
@@ -287,6 +309,9 @@ func twoFactorLabel(s *app.Staff) string {
 
 func (c *staffCell) update(id widget.TableCellID) {
 	s := c.w.roster.Row(id.Row)
+	if c.id != s.ID {
+		c.rebind()
+	}
 	c.row = id.Row
 	layoutChanged := c.col != id.Col
 	c.col, c.id = id.Col, s.ID

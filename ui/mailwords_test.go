@@ -29,10 +29,11 @@ func deliverEveryKind(t *testing.T, r *codesRig) []sentEmail {
 	ctx := r.ctx()
 	st := r.newStaff(t, "owords")
 	code := r.codeSentTo(t, st.Email, "Activate")
-	if _, err := r.svc.Accounts.Activate(ctx, st.Username, code); err != nil {
+	active, err := r.svc.Accounts.Activate(ctx, st.Username, code)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := r.svc.Accounts.RequestPasswordReset(ctx, st.ID); err != nil {
+	if err := r.svc.Accounts.RequestPasswordReset(ctx, active.ID, active.Version); err != nil {
 		t.Fatal(err)
 	}
 	code = r.codeSentTo(t, st.Email, "Reset")

@@ -160,14 +160,16 @@ type passwordReset struct {
 	d       *Desk
 	win     fyne.Window
 	staff   *app.Staff
+	movedOn func(error) // the account changed since win showed it: win shows it anew
 	confirm *dialog.ConfirmDialog
 	told    string // what the manager was told once the email was queued
 }
 
-// resetPassword asks win's manager whether to send s a password reset email and sends
-// it when they agree.
-func (d *Desk) resetPassword(win fyne.Window, s *app.Staff) *passwordReset {
-	r := &passwordReset{d: d, win: win, staff: s}
+// resetPassword asks win's manager whether to send s, as win shows it, a password
+// reset email and sends it when they agree. When s has changed since (its address
+// corrected on another desk, say), nothing is sent and movedOn gets the refusal.
+func (d *Desk) resetPassword(win fyne.Window, s *app.Staff, movedOn func(error)) *passwordReset {
+	r := &passwordReset{d: d, win: win, staff: s, movedOn: movedOn}
 	r.confirm = newConfirm("Reset Password",
 		fmt.Sprintf("Send a password reset email to %s? Its reset code is valid for 72 hours; the staff member enters it under Email → Set a New Password.", s.Email),
 		r.onAnswer, win)
@@ -183,7 +185,7 @@ func (r *passwordReset) onAnswer(send bool) {
 	}
 	var configured bool
 	r.d.background(func(ctx context.Context) error {
-		if err := r.d.svc.Accounts.RequestPasswordReset(ctx, r.staff.ID); err != nil {
+		if err := r.d.svc.Accounts.RequestPasswordReset(ctx, r.staff.ID, r.staff.Version); err != nil {
 			return err
 		}
 		var err error
@@ -194,6 +196,10 @@ func (r *passwordReset) onAnswer(send bool) {
 		}
 		return nil
 	}, func(err error) {
+		if app.IsChanged(err) && r.movedOn != nil {
+			r.movedOn(err)
+			return
+		}
 		if err != nil {
 			r.d.showError(r.win, err)
 			return

@@ -541,8 +541,24 @@ func (f *staffForm) onAccountChanged(s *app.Staff) {
 	f.d.staffSaved(s)
 }
 
+// onResetPassword asks, then emails the staff member a code to choose a new password.
+// An account changed since the window read it is shown again as it is now; with edits
+// of the manager's in the form, they are asked first, as on Save (Reload or Keep my
+// changes), rather than losing them.
 func (f *staffForm) onResetPassword() {
-	f.reset = f.d.resetPassword(f.win, f.cur)
+	s := f.cur
+	f.reset = f.d.resetPassword(f.win, s, func(err error) {
+		if f.finished {
+			return
+		}
+		if f.changed() {
+			f.d.logError(err)
+			f.stale = askStale(f.win, err, f.onReload, f.onKeepChanges)
+			return
+		}
+		f.onReload()
+		f.d.showReshown(f.win, app.AccountOf(s.FirstName), err)
+	})
 }
 
 func (f *staffForm) onCareTeamIDTypeChanged(t string) {

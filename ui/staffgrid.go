@@ -35,7 +35,7 @@ type staffWindow struct {
 	rowSize  fyne.Size   // a grid cell's least size
 	tip      *cellTip    // a cut-off value shown whole while the pointer is on it
 
-	search       *widget.Entry
+	search       *entry // Escape clears it
 	showInactive *widget.Check
 	addButton    *button
 	table        *staffTable
@@ -84,8 +84,7 @@ func newStaffWindow(d *Desk) *staffWindow {
 }
 
 func (w *staffWindow) buildUI() {
-	w.search = widget.NewEntry()
-	w.search.PlaceHolder = "Search name, username, email, phone or provider"
+	w.search = newEntry(&formKeys{cancel: w.onSearchEscape}, "Search name, username, email, phone or provider")
 	w.search.OnChanged = w.onSearch
 	w.showInactive = widget.NewCheck("Show inactive", w.onShowInactive)
 	// The window's buttons are the ui's button: Enter presses it, and Escape reaches
@@ -420,6 +419,17 @@ func (w *staffWindow) onSearch(q string) {
 	}
 	w.roster.SetQuery(q)
 	w.refresh(false)
+}
+
+// onSearchEscape clears the search, showing every row again. In an empty search box
+// Escape is the window's, as from the grid and the buttons: it closes what is on top,
+// and otherwise leaves the keyboard where it is, in the search box.
+func (w *staffWindow) onSearchEscape() {
+	if w.search.Text != "" {
+		w.search.SetText("")
+		return
+	}
+	w.onTypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
 }
 
 func (w *staffWindow) onShowInactive(show bool) {

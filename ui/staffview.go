@@ -218,10 +218,17 @@ func (v *staffView) show(s *app.Staff) {
 }
 
 // onResetPassword asks, then emails the staff member a code to choose a new password.
+// An account changed since the sheet showed it is shown again, for the manager to look
+// at before trying again.
 func (v *staffView) onResetPassword() {
-	if v.staff != nil {
-		v.asked = v.d.resetPassword(v.win, v.staff)
+	if v.staff == nil {
+		return
 	}
+	s := v.staff
+	v.asked = v.d.resetPassword(v.win, s, func(err error) {
+		v.load()
+		v.d.showReshown(v.win, app.AccountOf(s.FirstName), err)
+	})
 }
 
 func (v *staffView) setSetting(name, status, detail string) {

@@ -53,3 +53,17 @@ func (d *Desk) showMovedOn(win fyne.Window, what string, err error) {
 	d.logError(err)
 	showNotice(dialog.NewInformation("Changed since you opened it", movedOnText(what), win), win)
 }
+
+// reshownText is what an account's own window (the Edit window, the View sheet) says
+// once it shows the account anew after an action was refused because the account had
+// changed since the window showed it (app.IsChanged).
+func reshownText(what string) string {
+	return what + " was changed on another desk; this window shows it as it is now — try again."
+}
+
+// showReshown logs the refusal err and says, in win, that what was changed meanwhile
+// and is shown as it is now.
+func (d *Desk) showReshown(win fyne.Window, what string, err error) {
+	d.logError(err)
+	showNotice(dialog.NewInformation("Changed since you opened it", reshownText(what), win), win)
+}
