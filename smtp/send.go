@@ -73,6 +73,7 @@ type Session struct {
 	// broken: the server's state is not known (it took DATA after refusing the
 	// recipient); the connection is dropped rather than reused.
 	broken bool
+	buf    []byte // the last message built; Close clears it (it holds codes)
 }
 
 // Send builds m and delivers it over the session's connection.
@@ -83,16 +84,19 @@ func (ss *Session) Send(ctx context.Context, m Message) error {
 		}
 		ss.valid = true
 	}
-	raw, err := Build(ss.cfg, m)
+	raw, err := build(ss.buf, ss.cfg, m)
 	if err != nil {
 		return err
 	}
+	ss.buf = raw // its space is the next message's
 	a := &attempt{ctx: ctx, cfg: ss.cfg, to: m.To.Address, ss: ss}
 	return a.deliver(raw)
 }
 
 // Close says goodbye to the server and closes the connection.
 func (ss *Session) Close() {
+	clear(ss.buf[:cap(ss.buf)])
+	ss.buf = nil
 	if ss.text == nil {
 		return
 	}
