@@ -668,39 +668,6 @@ type Tx struct {
 	tx     *sql.Tx
 	ctx    context.Context
 	sealer app.Sealer
-	// stmts are the statements prepared in this transaction (prepared), for the ones
-	// run once per message of a batch; they close with it.
-	stmts map[string]*sql.Stmt
-}
-
-// prepared returns query prepared once in this transaction.
-func (tx *Tx) prepared(query string) (*sql.Stmt, error) {
-	if st, ok := tx.stmts[query]; ok {
-		return st, nil
-	}
-	st, err := tx.tx.PrepareContext(tx.ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	if tx.stmts == nil {
-		tx.stmts = map[string]*sql.Stmt{}
-	}
-	tx.stmts[query] = st
-	return st, nil
-}
-
-// execPrepared is execOne with the statement prepared once per transaction.
-func (tx *Tx) execPrepared(query string, args ...any) (bool, error) {
-	st, err := tx.prepared(query)
-	if err != nil {
-		return false, err
-	}
-	res, err := st.ExecContext(tx.ctx, args...)
-	if err != nil {
-		return false, err
-	}
-	n, err := res.RowsAffected()
-	return n > 0, err
 }
 
 var _ app.Tx = (*Tx)(nil)

@@ -157,11 +157,7 @@ func (tx *Tx) OutboxMessage(id int64) (*app.OutboxMessage, error) {
 // OutboxBody opens the sealed bodies of a message that is not final.
 func (tx *Tx) OutboxBody(id int64) (string, string, error) {
 	var sealed []byte
-	st, err := tx.prepared(`SELECT payload FROM outbox_bodies WHERE outbox_id = ?`)
-	if err != nil {
-		return "", "", fmt.Errorf("load the message: %w", err)
-	}
-	if err := st.QueryRowContext(tx.ctx, id).Scan(&sealed); errors.Is(err, sql.ErrNoRows) {
+	if err := tx.queryRow(`SELECT payload FROM outbox_bodies WHERE outbox_id = ?`, id).Scan(&sealed); errors.Is(err, sql.ErrNoRows) {
 		if _, err := tx.OutboxMessage(id); err != nil {
 			return "", "", err
 		}
@@ -212,11 +208,7 @@ const claimDueQuery = `SELECT ` + outboxColumns + `, payload FROM outbox INDEXED
 // opens their bodies: one read and one UPDATE for the whole batch, the claim
 // conditional on the status read (the write lock, taken at BEGIN, keeps it so).
 func (tx *Tx) ClaimDueMail(now time.Time, claim app.MailClaim, limit int) ([]app.ClaimedMail, error) {
-	st, err := tx.prepared(claimDueQuery)
-	if err != nil {
-		return nil, fmt.Errorf("read the outbox: %w", err)
-	}
-	rows, err := st.QueryContext(tx.ctx, now.UnixNano(), limit)
+	rows, err := tx.query(claimDueQuery, now.UnixNano(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("read the outbox: %w", err)
 	}
@@ -247,13 +239,9 @@ func (tx *Tx) ClaimDueMail(now time.Time, claim app.MailClaim, limit int) ([]app
 	}
 	ids = append(ids, ']')
 
-	st, err = tx.prepared(`UPDATE outbox SET status = 'sending', attempts = attempts + 1, claim = ?, lease_until = ?
+	rows, err = tx.query(`UPDATE outbox SET status = 'sending', attempts = attempts + 1, claim = ?, lease_until = ?
 		WHERE id IN (SELECT value FROM json_each(?)) AND status IN ('queued', 'retrying')
-		RETURNING id`)
-	if err != nil {
-		return nil, fmt.Errorf("update the outbox: %w", err)
-	}
-	rows, err = st.QueryContext(tx.ctx, claim.Owner, claim.Until.UnixNano(), string(ids))
+		RETURNING id`, claim.Owner, claim.Until.UnixNano(), string(ids))
 	if err != nil {
 		return nil, fmt.Errorf("update the outbox: %w", err)
 	}
@@ -351,14 +339,14 @@ func (tx *Tx) ReclaimExpiredMail(now time.Time) (int, error) {
 
 // UpdateMail writes m's delivery state if the message is still as the caller saw it.
 func (tx *Tx) UpdateMail(m *app.OutboxMessage, was app.MailStatus, owner string) (bool, error) {
-	ok, err := tx.execPrepared(`UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, sent_at = ?,
+	ok, err := tx.execOne(`UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, sent_at = ?,
 			claim = CASE WHEN status = 'sending' AND ? = 'sending' THEN claim ELSE '' END,
 			lease_until = CASE WHEN status = 'sending' AND ? = 'sending' THEN lease_until ELSE 0 END
 		WHERE id = ? AND status = ? AND (status <> 'sending' OR claim = ?)`,
 		string(m.Status), m.Attempts, m.NextAttemptAt.UnixNano(), m.LastError, nullableNanos(m.SentAt),
 		string(m.Status), string(m.Status), m.ID, string(was), owner)
 	if err == nil && ok && m.Status.Final() {
-		_, err = tx.execPrepared(`UPDATE outbox_bodies SET payload = NULL WHERE outbox_id = ? AND payload IS NOT NULL`, m.ID)
+		_, err = tx.execOne(`UPDATE outbox_bodies SET payload = NULL WHERE outbox_id = ? AND payload IS NOT NULL`, m.ID)
 	}
 	if err != nil {
 		return false, fmt.Errorf("update the outbox: %w", err)
