@@ -108,7 +108,10 @@ type CourierOptions struct {
 	// is also how soon a message left sending by a killed app goes again. Zero means
 	// 2 minutes.
 	Lease time.Duration
-	// Batch is how many due messages the courier claims at a time; zero means 20.
+	// Batch is how many due messages the courier claims at a time (one transaction
+	// each, and the next batch is claimed while one goes out); zero means 50. A larger
+	// batch costs nothing in delivery: a killed app's claimed but unsent messages go
+	// once their lease passes, and outcomes are recorded at least every outcomeDelay.
 	Batch int
 	// PutOffLimit is how many messages in a row the server may put off ("try later",
 	// a 4xx reply to the recipient or the message, as rate-limiting servers answer)
@@ -753,7 +756,7 @@ func newCourier(store Store, settings *EmailSettingsService, postman Postman, be
 		opt.Lease = 2 * time.Minute
 	}
 	if opt.Batch <= 0 {
-		opt.Batch = 20
+		opt.Batch = 50
 	}
 	if opt.PutOffLimit <= 0 {
 		opt.PutOffLimit = 3
