@@ -205,8 +205,9 @@ const claimDueQuery = `SELECT ` + outboxColumns + `, payload FROM outbox INDEXED
 	ORDER BY next_attempt_at, id LIMIT ?`
 
 // ClaimDueMail claims up to limit messages due at or before now, first due first, and
-// opens their bodies: one read and one UPDATE for the whole batch, the claim
-// conditional on the status read (the write lock, taken at BEGIN, keeps it so).
+// opens their bodies: one read and one UPDATE for the whole batch, which like ClaimMail
+// claims only messages still waiting and says which it claimed (in a write
+// transaction, whose lock is taken at BEGIN, that is every one read).
 func (tx *Tx) ClaimDueMail(now time.Time, claim app.MailClaim, limit int) ([]app.ClaimedMail, error) {
 	rows, err := tx.query(claimDueQuery, now.UnixNano(), limit)
 	if err != nil {
