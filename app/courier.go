@@ -24,7 +24,7 @@ type Letter struct {
 	Date      time.Time
 }
 
-// Postman talks to the mail server. The mail package implements it (mail.Postman);
+// Postman talks to the mail server. The smtp package implements it (smtp.Postman);
 // app cannot import that package, which imports app for its error type.
 type Postman interface {
 	// Check validates the server settings (host, port, security, user name, From),
@@ -99,7 +99,7 @@ type CourierOptions struct {
 	// GiveUpAfter is how long after it was queued a message that keeps failing is
 	// marked Failed; zero means 3 days.
 	GiveUpAfter time.Duration
-	// AttemptTimeout bounds one whole attempt (the mail package also bounds each step);
+	// AttemptTimeout bounds one whole attempt (the smtp package also bounds each step);
 	// zero means 5 minutes.
 	AttemptTimeout time.Duration
 	// Lease is how long the courier's claim on a message it is sending holds without
@@ -108,7 +108,10 @@ type CourierOptions struct {
 	// is also how soon a message left sending by a killed app goes again. Zero means
 	// 2 minutes.
 	Lease time.Duration
-	// Batch is how many due messages the courier claims at a time; zero means 20.
+	// Batch is how many due messages the courier claims at a time (one transaction
+	// each, and the next batch is claimed while one goes out); zero means 50. A larger
+	// batch costs nothing in delivery: a killed app's claimed but unsent messages go
+	// once their lease passes, and outcomes are recorded at least every outcomeDelay.
 	Batch int
 	// PutOffLimit is how many messages in a row the server may put off ("try later",
 	// a 4xx reply to the recipient or the message, as rate-limiting servers answer)
@@ -389,48 +392,7 @@ func (c *Courier) nextBatch(ctx context.Context) batchResult {
 			return batchResult{stop: true, wait: d}
 		}
 
-		// Messages whose sender stopped mid-send go back in the queue first; then
-		// what is due, without claiming it yet: the settings may not allow sending.
-		var due []*OutboxMessage
-		var next time.Time
-		var waiting bool
-		err := c.store.Write(ctx, func(tx Tx) (err error) {
-			if _, err = tx.ReclaimExpiredMail(now); err != nil {
-				return err
-			}
-			if due, err = tx.DueMail(now, c.opt.Batch); err != nil || len(due) > 0 {
-				return err
-			}
-			next, waiting, err = tx.NextMailDue()
-			return err
-		})
-		if err != nil {
-			if ctx.Err() != nil {
-				break
-			}
-			c.log.WithError(err).Error("outbox: could not read the queue")
-			return batchResult{stop: true, wait: c.pause(now, storeProblem(err))}
-		}
-		if len(due) == 0 {
-			if !waiting {
-				return batchResult{stop: true, wait: forever}
-			}
-			return batchResult{stop: true, wait: max(next.Sub(now), time.Millisecond)}
-		}
-
-		cfg, err := c.settings.effective(ctx, true)
-		if err == nil && !configured(cfg) {
-			c.mu.Lock()
-			c.problem = "email is not set up"
-			c.mu.Unlock()
-			return batchResult{stop: true, wait: forever} // Save or SetOverride wakes the courier
-		}
-		if err != nil {
-			c.log.WithError(err).Warn("outbox: the email settings cannot be used")
-			return batchResult{stop: true, wait: c.pause(now, ErrorMessage(err))}
-		}
-
-		batch, err := c.claim(ctx, due)
+		batch, read, next, waiting, err := c.claim(ctx, now)
 		if err != nil {
 			if ctx.Err() != nil {
 				break
@@ -438,11 +400,31 @@ func (c *Courier) nextBatch(ctx context.Context) batchResult {
 			c.log.WithError(err).Error("outbox: could not claim messages to send")
 			return batchResult{stop: true, wait: c.pause(c.now(), storeProblem(err))}
 		}
-		if len(batch) > 0 {
+		if !read {
+			if !waiting {
+				return batchResult{stop: true, wait: forever}
+			}
+			return batchResult{stop: true, wait: max(next.Sub(now), time.Millisecond)}
+		}
+		if len(batch) == 0 {
+			continue // every one was unreadable and failed: look again
+		}
+
+		// The settings are read once something is to go, so that an empty queue never
+		// asks the keychain; when they do not allow sending, the batch goes back as it was.
+		cfg, err := c.settings.effective(ctx, true)
+		if err == nil && configured(cfg) {
 			return batchResult{batch: batch, cfg: cfg}
 		}
-		// All of them were taken meanwhile (cancelled, another courier, or unreadable
-		// and failed): look again.
+		c.record(ctx, unsent(batch))
+		if err != nil {
+			c.log.WithError(err).Warn("outbox: the email settings cannot be used")
+			return batchResult{stop: true, wait: c.pause(now, ErrorMessage(err))}
+		}
+		c.mu.Lock()
+		c.problem = "email is not set up"
+		c.mu.Unlock()
+		return batchResult{stop: true, wait: forever} // Save or SetOverride wakes the courier
 	}
 	return batchResult{stop: true, wait: forever}
 }
@@ -500,58 +482,52 @@ func (c *Courier) pausedFor(now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
-// claim moves the due messages this courier can still have to sending under its claim
-// and opens their bodies, in one transaction. A message whose bodies cannot be opened
-// (discarded, or sealed with another key) fails at once with the reason, so that one
-// bad row never holds back the rest of the queue.
-func (c *Courier) claim(ctx context.Context, due []*OutboxMessage) ([]claimed, error) {
-	var batch []claimed
+// claim puts back in the queue the messages whose sender stopped mid-send, then moves
+// the next due messages to sending under this courier's claim and opens their bodies,
+// all in one transaction. A message whose bodies cannot be opened (discarded, or sealed
+// with another key) fails at once with the reason, so that one bad row never holds back
+// the rest of the queue. read is false when nothing was due; next and waiting then say
+// when something will be (NextMailDue).
+func (c *Courier) claim(ctx context.Context, now time.Time) (batch []claimed, read bool, next time.Time, waiting bool, err error) {
 	var failed []*OutboxMessage
-	err := c.store.Write(ctx, func(tx Tx) error {
+	err = c.store.Write(ctx, func(tx Tx) error {
 		batch, failed = batch[:0], failed[:0]
-		ids := make([]int64, len(due))
-		for i, m := range due {
-			ids[i] = m.ID
+		if _, err := tx.ReclaimExpiredMail(now); err != nil {
+			return err
 		}
-		got, err := tx.ClaimMail(MailClaim{Owner: c.owner, Until: c.now().Add(c.opt.Lease)}, ids...)
+		got, err := tx.ClaimDueMail(now, MailClaim{Owner: c.owner, Until: c.now().Add(c.opt.Lease)}, c.opt.Batch)
 		if err != nil {
 			return err
 		}
-		mine := make(map[int64]bool, len(got))
-		for _, id := range got {
-			mine[id] = true
+		if read = len(got) > 0; !read {
+			next, waiting, err = tx.NextMailDue()
+			return err
 		}
-		for _, m := range due {
-			if !mine[m.ID] {
-				continue // cancelled, or another courier took it
-			}
-			m := *m
-			was := m.Status
-			m.Status, m.Attempts = MailSending, m.Attempts+1
-			text, html, err := tx.OutboxBody(m.ID)
-			if err != nil {
-				if ErrorCode(err) != ECONFLICT && ErrorCode(err) != EINTERNAL {
+		for _, g := range got {
+			m := g.Message
+			if g.Err != nil {
+				if ErrorCode(g.Err) != ECONFLICT && ErrorCode(g.Err) != EINTERNAL {
+					return g.Err
+				}
+				m.Status, m.LastError = MailFailed, unopenableReason(g.Err)
+				if _, err := tx.UpdateMail(m, MailSending, c.owner); err != nil {
 					return err
 				}
-				m.Status, m.LastError = MailFailed, unopenableReason(err)
-				if _, err := tx.UpdateMail(&m, MailSending, c.owner); err != nil {
-					return err
-				}
-				failed = append(failed, &m)
+				failed = append(failed, m)
 				continue
 			}
-			batch = append(batch, claimed{m: &m, was: was, text: text, html: html})
+			batch = append(batch, claimed{m: m, was: g.Was, text: g.Text, html: g.HTML})
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, false, time.Time{}, false, err
 	}
 	for _, m := range failed {
 		c.log.WithFields(logrus.Fields{"outbox_id": m.ID, "kind": string(m.Kind), "message_id": m.MessageID, "reason": m.LastError}).
 			Warn("outbox: the message's text cannot be read; it fails and the queue goes on")
 	}
-	return batch, nil
+	return batch, read, next, waiting, nil
 }
 
 // unopenableReason is the LastError of a message whose bodies could not be opened.
@@ -780,7 +756,7 @@ func newCourier(store Store, settings *EmailSettingsService, postman Postman, be
 		opt.Lease = 2 * time.Minute
 	}
 	if opt.Batch <= 0 {
-		opt.Batch = 20
+		opt.Batch = 50
 	}
 	if opt.PutOffLimit <= 0 {
 		opt.PutOffLimit = 3

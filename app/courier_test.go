@@ -448,3 +448,39 @@ func TestCourier_LongSendKeepsItsClaim(t *testing.T) {
 		t.Fatalf("%d attempts", m.Attempts)
 	}
 }
+
+// With email not set up, a pass leaves the queue as it was: the messages it looked at
+// are queued again with their attempt not counted and no claim left on them, the
+// courier says why it waits, and once email is set up each goes once, at its first
+// attempt.
+func TestCourier_NotSetUpLeavesTheQueueAsItWas(t *testing.T) {
+	r := newMailRig(t, rigOptions{})
+	r.createStaff("camilles", "Camille", "Staff")
+	r.createStaff("marcus", "Marcus", "Staff")
+	if wait := r.sendDue(); wait >= 0 {
+		t.Fatalf("waits %v with email not set up, want until woken", wait)
+	}
+	if problem, _ := r.svc.Courier.Problem(); problem != "email is not set up" {
+		t.Fatalf("problem %q", problem)
+	}
+	for _, m := range r.outbox() {
+		if m.Status != app.MailQueued || m.Attempts != 0 || m.LastError != "" {
+			t.Fatalf("after a pass without settings: %s, %d attempts, %q", m.Status, m.Attempts, m.LastError)
+		}
+	}
+	if got := len(r.srv.Messages()); got != 0 {
+		t.Fatalf("%d sent", got)
+	}
+
+	r.setUp(r.settings())
+	r.svc.Courier.Resume()
+	r.sendDue()
+	for _, m := range r.outbox() {
+		if m.Status != app.MailSent || m.Attempts != 1 {
+			t.Fatalf("once set up: %s after %d attempts", m.Status, m.Attempts)
+		}
+	}
+	if got := len(r.srv.Messages()); got != 2 {
+		t.Fatalf("delivered %d, want 2", got)
+	}
+}

@@ -30,7 +30,7 @@ const (
 )
 
 // MailSecurity is how the connection to the mail server is protected. The values
-// are the mail package's.
+// are the smtp package's.
 type MailSecurity string
 
 const (

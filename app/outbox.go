@@ -161,6 +161,16 @@ type MailClaim struct {
 	Until time.Time
 }
 
+// ClaimedMail is a message ClaimDueMail claimed: as it now is (sending, its attempt
+// counted), the status it had before, and its bodies, or Err when they cannot be opened:
+// MailDiscarded (ECONFLICT), or a plain error (sealed with another key).
+type ClaimedMail struct {
+	Message    *OutboxMessage
+	Was        MailStatus
+	Text, HTML string
+	Err        error
+}
+
 // OutboxTx reads and writes the outbox. Every change of a message's delivery state is
 // conditional on the state the caller saw, so that two couriers (two StaffDesks on one
 // file) and a manager's Cancel never overwrite each other.
@@ -188,6 +198,11 @@ type OutboxTx interface {
 	// sending under claim, counting an attempt each, and returns their ids (in no
 	// particular order); the others were cancelled or claimed already.
 	ClaimMail(claim MailClaim, ids ...int64) ([]int64, error)
+	// ClaimDueMail moves up to limit queued or retrying messages due at or before now,
+	// the first due first, to sending under claim, counting an attempt each, and
+	// returns them with their bodies opened: what DueMail, ClaimMail and OutboxBody do
+	// for a batch, in one read and one update.
+	ClaimDueMail(now time.Time, claim MailClaim, limit int) ([]ClaimedMail, error)
 	// RenewMailClaims extends the lease of every message claim.Owner is sending to
 	// claim.Until, and returns how many there were.
 	RenewMailClaims(claim MailClaim) (int, error)

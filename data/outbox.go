@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -95,7 +96,7 @@ const (
 	redactedColumns = outboxColumns + `, COALESCE(redacted_text, ''), COALESCE(redacted_html, '')`
 )
 
-func scanMail(row interface{ Scan(...any) error }, withRedacted bool) (*app.OutboxMessage, error) {
+func scanMail(row interface{ Scan(...any) error }, withRedacted bool, more ...any) (*app.OutboxMessage, error) {
 	var (
 		m                 app.OutboxMessage
 		staffID, sentAt   sql.NullInt64
@@ -107,6 +108,7 @@ func scanMail(row interface{ Scan(...any) error }, withRedacted bool) (*app.Outb
 	if withRedacted {
 		dest = append(dest, &m.RedactedText, &m.RedactedHTML)
 	}
+	dest = append(dest, more...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -155,17 +157,18 @@ func (tx *Tx) OutboxMessage(id int64) (*app.OutboxMessage, error) {
 // OutboxBody opens the sealed bodies of a message that is not final.
 func (tx *Tx) OutboxBody(id int64) (string, string, error) {
 	var sealed []byte
-	st, err := tx.prepared(`SELECT payload FROM outbox_bodies WHERE outbox_id = ?`)
-	if err != nil {
-		return "", "", fmt.Errorf("load the message: %w", err)
-	}
-	if err := st.QueryRowContext(tx.ctx, id).Scan(&sealed); errors.Is(err, sql.ErrNoRows) {
+	if err := tx.queryRow(`SELECT payload FROM outbox_bodies WHERE outbox_id = ?`, id).Scan(&sealed); errors.Is(err, sql.ErrNoRows) {
 		if _, err := tx.OutboxMessage(id); err != nil {
 			return "", "", err
 		}
 	} else if err != nil {
 		return "", "", fmt.Errorf("load the message: %w", err)
 	}
+	return tx.openBody(sealed)
+}
+
+// openBody opens a message's sealed bodies; nil sealed means they were discarded.
+func (tx *Tx) openBody(sealed []byte) (string, string, error) {
 	if sealed == nil {
 		return "", "", app.MailDiscarded()
 	}
@@ -192,6 +195,82 @@ const dueQuery = `SELECT ` + outboxColumns + ` FROM outbox INDEXED BY outbox_due
 // DueMail returns up to limit waiting messages due at or before now, first due first.
 func (tx *Tx) DueMail(now time.Time, limit int) ([]*app.OutboxMessage, error) {
 	return tx.queryMail("read the outbox", dueQuery, now.UnixNano(), limit)
+}
+
+// claimDueQuery reads what ClaimDueMail claims, with each message's sealed bodies, in
+// one statement through outbox_due (the bodies by their key).
+const claimDueQuery = `SELECT ` + outboxColumns + `, payload FROM outbox INDEXED BY outbox_due
+	LEFT JOIN outbox_bodies ON outbox_id = id
+	WHERE status IN ('queued', 'retrying') AND next_attempt_at <= ?
+	ORDER BY next_attempt_at, id LIMIT ?`
+
+// ClaimDueMail claims up to limit messages due at or before now, first due first, and
+// opens their bodies: one read and one UPDATE for the whole batch, which like ClaimMail
+// claims only messages still waiting and says which it claimed (in a write
+// transaction, whose lock is taken at BEGIN, that is every one read).
+func (tx *Tx) ClaimDueMail(now time.Time, claim app.MailClaim, limit int) ([]app.ClaimedMail, error) {
+	rows, err := tx.query(claimDueQuery, now.UnixNano(), limit)
+	if err != nil {
+		return nil, fmt.Errorf("read the outbox: %w", err)
+	}
+	var due []app.ClaimedMail
+	var sealed [][]byte
+	ids := make([]byte, 0, 16*limit)
+	ids = append(ids, '[')
+	for rows.Next() {
+		var payload []byte // nil when discarded
+		m, err := scanMail(rows, false, &payload)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("read the outbox: %w", err)
+		}
+		if len(due) > 0 {
+			ids = append(ids, ',')
+		}
+		ids = strconv.AppendInt(ids, m.ID, 10)
+		due = append(due, app.ClaimedMail{Message: m, Was: m.Status})
+		sealed = append(sealed, payload)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read the outbox: %w", err)
+	}
+	if len(due) == 0 {
+		return nil, nil
+	}
+	ids = append(ids, ']')
+
+	rows, err = tx.query(`UPDATE outbox SET status = 'sending', attempts = attempts + 1, claim = ?, lease_until = ?
+		WHERE id IN (SELECT value FROM json_each(?)) AND status IN ('queued', 'retrying')
+		RETURNING id`, claim.Owner, claim.Until.UnixNano(), string(ids))
+	if err != nil {
+		return nil, fmt.Errorf("update the outbox: %w", err)
+	}
+	mine := make(map[int64]bool, len(due))
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("update the outbox: %w", err)
+		}
+		mine[id] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("update the outbox: %w", err)
+	}
+
+	out := due[:0]
+	for i, d := range due {
+		if !mine[d.Message.ID] {
+			continue
+		}
+		m := d.Message
+		m.Status, m.Attempts = app.MailSending, m.Attempts+1
+		d.Text, d.HTML, d.Err = tx.openBody(sealed[i])
+		out = append(out, d)
+	}
+	return out, nil
 }
 
 // NextMailDue returns when the next waiting message is due or the next claim expires.
@@ -261,14 +340,14 @@ func (tx *Tx) ReclaimExpiredMail(now time.Time) (int, error) {
 
 // UpdateMail writes m's delivery state if the message is still as the caller saw it.
 func (tx *Tx) UpdateMail(m *app.OutboxMessage, was app.MailStatus, owner string) (bool, error) {
-	ok, err := tx.execPrepared(`UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, sent_at = ?,
+	ok, err := tx.execOne(`UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?, sent_at = ?,
 			claim = CASE WHEN status = 'sending' AND ? = 'sending' THEN claim ELSE '' END,
 			lease_until = CASE WHEN status = 'sending' AND ? = 'sending' THEN lease_until ELSE 0 END
 		WHERE id = ? AND status = ? AND (status <> 'sending' OR claim = ?)`,
 		string(m.Status), m.Attempts, m.NextAttemptAt.UnixNano(), m.LastError, nullableNanos(m.SentAt),
 		string(m.Status), string(m.Status), m.ID, string(was), owner)
 	if err == nil && ok && m.Status.Final() {
-		_, err = tx.execPrepared(`UPDATE outbox_bodies SET payload = NULL WHERE outbox_id = ? AND payload IS NOT NULL`, m.ID)
+		_, err = tx.execOne(`UPDATE outbox_bodies SET payload = NULL WHERE outbox_id = ? AND payload IS NOT NULL`, m.ID)
 	}
 	if err != nil {
 		return false, fmt.Errorf("update the outbox: %w", err)

@@ -60,6 +60,10 @@ func TestOutbox_DueQueriesUseTheirIndexes(t *testing.T) {
 	if p := plan(dueQuery, now.UnixNano(), 20); !strings.Contains(p, "USING INDEX outbox_due") || strings.Contains(p, "TEMP B-TREE") {
 		t.Errorf("DueMail's plan: %s", p)
 	}
+	if p := plan(claimDueQuery, now.UnixNano(), 20); !strings.Contains(p, "USING INDEX outbox_due") || strings.Contains(p, "TEMP B-TREE") ||
+		!strings.Contains(p, "outbox_bodies USING") {
+		t.Errorf("ClaimDueMail's plan: %s", p)
+	}
 	for _, q := range []string{"SELECT MIN(next_attempt_at) FROM outbox INDEXED BY outbox_due WHERE status IN ('queued', 'retrying')",
 		"SELECT MIN(lease_until) FROM outbox INDEXED BY outbox_leases WHERE status = 'sending'"} {
 		if p := plan(q); !strings.Contains(p, "INDEX") || strings.Contains(p, "TEMP B-TREE") {

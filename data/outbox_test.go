@@ -275,3 +275,80 @@ func TestOutbox_ClaimsAreConditional(t *testing.T) {
 		t.Fatalf("status %s after A recorded sent", s)
 	}
 }
+
+// ClaimDueMail claims what is due, first due first, up to its limit, with the bodies
+// opened and the status each had; a message already claimed, final, cancelled or not
+// yet due is left alone, and one whose bodies were discarded comes with MailDiscarded.
+func TestOutbox_ClaimDueMail(t *testing.T) {
+	db := MustOpenDB(t)
+	now := time.Date(2026, 4, 7, 14, 0, 0, 0, time.UTC)
+	msg := func(n int, status app.MailStatus, due time.Time) *app.OutboxMessage {
+		return &app.OutboxMessage{Kind: app.MailActivation, ToAddress: "a@b.example", Subject: "s", Status: status,
+			MessageID: "<" + string(rune('a'+n)) + "@x>", Text: "text " + string(rune('a'+n)), HTML: "<p>" + string(rune('a'+n)) + "</p>",
+			NextAttemptAt: due, CreatedAt: now, Attempts: n % 2}
+	}
+	later := msg(0, app.MailQueued, now.Add(time.Minute))
+	second := msg(1, app.MailRetrying, now.Add(-time.Second))
+	first := msg(2, app.MailQueued, now.Add(-time.Minute))
+	third := msg(3, app.MailQueued, now)
+	fourth := msg(4, app.MailQueued, now)
+	sent := msg(5, app.MailSent, now.Add(-time.Hour))
+	taken := msg(6, app.MailQueued, now.Add(-time.Hour))
+	mustWrite(t, db, func(tx app.Tx) error {
+		for _, m := range []*app.OutboxMessage{later, second, first, third, fourth, sent, taken} {
+			if err := tx.QueueMail(m); err != nil {
+				return err
+			}
+		}
+		if got, err := tx.ClaimMail(app.MailClaim{Owner: "desk-b", Until: now.Add(time.Minute)}, taken.ID); err != nil || len(got) != 1 {
+			t.Fatalf("claim by desk-b: %v %v", got, err)
+		}
+		return nil
+	})
+	claim := app.MailClaim{Owner: "desk-a", Until: now.Add(2 * time.Minute)}
+	var got []app.ClaimedMail
+	mustWrite(t, db, func(tx app.Tx) (err error) {
+		got, err = tx.ClaimDueMail(now, claim, 3)
+		return err
+	})
+	if len(got) != 3 || got[0].Message.ID != first.ID || got[1].Message.ID != second.ID || got[2].Message.ID != third.ID {
+		t.Fatalf("claimed %+v", got)
+	}
+	for i, want := range []*app.OutboxMessage{first, second, third} {
+		g := got[i]
+		if g.Err != nil || g.Text != want.Text || g.HTML != want.HTML || g.Was != want.Status ||
+			g.Message.Status != app.MailSending || g.Message.Attempts != want.Attempts+1 || g.Message.MessageID != want.MessageID {
+			t.Errorf("claimed %d: %+v %+v", i, g, g.Message)
+		}
+	}
+	mustWrite(t, db, func(tx app.Tx) error {
+		// The store says the same: sending under desk-a's claim, the attempt counted.
+		for _, g := range got {
+			m, err := tx.OutboxMessage(g.Message.ID)
+			if err != nil || m.Status != app.MailSending || m.Attempts != g.Message.Attempts {
+				t.Fatalf("stored %+v %v", m, err)
+			}
+		}
+		if ok, err := tx.UpdateMail(&app.OutboxMessage{ID: got[0].Message.ID, Status: app.MailSent, Attempts: 1, SentAt: now}, app.MailSending, "desk-b"); ok || err != nil {
+			t.Fatalf("desk-b recorded desk-a's message: %v %v", ok, err)
+		}
+		// fourth is the only one left due, its bodies discarded (sent, then queued
+		// again): it comes with the reason.
+		fourth.Status, fourth.SentAt = app.MailSent, now
+		if ok, err := tx.UpdateMail(fourth, app.MailQueued, ""); !ok || err != nil {
+			t.Fatalf("fourth sent: %v %v", ok, err)
+		}
+		fourth.Status = app.MailQueued
+		if ok, err := tx.UpdateMail(fourth, app.MailSent, ""); !ok || err != nil {
+			t.Fatalf("fourth queued again: %v %v", ok, err)
+		}
+		rest, err := tx.ClaimDueMail(now, claim, 10)
+		if err != nil || len(rest) != 1 || rest[0].Message.ID != fourth.ID || app.ErrorCode(rest[0].Err) != app.ECONFLICT {
+			t.Fatalf("the rest: %+v %v", rest, err)
+		}
+		if none, err := tx.ClaimDueMail(now, claim, 10); err != nil || len(none) != 0 {
+			t.Fatalf("claimed again: %+v %v", none, err)
+		}
+		return nil
+	})
+}

@@ -5,10 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"mime/multipart"
-	"mime/quotedprintable"
 	"net/mail"
-	"net/textproto"
 	"strings"
 	"time"
 	"unicode"
@@ -74,6 +71,12 @@ func randomBytes(n int) []byte {
 // 78 octets (header.go). Names and a subject holding CR, LF or any other control
 // character are refused: they could smuggle extra headers in.
 func Build(cfg Config, m Message) ([]byte, error) {
+	return build(nil, cfg, m)
+}
+
+// build is Build writing into buf's space (a Session reuses one buffer for all its
+// messages); the result is valid until buf is used again.
+func build(buf []byte, cfg Config, m Message) ([]byte, error) {
 	var p app.Problems
 	checkFrom(&p, cfg)
 	id, err := normalizeMessageID(m.MessageID)
@@ -97,11 +100,12 @@ func Build(cfg Config, m Message) ([]byte, error) {
 	if date.IsZero() {
 		date = time.Now()
 	}
-	body, boundary, err := alternativeBody(m.Text, m.HTML)
-	if err != nil {
-		return nil, fmt.Errorf("build message %s: %w", id, err)
-	}
+	// One buffer, sized for the headers and the bodies in quoted-printable, so that
+	// the message is written once and never copied while it grows.
 	var h header
+	h.b = *bytes.NewBuffer(buf[:0])
+	h.b.Grow(2048 + quotedPrintableSize(m.Text) + quotedPrintableSize(m.HTML))
+	boundary := hex.EncodeToString(randomBytes(30)) // as mime/multipart makes one
 	h.address("From", mail.Address{Name: cfg.FromName, Address: cfg.FromAddress})
 	h.address("To", m.To)
 	h.text("Subject", m.Subject)
@@ -111,38 +115,109 @@ func Build(cfg Config, m Message) ([]byte, error) {
 	h.tokens("MIME-Version", "1.0")
 	h.tokens("Content-Type", "multipart/alternative;", `boundary="`+boundary+`"`)
 	h.b.WriteString("\r\n")
-	h.b.Write(body)
+	alternativeBody(&h.b, boundary, m.Text, m.HTML)
 	return h.b.Bytes(), nil
 }
 
-// alternativeBody returns text and html (each when not empty) as the parts of a
-// multipart/alternative body, in UTF-8 and quoted-printable, and its boundary.
-func alternativeBody(text, html string) ([]byte, string, error) {
-	var body bytes.Buffer
-	parts := multipart.NewWriter(&body)
+// alternativeBody writes text and html (each when not empty) to b as the parts of a
+// multipart/alternative body with boundary, in UTF-8 and quoted-printable, framed as
+// mime/multipart.Writer frames them (its part headers in their sorted order).
+func alternativeBody(b *bytes.Buffer, boundary, text, html string) {
+	first := true
 	for _, part := range []struct{ mediaType, text string }{{"text/plain", text}, {"text/html", html}} {
 		if part.text == "" {
 			continue
 		}
-		w, err := parts.CreatePart(textproto.MIMEHeader{
-			"Content-Type":              {part.mediaType + "; charset=UTF-8"},
-			"Content-Transfer-Encoding": {"quoted-printable"},
-		})
-		if err != nil {
-			return nil, "", err
+		if !first {
+			b.WriteString("\r\n")
 		}
-		qp := quotedprintable.NewWriter(w)
-		if _, err := qp.Write([]byte(part.text)); err != nil {
-			return nil, "", err
+		first = false
+		b.WriteString("--")
+		b.WriteString(boundary)
+		b.WriteString("\r\nContent-Transfer-Encoding: quoted-printable\r\nContent-Type: ")
+		b.WriteString(part.mediaType)
+		b.WriteString("; charset=UTF-8\r\n\r\n")
+		b.Write(appendQuotedPrintable(b.AvailableBuffer(), part.text)) // encoded in b's free space
+	}
+	b.WriteString("\r\n--")
+	b.WriteString(boundary)
+	b.WriteString("--\r\n")
+}
+
+// quotedPrintableSize is about the size of s in quoted-printable, for mostly ASCII
+// text: a little more, and a soft line break every 73 characters.
+func quotedPrintableSize(s string) int {
+	return len(s) + len(s)/8 + 3*(len(s)/73+1)
+}
+
+// qpLineMax is the longest quoted-printable line, CRLF excluded (RFC 2045 6.7).
+const qpLineMax = 76
+
+// appendQuotedPrintable appends s to dst in quoted-printable exactly as
+// mime/quotedprintable.Writer writes it (lines of at most 76 characters, CR, LF and
+// CRLF as CRLF, a space or tab before a line end encoded), copying runs of plain
+// characters whole: that Writer spends calls on every byte, and encoding the bodies is
+// most of the time it takes to build a message.
+func appendQuotedPrintable(dst []byte, s string) []byte {
+	line := 0   // octets on the current line
+	cr := false // the last line end written was a CR (a LF right after it is the same end)
+	for i := 0; i < len(s); {
+		switch c := s[i]; {
+		case qpLiteral(c):
+			room := qpLineMax - 1 - line
+			if room == 0 {
+				dst = append(dst, '=', '\r', '\n')
+				line, room = 0, qpLineMax-1
+			}
+			j := i + 1
+			for j < len(s) && j-i < room && qpLiteral(s[j]) {
+				j++
+			}
+			dst = append(dst, s[i:j]...)
+			line += j - i
+			cr = false
+			i = j
+			continue
+		case c == '\n' || c == '\r':
+			if !(cr && c == '\n') {
+				cr = c == '\r'
+				dst, line = qpEndLine(dst, line)
+				dst = append(dst, '\r', '\n')
+				line = 0
+			} else {
+				cr = false
+			}
+		default:
+			dst, line = qpEncode(dst, line, c)
 		}
-		if err := qp.Close(); err != nil {
-			return nil, "", err
+		i++
+	}
+	dst, _ = qpEndLine(dst, line)
+	return dst
+}
+
+// qpLiteral reports a byte quoted-printable writes as it is (a space or tab too, until
+// it would end a line).
+func qpLiteral(c byte) bool { return c >= '!' && c <= '~' && c != '=' || c == ' ' || c == '\t' }
+
+// qpEncode appends c as =XX, after a soft line break when it would not fit.
+func qpEncode(dst []byte, line int, c byte) ([]byte, int) {
+	const upperhex = "0123456789ABCDEF"
+	if qpLineMax-1-line < 3 {
+		dst = append(dst, '=', '\r', '\n')
+		line = 0
+	}
+	return append(dst, '=', upperhex[c>>4], upperhex[c&0x0f]), line + 3
+}
+
+// qpEndLine encodes a space or tab that would end the line.
+func qpEndLine(dst []byte, line int) ([]byte, int) {
+	if line > 0 {
+		if c := dst[len(dst)-1]; c == ' ' || c == '\t' {
+			return qpEncode(dst[:len(dst)-1], line-1, c)
 		}
 	}
-	if err := parts.Close(); err != nil {
-		return nil, "", err
-	}
-	return body.Bytes(), parts.Boundary(), nil
+	return dst, line
 }
 
 func checkRecipient(p *app.Problems, to mail.Address) {

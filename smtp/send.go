@@ -1,6 +1,8 @@
 package smtp
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"crypto/tls"
 	"encoding/base64"
@@ -73,6 +75,7 @@ type Session struct {
 	// broken: the server's state is not known (it took DATA after refusing the
 	// recipient); the connection is dropped rather than reused.
 	broken bool
+	buf    []byte // the last message built; Close clears it (it holds codes)
 }
 
 // Send builds m and delivers it over the session's connection.
@@ -83,16 +86,19 @@ func (ss *Session) Send(ctx context.Context, m Message) error {
 		}
 		ss.valid = true
 	}
-	raw, err := Build(ss.cfg, m)
+	raw, err := build(ss.buf, ss.cfg, m)
 	if err != nil {
 		return err
 	}
+	ss.buf = raw // its space is the next message's
 	a := &attempt{ctx: ctx, cfg: ss.cfg, to: m.To.Address, ss: ss}
 	return a.deliver(raw)
 }
 
 // Close says goodbye to the server and closes the connection.
 func (ss *Session) Close() {
+	clear(ss.buf[:cap(ss.buf)])
+	ss.buf = nil
 	if ss.text == nil {
 		return
 	}
@@ -117,6 +123,9 @@ func (ss *Session) converse(wire net.Conn) {
 		io.Writer
 		io.Closer
 	}{&replyLimit{r: wire}, wire, wire})
+	// A message goes out in one TLS record (at most 16 KiB) and one write, rather than
+	// in 4 KiB pieces.
+	ss.text.W = bufio.NewWriterSize(wire, 16<<10)
 }
 
 // cmd sends one command and reads its reply, which must have code expect (a prefix
@@ -405,12 +414,7 @@ func (a *attempt) transaction(raw []byte) *SendError {
 		}
 	}
 	a.step()
-	w := ss.text.DotWriter()
-	if _, err := w.Write(raw); err != nil {
-		return a.failure(StepMessage, err)
-	}
-	a.step()
-	if err := w.Close(); err != nil { // the final dot
+	if err := writeMessage(&ss.text.Writer, raw); err != nil { // and the final dot
 		return a.failure(StepMessage, err)
 	}
 	if _, _, err := ss.text.ReadResponse(250); err != nil { // the server's verdict
@@ -418,6 +422,45 @@ func (a *attempt) transaction(raw []byte) *SendError {
 	}
 	ss.dirty = false
 	return nil
+}
+
+// writeMessage writes raw as DATA's content: a dot doubled at the start of a line,
+// CRLF line ends, and the final dot. Build writes CRLF line ends only, so the dots are
+// doubled in a few copies of whole runs where textproto's DotWriter looks at every
+// byte; anything else goes through that DotWriter.
+func writeMessage(w *textproto.Writer, raw []byte) error {
+	if !crlfOnly(raw) {
+		dw := w.DotWriter()
+		if _, err := dw.Write(raw); err != nil {
+			return err
+		}
+		return dw.Close()
+	}
+	if raw[0] == '.' {
+		w.W.WriteByte('.')
+	}
+	for {
+		i := bytes.Index(raw, []byte("\n."))
+		if i < 0 {
+			break
+		}
+		w.W.Write(raw[:i+1])
+		w.W.WriteByte('.')
+		raw = raw[i+1:]
+	}
+	w.W.Write(raw)
+	w.W.WriteString(".\r\n")
+	return w.W.Flush()
+}
+
+// crlfOnly reports whether raw is lines that each end with CRLF: no CR or LF other
+// than in a CRLF, and one at the end.
+func crlfOnly(raw []byte) bool {
+	if len(raw) < 2 || raw[len(raw)-2] != '\r' || raw[len(raw)-1] != '\n' {
+		return false
+	}
+	crs, lfs := bytes.Count(raw, []byte{'\r'}), bytes.Count(raw, []byte{'\n'})
+	return crs == lfs && crs == bytes.Count(raw, []byte("\r\n"))
 }
 
 // replyLimit reads a server's replies, refusing a line longer than maxReplyLine or a

@@ -1,10 +1,13 @@
 package smtp
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"net"
+	"net/textproto"
 	"strings"
 	"testing"
 	"time"
@@ -360,4 +363,32 @@ func TestSendErrorsNeverShowThePassword(t *testing.T) {
 	cfg.Timeout = 2 * time.Second
 	err = NewSender(cfg).Send(context.Background(), testMessage())
 	sendError(t, err, FailConnect)
+}
+
+// The message goes out as textproto's DotWriter would write it: dots doubled at the
+// start of every line (the first one too), the final dot, and line ends other than
+// CRLF (which Build never writes) made CRLF.
+func TestWriteMessageMatchesDotWriter(t *testing.T) {
+	for _, raw := range []string{
+		"Subject: x\r\n\r\nplain\r\n",
+		".leading dot\r\n..two\r\n.\r\nend\r\n",
+		"a\r\n.\r\n.\r\n\r\n.b\r\n",
+		"no line end at the end",
+		"bare\nLF\n.dot\n",
+		"bare\rCR\r\n",
+		"\r\n",
+	} {
+		var want, got bytes.Buffer
+		ww := textproto.NewWriter(bufio.NewWriter(&want))
+		dw := ww.DotWriter()
+		dw.Write([]byte(raw))
+		dw.Close()
+		ww.W.Flush()
+		if err := writeMessage(textproto.NewWriter(bufio.NewWriter(&got)), []byte(raw)); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("%q:\n got %q\nwant %q", raw, got.String(), want.String())
+		}
+	}
 }
