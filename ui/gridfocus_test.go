@@ -57,6 +57,11 @@ func TestStaffGridFocusedButtonKeepsItsAccount(t *testing.T) {
 				tc.reorder(td, w)
 				other := cell.id // the account the cell shows now
 				if other == abello.ID || other == 0 {
+					if raceEnabled {
+						// Fyne's table keeps spare cells in a sync.Pool, which the race
+						// detector empties at random: this cell was dropped, not reused.
+						t.Skip("the table dropped the cell instead of reusing it, as it may under -race")
+					}
 					t.Fatalf("the cell that showed Abello now shows account %d: the test does not reuse it", other)
 				}
 				w.menu = nil
