@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"github.com/sirupsen/logrus"
 
 	"github.com/staffdesk/staffdesk/app"
 )
@@ -56,6 +57,7 @@ type staffWindow struct {
 	mailAction *button // "Set up email" or "Open outbox"
 	mailLoads  int
 	mailHealth app.MailHealth
+	mailShown  bool          // mailHealth is on the screen
 	stop       chan struct{} // closed when the window closes: ends the banner's refreshing
 
 	confirm  *dialog.ConfirmDialog // the Deactivate or Resend activation question, while it is open
@@ -186,11 +188,15 @@ func (w *staffWindow) reloadThen(then func()) {
 	var roster *app.Roster
 	var longest *longestValues
 	var hasProvider bool
+	var read, built time.Duration
 	w.d.background(func(ctx context.Context) error {
+		began := time.Now()
 		staff, err := w.d.svc.Staff.List(ctx)
 		if err != nil {
 			return err
 		}
+		read = time.Since(began)
+		defer func() { built = time.Since(began) - read }()
 		longest = findLongest(staff)
 		roster = app.NewRoster(staff)
 		roster.SetShowInactive(showInactive)
@@ -241,6 +247,10 @@ func (w *staffWindow) reloadThen(then func()) {
 			then()
 		}
 		w.refresh(true)
+		if first {
+			w.d.log.WithFields(logrus.Fields{"rows": roster.Total(), "read_ms": read.Milliseconds(),
+				"built_ms": built.Milliseconds()}).Debug("start: the staff list is in the grid")
+		}
 	})
 }
 
@@ -382,8 +392,14 @@ func (w *staffWindow) loadMailBanner() {
 	})
 }
 
+// showMailHealth shows h in the banner. The banner looks again every few seconds and
+// the answer is mostly the same: then nothing is set, since setting the same words
+// again still redraws the window.
 func (w *staffWindow) showMailHealth(h app.MailHealth) {
-	w.mailHealth = h
+	if h == w.mailHealth && w.mailShown {
+		return
+	}
+	w.mailHealth, w.mailShown = h, true
 	if h.State == app.MailOK {
 		w.mailBanner.Hide()
 		return
