@@ -66,7 +66,6 @@ func (d *Desk) ShowMain() fyne.Window {
 	d.staffFrame = container.NewBorder(d.waitBanner, nil, nil, nil, d.staff.win.Content())
 	d.staff.win.SetContent(d.staffFrame)
 	fitToScreen(d.app, d.staff.win, d.staff.win.Canvas().Size())
-	d.staff.showFirstRows(firstRowsWait)
 	d.staff.win.Show()
 	return d.staff.win
 }

@@ -33,11 +33,9 @@ type staffWindow struct {
 	loads    int         // numbers each reload so that only the newest one is shown
 	sorts    int         // numbers each sort so that a first sort finishing late is dropped
 
-	firstLoaded <-chan error    // the first load's outcome, once read
-	applyFirst  func(err error) // shows the first load (once), until showFirstRows
-	now         time.Time       // the time the rows' statuses are told at, set on each refresh
-	rowSize     fyne.Size       // a grid cell's least size
-	tip         *cellTip        // a cut-off value shown whole while the pointer is on it
+	now     time.Time // the time the rows' statuses are told at, set on each refresh
+	rowSize fyne.Size // a grid cell's least size
+	tip     *cellTip  // a cut-off value shown whole while the pointer is on it
 
 	search       *entry // Escape clears it
 	showInactive *widget.Check
@@ -197,11 +195,7 @@ func (w *staffWindow) reloadThen(then func()) {
 	var longest *longestValues
 	var hasProvider bool
 	var read, built time.Duration
-	loaded := make(chan error, 1) // the work's outcome, for the first load's early look
-	applied := false
-	var apply func(err error)
-	w.d.background(func(ctx context.Context) (err error) {
-		defer func() { loaded <- err }()
+	w.d.background(func(ctx context.Context) error {
 		began := time.Now()
 		staff, err := w.d.svc.Staff.List(ctx)
 		if err != nil {
@@ -225,15 +219,7 @@ func (w *staffWindow) reloadThen(then func()) {
 			hasProvider = hasProvider || p.Active
 		}
 		return nil
-	}, func(err error) { apply(err) })
-	if first {
-		w.firstLoaded, w.applyFirst = loaded, func(err error) { apply(err) }
-	}
-	apply = func(err error) {
-		if applied {
-			return // shown already by showFirstRows
-		}
-		applied = true
+	}, func(err error) {
 		if load != w.loads {
 			return // a newer reload is under way and will show its own result
 		}
@@ -271,28 +257,7 @@ func (w *staffWindow) reloadThen(then func()) {
 			w.d.log.WithFields(logrus.Fields{"rows": roster.Total(), "read_ms": read.Milliseconds(),
 				"built_ms": built.Milliseconds()}).Debug("start: the staff list is in the grid")
 		}
-	}
-}
-
-// firstRowsWait is how long the Staff window waits, before it first shows, for the
-// accounts being read: rows read by then are in its first frame, rather than "Loading
-// staff…" first and the rows a frame later (at 10,000 accounts they are read in
-// about that time; at 100,000 the window shows "Loading staff…" meanwhile).
-var firstRowsWait = 100 * time.Millisecond
-
-// showFirstRows puts the first load's rows in the grid now if they are read within
-// wait, before the window is first drawn; otherwise they come when they are read.
-func (w *staffWindow) showFirstRows(wait time.Duration) {
-	if w.applyFirst == nil {
-		return
-	}
-	apply := w.applyFirst
-	w.applyFirst = nil
-	select {
-	case err := <-w.firstLoaded:
-		apply(err)
-	case <-time.After(wait):
-	}
+	})
 }
 
 func (w *staffWindow) setEmptyStateText(hasProvider bool) {
