@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -254,6 +255,13 @@ func (w *staffWindow) reloadThen(then func()) {
 		}
 		w.refresh(true)
 		if first {
+			// Reading many accounts left garbage several times their size (every text
+			// value of every row is copied twice on its way in), which the Go runtime
+			// would keep from the system for minutes: give it back now (18 MiB of
+			// 291 at 100,000 accounts, 6 of 198 at 10,000).
+			if roster.Total() >= 1000 {
+				w.d.run.Go(debug.FreeOSMemory)
+			}
 			w.d.log.WithFields(logrus.Fields{"rows": roster.Total(), "read_ms": read.Milliseconds(),
 				"built_ms": built.Milliseconds()}).Debug("start: the staff list is in the grid")
 		}
