@@ -33,10 +33,9 @@ type staffWindow struct {
 	selected int64       // the selected account's ID; an ID survives sorting and filtering
 	loads    int         // numbers each reload so that only the newest one is shown
 	sorts    int         // numbers each sort so that a first sort finishing late is dropped
-
-	now     time.Time // the time the rows' statuses are told at, set on each refresh
-	rowSize fyne.Size // a grid cell's least size
-	tip     *cellTip  // a cut-off value shown whole while the pointer is on it
+	now      time.Time   // the time the rows' statuses are told at, set on each refresh
+	rowSize  fyne.Size   // a grid cell's least size
+	tip      *cellTip    // a cut-off value shown whole while the pointer is on it
 
 	search       *entry // Escape clears it
 	showInactive *widget.Check
