@@ -38,10 +38,11 @@ type Office struct {
 
 // Role is a staff member's job in the practice (Nurse, Biller, ...).
 type Role struct {
-	ID      int64
-	Name    string
-	Active  bool
-	Version int64 // bumped by every update; an update names the one it read
+	ID          int64
+	Name        string
+	Active      bool
+	Permissions PermissionSet // what holders of the role may do (access.go)
+	Version     int64         // bumped by every update; an update names the one it read
 }
 
 // CareTeamRole is an occupation shown in a patient's care team ("General nurse (occupation)").

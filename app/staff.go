@@ -105,6 +105,16 @@ type Staff struct {
 	EmergencyAccess   bool
 	TwoFactor         bool // two-factor sign-in set up (arrives with sign-in)
 
+	// SignIn is the account's record of signing in; written by the sign-in service
+	// alone (SetSignInState), and by CreateStaff.
+	SignIn SignInState
+
+	// Permissions are those of the account's role, set by the services when they
+	// read an account for a window; PINsHidden is set when the reader may not see
+	// its PINs, which are then blank. Ignored on write.
+	Permissions PermissionSet
+	PINsHidden  bool
+
 	Status      StaffStatus
 	ActivatedAt time.Time // zero until the account is first activated
 	CreatedAt   time.Time
@@ -149,6 +159,10 @@ type StaffFilter struct {
 	// MissingIdentityKeys: only accounts stored without one of their keys (written
 	// before the keys existed, or clashing with another account's).
 	MissingIdentityKeys bool
+	// RoleIDs and Statuses, when not empty, keep only accounts with one of those roles
+	// and one of those statuses.
+	RoleIDs  []int64
+	Statuses []StaffStatus
 }
 
 // moveTo changes the account's status at at. The first move to active is when the

@@ -33,6 +33,9 @@ type Tx interface {
 	OutboxTx   // outbox.go
 	CodeTx     // codes.go
 	SettingsTx // emailsettings.go
+	SessionTx  // session.go
+	SignInTx   // session.go
+	PracticeTx // session.go
 }
 
 // StaffTx reads and writes staff accounts. Every update names the Version the account
@@ -42,11 +45,13 @@ type StaffTx interface {
 	// Staff returns one account with everything filled in: PINs decrypted, offices and
 	// display names resolved.
 	Staff(id int64) (*Staff, error)
-	// FindStaff returns the accounts matching f in id order, with display
-	// names resolved but without PINs or offices (the grid needs neither).
+	// FindStaff returns the accounts matching f in id order, with display names,
+	// office ids and sign-in state resolved but without PINs or office names (the
+	// grid needs neither).
 	FindStaff(f StaffFilter) ([]*Staff, error)
 	// CreateStaff inserts s with the given password hash, as s says: its Status,
-	// ActivatedAt, CreatedAt and UpdatedAt are the caller's. It sets s.ID and s.Version.
+	// ActivatedAt, CreatedAt, UpdatedAt and SignIn are the caller's. It sets s.ID and
+	// s.Version.
 	// An id is never given twice, even after the account holding it is deleted.
 	CreateStaff(s *Staff, passwordHash string) error
 	// UpdateStaff writes every editable field of s, including its offices, and
@@ -66,12 +71,15 @@ type StaffTx interface {
 	DeleteStaff(id int64) error
 	// CountStaff returns how many accounts there are, inactive ones included.
 	CountStaff() (int, error)
+	// CountStaffByStatus returns how many accounts there are in each status.
+	CountStaffByStatus() (map[StaffStatus]int, error)
 	// CountStaffOfProvider returns how many accounts that are not inactive have the
 	// provider as their primary provider.
 	CountStaffOfProvider(providerID int64) (int, error)
 }
 
-// DirectoryTx reads and writes providers, offices, roles and care team roles. Lists are
+// DirectoryTx reads and writes providers, offices, roles and care team roles. A role's
+// Permissions are read and written with it. Lists are
 // sorted for display (providers by last then first name, the others by name); inactive
 // records are included and flagged. Create sets the record's ID and Version; Update
 // writes it if it is still at its Version, and bumps it, like UpdateStaff.
