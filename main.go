@@ -125,7 +125,7 @@ func run(dbPath string, demoDB bool, level, smtpFlag, smtpEnv string) error {
 		Courier: app.CourierOptions{Log: log}})
 	// Accounts stored before the identity keys get theirs; a look-alike pair is the
 	// manager's to sort out, not a reason not to start.
-	clashes, err := svc.Staff.BackfillIdentityKeys(app.WithActor(context.Background(), app.LocalManager))
+	clashes, err := svc.Staff.BackfillIdentityKeys(context.Background())
 	if err != nil {
 		log.WithError(err).Error("Could not compute the accounts' identity keys")
 	}
@@ -140,13 +140,13 @@ func run(dbPath string, demoDB bool, level, smtpFlag, smtpEnv string) error {
 		}
 	}
 	if demoDB {
-		if err := demo.Seed(app.WithActor(context.Background(), app.LocalManager), db, demo.Options{Digester: digester, Log: log}); err != nil {
+		if err := demo.Seed(context.Background(), db, demo.Options{Digester: digester, Log: log}); err != nil {
 			return err
 		}
 	}
 
 	// The courier delivers the outbox in the background for as long as the app runs.
-	ctx, stop := context.WithCancel(app.WithActor(context.Background(), app.LocalManager))
+	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
 	if err := svc.Courier.Start(ctx); err != nil {
 		return err

@@ -13,8 +13,8 @@ import (
 // the staff member finishes them with the code. The manager never sees a code or the
 // new password.
 type AccountService struct {
-	store Store
-	mail  *postbox
+	gate *gate
+	mail *postbox
 	// hash is HashPassword; a field so that tests of unrelated rules stay fast.
 	hash func(string) (string, error)
 }
@@ -25,14 +25,15 @@ type AccountService struct {
 // another desk say, is refused (ECONFLICT, IsChanged) rather than mailed at an address
 // the manager did not confirm.
 func (a *AccountService) ResendActivation(ctx context.Context, staffID, version int64) error {
-	err := a.store.Write(ctx, func(tx Tx) error {
-		st, err := tx.Staff(staffID)
+	err := a.gate.write(ctx, PermManageAccounts, func(tx *call) error {
+		st, err := tx.manageable(staffID)
 		if err != nil {
 			return err
 		}
 		if st.Version != version {
 			return staffMovedOn(st)
 		}
+		tx.mail()
 		switch st.Status {
 		case StatusActive:
 			return Errorf(ECONFLICT, "%s has already activated the account.", st.FullName())
@@ -44,14 +45,13 @@ func (a *AccountService) ResendActivation(ctx context.Context, staffID, version 
 	if err != nil {
 		return wrapInternal("send the activation email", err)
 	}
-	a.mail.ring()
 	return nil
 }
 
 // Activate makes the account Active with the code from its activation email.
 func (a *AccountService) Activate(ctx context.Context, username, code string) (*Staff, error) {
 	var out *Staff
-	err := a.redeem(ctx, username, CodeActivation, code, func(tx Tx, st *Staff, c *Code) error {
+	err := a.redeem(ctx, username, CodeActivation, code, func(tx *call, st *Staff, c *Code) error {
 		switch st.Status {
 		case StatusActive:
 			return Errorf(ECONFLICT, "This account is already active.")
@@ -77,8 +77,8 @@ func (a *AccountService) Activate(ctx context.Context, username, code string) (*
 // account's Version as the window showed it (with the address it asked about), as for
 // ResendActivation: an account changed since is refused (ECONFLICT, IsChanged).
 func (a *AccountService) RequestPasswordReset(ctx context.Context, staffID, version int64) error {
-	err := a.store.Write(ctx, func(tx Tx) error {
-		st, err := tx.Staff(staffID)
+	err := a.gate.write(ctx, PermManageAccounts, func(tx *call) error {
+		st, err := tx.manageable(staffID)
 		if err != nil {
 			return err
 		}
@@ -88,6 +88,7 @@ func (a *AccountService) RequestPasswordReset(ctx context.Context, staffID, vers
 		if st.Status == StatusInactive {
 			return Errorf(ECONFLICT, "%s is inactive; reactivate the account first.", st.FullName())
 		}
+		tx.mail()
 		code, expires, err := a.mail.issueCode(tx, st.ID, CodePasswordReset, "")
 		if err != nil {
 			return err
@@ -98,7 +99,6 @@ func (a *AccountService) RequestPasswordReset(ctx context.Context, staffID, vers
 	if err != nil {
 		return wrapInternal("send the password reset email", err)
 	}
-	a.mail.ring()
 	return nil
 }
 
@@ -112,7 +112,7 @@ func (a *AccountService) ResetPassword(ctx context.Context, username, code, pass
 	// counts as one (redeem commits that); a right one is not used up yet (the check's
 	// transaction is undone), so that a refused password leaves it working.
 	var rules error
-	err := a.redeem(ctx, username, CodePasswordReset, code, func(tx Tx, st *Staff, c *Code) error {
+	err := a.redeem(ctx, username, CodePasswordReset, code, func(tx *call, st *Staff, c *Code) error {
 		rules = CheckPassword(password, confirm, passwordContextOf(st))
 		return errCodeChecked
 	})
@@ -128,20 +128,28 @@ func (a *AccountService) ResetPassword(ctx context.Context, username, code, pass
 	if err != nil {
 		return Internal("protect the password", err)
 	}
-	err = a.redeem(ctx, username, CodePasswordReset, code, func(tx Tx, st *Staff, c *Code) error {
+	err = a.redeem(ctx, username, CodePasswordReset, code, func(tx *call, st *Staff, c *Code) error {
 		now := a.mail.now()
 		if err := tx.SetPasswordHash(st.ID, hash, now); err != nil {
+			return err
+		}
+		// The person signs in again with the new password, everywhere (the seeds), and
+		// a lock from failed sign-ins ends: they proved who they are with the code.
+		if _, err := tx.EndSessions(st.ID, 0, EndPasswordReset, now); err != nil {
+			return err
+		}
+		if err := tx.SetSignInState(st.ID, SignInState{LastSignInAt: st.SignIn.LastSignInAt}); err != nil {
 			return err
 		}
 		if err := a.mail.revoke(tx, st.ID); err != nil {
 			return err
 		}
+		tx.mail()
 		return a.mail.queue(tx, MailPasswordChanged, st, st.Email, "", "", mailData{When: mailTime(now)})
 	})
 	if err != nil {
 		return wrapInternal("set the new password", err)
 	}
-	a.mail.ring()
 	return nil
 }
 
@@ -154,8 +162,8 @@ func (a *AccountService) RequestEmailChange(ctx context.Context, staffID int64, 
 	if err != nil {
 		return err
 	}
-	err = a.store.Write(ctx, func(tx Tx) error {
-		st, err := tx.Staff(staffID)
+	err = a.gate.write(ctx, anyone, func(tx *call) error {
+		st, err := tx.emailChangeable(staffID)
 		if err != nil {
 			return err
 		}
@@ -176,12 +184,12 @@ func (a *AccountService) RequestEmailChange(ctx context.Context, staffID int64, 
 		if err := a.mail.queue(tx, MailEmailChangeVerify, st, email, "confirm-email", code, d); err != nil {
 			return err
 		}
+		tx.mail()
 		return a.mail.queue(tx, MailEmailChangeNotice, st, st.Email, "", "", d)
 	})
 	if err != nil {
 		return wrapInternal("start the email change", err)
 	}
-	a.mail.ring()
 	return nil
 }
 
@@ -189,7 +197,7 @@ func (a *AccountService) RequestEmailChange(ctx context.Context, staffID int64, 
 // to it. Every other code of the person stops working.
 func (a *AccountService) ConfirmEmailChange(ctx context.Context, username, code string) (*Staff, error) {
 	var out *Staff
-	err := a.redeem(ctx, username, CodeEmailChange, code, func(tx Tx, st *Staff, c *Code) error {
+	err := a.redeem(ctx, username, CodeEmailChange, code, func(tx *call, st *Staff, c *Code) error {
 		if err := a.checkEmailFree(tx, st.ID, c.NewEmail); err != nil {
 			return err
 		}
@@ -215,11 +223,11 @@ func (a *AccountService) ConfirmEmailChange(ctx context.Context, username, code 
 
 // CancelEmailChange stops a pending email change; its code stops working.
 func (a *AccountService) CancelEmailChange(ctx context.Context, staffID int64) error {
-	err := a.store.Write(ctx, func(tx Tx) error {
+	err := a.gate.write(ctx, anyone, func(tx *call) error {
+		if _, err := tx.emailChangeable(staffID); err != nil {
+			return err
+		}
 		if _, err := tx.LiveCode(staffID, CodeEmailChange); ErrorCode(err) == ENOTFOUND {
-			if _, err := tx.Staff(staffID); err != nil {
-				return err
-			}
 			return Errorf(ECONFLICT, "No email change is pending.")
 		} else if err != nil {
 			return err
@@ -252,9 +260,9 @@ func (a *AccountService) checkEmailFree(tx Tx, staffID int64, email string) erro
 // redeem checks a typed code for username inside one write transaction and, when it
 // is good, marks it used and runs then. A wrong code is recorded (it counts towards
 // MaxWrongCodes) even though the call fails; an error from then undoes everything.
-func (a *AccountService) redeem(ctx context.Context, username string, kind CodeKind, typed string, then func(Tx, *Staff, *Code) error) error {
+func (a *AccountService) redeem(ctx context.Context, username string, kind CodeKind, typed string, then func(*call, *Staff, *Code) error) error {
 	var verdict error
-	err := a.store.Write(ctx, func(tx Tx) error {
+	err := a.gate.public(ctx, true, func(tx *call) error {
 		verdict = nil
 		now := a.mail.now()
 		found, err := tx.FindStaff(StaffFilter{Username: strings.TrimSpace(username)})

@@ -65,7 +65,7 @@ var DefaultBackoff = []time.Duration{
 // passed (killed mid-send, or the file held by another StaffDesk for longer than the
 // lease); the copy carries the same Message-ID.
 type Courier struct {
-	store    Store
+	gate     *gate
 	settings *EmailSettingsService
 	postman  Postman
 	bell     chan struct{}
@@ -106,7 +106,7 @@ func (c *Courier) Start(ctx context.Context) error {
 
 func (c *Courier) reclaimExpired(ctx context.Context, now time.Time) (int, error) {
 	var n int
-	err := c.store.Write(ctx, func(tx Tx) (err error) {
+	err := c.gate.system(ctx, true, func(tx *call) (err error) {
 		n, err = tx.ReclaimExpiredMail(now)
 		return err
 	})
@@ -346,7 +346,7 @@ func (c *Courier) pausedFor(now time.Time) (time.Duration, bool) {
 // when something will be (NextMailDue).
 func (c *Courier) claim(ctx context.Context, now time.Time) (batch []claimed, read bool, next time.Time, waiting bool, err error) {
 	var failed []*OutboxMessage
-	err = c.store.Write(ctx, func(tx Tx) error {
+	err = c.gate.system(ctx, true, func(tx *call) error {
 		batch, failed = batch[:0], failed[:0]
 		if _, err := tx.ReclaimExpiredMail(now); err != nil {
 			return err
@@ -411,7 +411,7 @@ func (c *Courier) renewWhileSending(ctx context.Context) func() {
 				return
 			case <-tick.C:
 			}
-			err := c.store.Write(ctx, func(tx Tx) error {
+			err := c.gate.system(ctx, true, func(tx *call) error {
 				_, err := tx.RenewMailClaims(MailClaim{Owner: c.owner, Until: c.now().Add(c.opt.Lease)})
 				return err
 			})
@@ -457,7 +457,7 @@ func (c *Courier) record(ctx context.Context, outcomes []*OutboxMessage) {
 	}
 	pause := 50 * time.Millisecond
 	for {
-		err := c.store.Write(rctx, write)
+		err := c.gate.system(rctx, true, func(tx *call) error { return write(tx) })
 		if err == nil {
 			break
 		} else if ErrorCode(err) != EBUSY || rctx.Err() != nil {
@@ -595,7 +595,7 @@ func durationWords(d time.Duration) string {
 	return d.String()
 }
 
-func newCourier(store Store, settings *EmailSettingsService, postman Postman, bell chan struct{}, opt CourierOptions) *Courier {
+func newCourier(g *gate, settings *EmailSettingsService, postman Postman, bell chan struct{}, opt CourierOptions) *Courier {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
@@ -621,7 +621,7 @@ func newCourier(store Store, settings *EmailSettingsService, postman Postman, be
 	if log == nil {
 		log = logrus.StandardLogger()
 	}
-	return &Courier{store: store, settings: settings, postman: postman, bell: bell, opt: opt, log: log, owner: newClaimOwner()}
+	return &Courier{gate: g, settings: settings, postman: postman, bell: bell, opt: opt, log: log, owner: newClaimOwner()}
 }
 
 // newClaimOwner is a courier's id in its claims: the host and process, for whoever

@@ -7,12 +7,7 @@ import (
 
 // DirectoryService keeps the practice's providers, offices, roles and care team roles.
 type DirectoryService struct {
-	store Store
-}
-
-// NewDirectoryService returns the directory service over store.
-func NewDirectoryService(store Store) *DirectoryService {
-	return &DirectoryService{store: store}
+	gate *gate
 }
 
 // Directory is everything the staff windows choose from, read in one transaction.
@@ -26,7 +21,7 @@ type Directory struct {
 // Load reads the whole directory, inactive records included.
 func (d *DirectoryService) Load(ctx context.Context) (*Directory, error) {
 	var dir Directory
-	err := d.store.Read(ctx, func(tx Tx) (err error) {
+	err := d.gate.read(ctx, anyone, func(tx *call) (err error) {
 		if dir.Providers, err = tx.Providers(); err != nil {
 			return err
 		}
@@ -63,7 +58,7 @@ func (d *DirectoryService) SaveProvider(ctx context.Context, in *Provider) (*Pro
 	if err := probs.Err(); err != nil {
 		return nil, err
 	}
-	err = d.store.Write(ctx, func(tx Tx) error {
+	err = d.gate.write(ctx, PermManagePractice, func(tx *call) error {
 		if p.ID == 0 {
 			p.Active = true
 			return npiTaken(tx, &p, tx.CreateProvider(&p))
@@ -93,7 +88,7 @@ func (d *DirectoryService) SaveProvider(ctx context.Context, in *Provider) (*Pro
 // provider's Version as the window showed it: a provider changed since is refused
 // (ECONFLICT, IsChanged), like every update made from a stale copy.
 func (d *DirectoryService) SetProviderActive(ctx context.Context, id, version int64, active bool) error {
-	err := d.store.Write(ctx, func(tx Tx) error {
+	err := d.gate.write(ctx, PermManagePractice, func(tx *call) error {
 		p, err := tx.Provider(id)
 		if err != nil {
 			return err
@@ -186,7 +181,7 @@ func (d *DirectoryService) SaveOffice(ctx context.Context, in *Office) (*Office,
 	if err := probs.Err(); err != nil {
 		return nil, err
 	}
-	err = d.store.Write(ctx, func(tx Tx) error {
+	err = d.gate.write(ctx, PermManagePractice, func(tx *call) error {
 		if o.ID == 0 {
 			o.Active = true
 			return nameTaken("An office", o.Name, tx.CreateOffice(&o))
@@ -209,7 +204,7 @@ func (d *DirectoryService) SaveOffice(ctx context.Context, in *Office) (*Office,
 // restriction; an inactive office is no longer offered for new restrictions. version
 // is as for SetProviderActive.
 func (d *DirectoryService) SetOfficeActive(ctx context.Context, id, version int64, active bool) error {
-	err := d.store.Write(ctx, func(tx Tx) error {
+	err := d.gate.write(ctx, PermManagePractice, func(tx *call) error {
 		o, err := tx.Office(id)
 		if err != nil {
 			return err
@@ -235,9 +230,9 @@ func (d *DirectoryService) SaveRole(ctx context.Context, in *Role) (*Role, error
 	if r.Name, err = CheckText(FieldName, "role name", r.Name, 60, true); err != nil {
 		return nil, err
 	}
-	err = d.store.Write(ctx, func(tx Tx) error {
+	err = d.gate.write(ctx, PermManagePractice, func(tx *call) error {
 		if r.ID == 0 {
-			r.Active = true
+			r.Active, r.Permissions = true, nil // permissions are given in the Permissions window
 			return nameTaken("A role", r.Name, tx.CreateRole(&r))
 		}
 		cur, err := tx.Role(r.ID)
@@ -246,6 +241,7 @@ func (d *DirectoryService) SaveRole(ctx context.Context, in *Role) (*Role, error
 		} else if cur.Version != r.Version {
 			return directoryChanged("The role " + cur.Name)
 		}
+		r.Permissions = cur.Permissions // they change in the Permissions window only
 		return nameTaken("A role", r.Name, tx.UpdateRole(&r))
 	})
 	if err != nil {
@@ -257,7 +253,7 @@ func (d *DirectoryService) SaveRole(ctx context.Context, in *Role) (*Role, error
 // SetRoleActive activates or deactivates a role. Staff who have it keep it; an inactive
 // role is no longer offered for new accounts. version is as for SetProviderActive.
 func (d *DirectoryService) SetRoleActive(ctx context.Context, id, version int64, active bool) error {
-	err := d.store.Write(ctx, func(tx Tx) error {
+	err := d.gate.write(ctx, PermManagePractice, func(tx *call) error {
 		r, err := tx.Role(id)
 		if err != nil {
 			return err
@@ -283,7 +279,7 @@ func (d *DirectoryService) SaveCareTeamRole(ctx context.Context, in *CareTeamRol
 	if r.Name, err = CheckText(FieldName, "care team role", r.Name, 100, true); err != nil {
 		return nil, err
 	}
-	err = d.store.Write(ctx, func(tx Tx) error {
+	err = d.gate.write(ctx, PermManagePractice, func(tx *call) error {
 		if r.ID == 0 {
 			r.Active = true
 			return nameTaken("A care team role", r.Name, tx.CreateCareTeamRole(&r))
@@ -305,7 +301,7 @@ func (d *DirectoryService) SaveCareTeamRole(ctx context.Context, in *CareTeamRol
 // SetCareTeamRoleActive activates or deactivates a care team role. version is as for
 // SetProviderActive.
 func (d *DirectoryService) SetCareTeamRoleActive(ctx context.Context, id, version int64, active bool) error {
-	err := d.store.Write(ctx, func(tx Tx) error {
+	err := d.gate.write(ctx, PermManagePractice, func(tx *call) error {
 		r, err := tx.CareTeamRole(id)
 		if err != nil {
 			return err

@@ -197,7 +197,7 @@ type SettingsTx interface {
 // EmailSettingsService is Settings → Email: the mail server, the From line, the
 // practice name and link address the emails use, and Send test email.
 type EmailSettingsService struct {
-	store    Store
+	gate     *gate
 	postman  Postman
 	keychain Keychain
 	pwFile   PasswordFile // where the password is kept when the keychain cannot be used
@@ -252,6 +252,9 @@ func (s *EmailSettingsService) PasswordFile() string {
 // Load returns the settings for the window. The password is never returned. It does
 // not ask the keychain, so it never waits on it.
 func (s *EmailSettingsService) Load(ctx context.Context) (*EmailSettingsState, error) {
+	if err := s.gate.check(ctx, PermManagePractice); err != nil {
+		return nil, wrapInternal("load the email settings", err)
+	}
 	saved, store, err := s.saved(ctx)
 	if err != nil {
 		return nil, err
@@ -289,6 +292,9 @@ func configured(c EmailSettings) bool { return c.Host != "" && c.FromAddress != 
 // keychain does not answer, nothing is saved and the error wraps ErrNoKeychain. While
 // --smtp or STAFFDESK_SMTP is in force, only the practice name and link address are saved.
 func (s *EmailSettingsService) Save(ctx context.Context, in EmailSettings, opt SaveEmailOptions) error {
+	if err := s.gate.check(ctx, PermManagePractice); err != nil {
+		return wrapInternal("save the email settings", err)
+	}
 	saved, store, err := s.saved(ctx)
 	if err != nil {
 		return err
@@ -350,7 +356,7 @@ func (s *EmailSettingsService) Save(ctx context.Context, in EmailSettings, opt S
 	if cfg.Port != 0 {
 		values[setPort] = strconv.Itoa(cfg.Port)
 	}
-	err = s.store.Write(ctx, func(tx Tx) error {
+	err = s.gate.system(ctx, true, func(tx *call) error { // Save checked the permission
 		for k, v := range values {
 			if err := tx.SetSetting(k, v); err != nil {
 				return err
@@ -393,6 +399,9 @@ func (s *EmailSettingsService) forgetPassword() error {
 // through the outbox. It returns nil when the server accepted it; otherwise the
 // error's message says why, in the server's own words when it gave any.
 func (s *EmailSettingsService) SendTestEmail(ctx context.Context, to string) error {
+	if err := s.gate.check(ctx, PermManagePractice); err != nil {
+		return wrapInternal("send the test email", err)
+	}
 	if s.postman == nil {
 		return Errorf(EINTERNAL, "Email cannot be sent by this build of StaffDesk.")
 	}
@@ -425,7 +434,7 @@ func (s *EmailSettingsService) SendTestEmail(ctx context.Context, to string) err
 // saved reads the saved settings (no password) and where the password is kept.
 func (s *EmailSettingsService) saved(ctx context.Context) (EmailSettings, string, error) {
 	var m map[string]string
-	err := s.store.Read(ctx, func(tx Tx) (err error) {
+	err := s.gate.system(ctx, false, func(tx *call) (err error) {
 		m, err = tx.Settings("email.")
 		return err
 	})

@@ -247,7 +247,7 @@ type IdentityClash struct {
 // found. main calls it once at start and logs the clashes; they do not stop the app.
 func (s *StaffService) BackfillIdentityKeys(ctx context.Context) ([]IdentityClash, error) {
 	var clashes []IdentityClash
-	err := s.store.Write(ctx, func(tx Tx) error {
+	err := s.gate.system(ctx, true, func(tx *call) error {
 		clashes = nil
 		if err := backfillStaffKeys(tx, &clashes); err != nil {
 			return err

@@ -99,6 +99,7 @@ func (k *memKeychain) Delete(service, user string) error {
 
 // mailRig is one practice: its database, services, mail server and clock.
 type mailRig struct {
+	session  context.Context // the administrator's (signInAdmin)
 	t        testing.TB
 	dir      string
 	key      []byte
@@ -151,6 +152,7 @@ func (r *mailRig) open() {
 	t := r.t
 	t.Helper()
 	r.db, r.svc = r.openDesk(r.logs)
+	r.session = signInAdmin(t, r.svc)
 	if r.provider == 0 {
 		p, err := r.svc.Directory.SaveProvider(r.ctx(), &app.Provider{FirstName: "Kate", LastName: "Provider", Credentials: "MD"})
 		if err != nil {
@@ -220,9 +222,8 @@ func (r *mailRig) reopen() {
 	r.open()
 }
 
-func (r *mailRig) ctx() context.Context {
-	return app.WithActor(context.Background(), app.LocalManager)
-}
+// ctx is the administrator's session, good on every desk over the rig's file.
+func (r *mailRig) ctx() context.Context { return r.session }
 
 // settings are email settings pointing at the rig's server.
 func (r *mailRig) settings() app.EmailSettings {

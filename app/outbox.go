@@ -226,7 +226,7 @@ type OutboxTx interface {
 
 // OutboxService is the Outbox window's: what was sent, what waits, and why.
 type OutboxService struct {
-	store    Store
+	gate     *gate
 	settings *EmailSettingsService
 	courier  *Courier
 	now      func() time.Time
@@ -238,7 +238,7 @@ const OutboxLimit = 1000
 // List returns the newest messages first.
 func (s *OutboxService) List(ctx context.Context) ([]*OutboxMessage, error) {
 	var out []*OutboxMessage
-	err := s.store.Read(ctx, func(tx Tx) (err error) {
+	err := s.gate.read(ctx, PermManagePractice, func(tx *call) (err error) {
 		out, err = tx.OutboxMessages(OutboxLimit)
 		return err
 	})
@@ -248,7 +248,7 @@ func (s *OutboxService) List(ctx context.Context) ([]*OutboxMessage, error) {
 // Get returns one message, without the code.
 func (s *OutboxService) Get(ctx context.Context, id int64) (*OutboxMessage, error) {
 	var out *OutboxMessage
-	err := s.store.Read(ctx, func(tx Tx) (err error) {
+	err := s.gate.read(ctx, PermManagePractice, func(tx *call) (err error) {
 		out, err = tx.OutboxMessage(id)
 		return err
 	})
@@ -258,7 +258,7 @@ func (s *OutboxService) Get(ctx context.Context, id int64) (*OutboxMessage, erro
 // RetryNow makes a queued or retrying message due now and tells the courier, which
 // also ends any pause it took after a failure.
 func (s *OutboxService) RetryNow(ctx context.Context, id int64) error {
-	err := s.store.Write(ctx, func(tx Tx) error {
+	err := s.gate.write(ctx, PermManagePractice, func(tx *call) error {
 		m, err := tx.OutboxMessage(id)
 		if err != nil {
 			return err
@@ -288,7 +288,7 @@ func (s *OutboxService) RetryNow(ctx context.Context, id int64) error {
 
 // Cancel stops a message that has not been sent. Its bodies are discarded.
 func (s *OutboxService) Cancel(ctx context.Context, id int64) error {
-	err := s.store.Write(ctx, func(tx Tx) error {
+	err := s.gate.write(ctx, PermManagePractice, func(tx *call) error {
 		m, err := tx.OutboxMessage(id)
 		if err != nil {
 			return err
@@ -421,7 +421,7 @@ func (s *OutboxService) Summary(ctx context.Context) (string, error) {
 // Health says how mail flows: not set up, not going out, some failed, or fine.
 func (s *OutboxService) Health(ctx context.Context) (MailHealth, error) {
 	var counts OutboxCounts
-	err := s.store.Read(ctx, func(tx Tx) (err error) {
+	err := s.gate.read(ctx, anyone, func(tx *call) (err error) {
 		counts, err = tx.CountMail()
 		return err
 	})

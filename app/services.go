@@ -3,8 +3,16 @@ package app
 import "time"
 
 // Services are what the windows call. Each method takes a context carrying the acting
-// person (WithActor) and runs in one store transaction.
+// person (WithSession) and runs in one store transaction.
 type Services struct {
+	// Session signs people in and out and is their own account (My Account); Practice
+	// is Set up your practice and the practice's settings; Permissions is
+	// Permissions Administration; Dashboard is what needs a manager's attention.
+	Session     *SessionService
+	Practice    *PracticeService
+	Permissions *PermissionService
+	Dashboard   *DashboardService
+
 	Staff     *StaffService
 	Directory *DirectoryService
 
@@ -25,7 +33,7 @@ type Services struct {
 // every password these services store: tests and benchmarks that seed many accounts
 // pass CheapPasswordHash.
 func (s *Services) SetPasswordHash(hash func(string) (string, error)) {
-	s.hash, s.Staff.hash, s.Accounts.hash = hash, hash, hash
+	s.hash, s.Staff.hash, s.Accounts.hash, s.Session.hash, s.Practice.hash = hash, hash, hash, hash, hash
 }
 
 // MailOptions wire the account emails.
@@ -70,21 +78,25 @@ func NewServices(store Store, mail MailOptions) *Services {
 	}
 	bell := make(chan struct{}, 1)
 	box := newPostbox(opt.Digester, opt.Now, bell)
-	settings := &EmailSettingsService{store: store, postman: opt.Postman, keychain: opt.Keychain,
+	g := &gate{store: store, digest: opt.Digester, now: opt.Now, bell: box.ring}
+	settings := &EmailSettingsService{gate: g, postman: opt.Postman, keychain: opt.Keychain,
 		pwFile: opt.PasswordFile, now: opt.Now}
 	box.settings = settings
-	staff := NewStaffService(store)
-	staff.mail = box
+	session := &SessionService{gate: g, hash: HashPassword, verify: VerifyPassword, mail: box}
 	s := &Services{
-		Staff:         staff,
-		Directory:     NewDirectoryService(store),
-		Accounts:      &AccountService{store: store, mail: box, hash: HashPassword},
-		Outbox:        &OutboxService{store: store, settings: settings, now: opt.Now},
+		Session:       session,
+		Practice:      &PracticeService{gate: g, hash: HashPassword, session: session},
+		Permissions:   &PermissionService{gate: g},
+		Dashboard:     &DashboardService{gate: g},
+		Staff:         &StaffService{gate: g, hash: HashPassword, mail: box},
+		Directory:     &DirectoryService{gate: g},
+		Accounts:      &AccountService{gate: g, mail: box, hash: HashPassword},
+		Outbox:        &OutboxService{gate: g, settings: settings, now: opt.Now},
 		EmailSettings: settings,
 		hash:          HashPassword,
 	}
 	if opt.Postman != nil {
-		s.Courier = newCourier(store, settings, opt.Postman, bell, opt.Courier)
+		s.Courier = newCourier(g, settings, opt.Postman, bell, opt.Courier)
 		settings.courier = s.Courier
 		s.Outbox.courier = s.Courier
 	}

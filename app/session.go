@@ -37,7 +37,6 @@ const (
 	EndDeleted            SessionEnd = "deleted"
 	EndRoleChanged        SessionEnd = "role_changed"
 	EndPermissionsChanged SessionEnd = "permissions_changed"
-	EndOfficesChanged     SessionEnd = "offices_changed"
 )
 
 // Message is what the Sign in window says about a session that ended this way.
@@ -59,8 +58,6 @@ func (e SessionEnd) Message() string {
 		return "Your role was changed, so you were signed out. Sign in again to go on with your new permissions."
 	case EndPermissionsChanged:
 		return "The permissions of your role were changed, so you were signed out. Sign in again to go on."
-	case EndOfficesChanged:
-		return "The offices you work in were changed, so you were signed out. Sign in again to go on."
 	}
 	return "You were signed out. Sign in again to go on."
 }

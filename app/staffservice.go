@@ -9,7 +9,7 @@ import (
 
 // StaffService creates, edits, deactivates and deletes office staff accounts.
 type StaffService struct {
-	store Store
+	gate *gate
 	// hash is HashPassword; a field so that tests of unrelated rules stay fast.
 	hash func(string) (string, error)
 	// mail queues the activation email in the transaction that creates the account
@@ -17,20 +17,29 @@ type StaffService struct {
 	mail *postbox
 }
 
-// NewStaffService returns the staff service over store.
-func NewStaffService(store Store) *StaffService {
-	return &StaffService{store: store, hash: HashPassword, mail: newPostbox(nil, nil, nil)}
-}
-
 // now is the service's clock, the one that stamps every record it writes.
 func (s *StaffService) now() time.Time { return s.mail.now().UTC() }
 
-// List returns every account, inactive ones included, for the Staff grid.
+// List returns every account the caller may see (office scoping), inactive ones
+// included, for the Staff grid.
 func (s *StaffService) List(ctx context.Context) ([]*Staff, error) {
 	var out []*Staff
-	err := s.store.Read(ctx, func(tx Tx) (err error) {
-		out, err = tx.FindStaff(StaffFilter{})
-		return err
+	err := s.gate.read(ctx, anyone, func(tx *call) error {
+		all, err := tx.FindStaff(StaffFilter{})
+		if err != nil {
+			return err
+		}
+		if !tx.me.Staff.RestrictOffices {
+			out = all
+			return nil
+		}
+		out = all[:0]
+		for _, st := range all {
+			if tx.me.MaySee(st) {
+				out = append(out, st)
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, wrapInternal("load the staff list", err)
@@ -42,11 +51,16 @@ func (s *StaffService) List(ctx context.Context) ([]*Staff, error) {
 	return out, nil
 }
 
-// Get returns one account with its PINs and offices.
+// Get returns one account with its offices and its role's permissions, and its PINs
+// when it is the caller's own or they hold See staff PINs (PINsHidden otherwise).
 func (s *StaffService) Get(ctx context.Context, id int64) (*Staff, error) {
 	var out *Staff
-	err := s.store.Read(ctx, func(tx Tx) (err error) {
-		out, err = tx.Staff(id)
+	err := s.gate.read(ctx, anyone, func(tx *call) error {
+		st, err := tx.visible(id)
+		if err != nil {
+			return err
+		}
+		out, err = tx.view(st)
 		return err
 	})
 	if err != nil {
@@ -74,7 +88,7 @@ func (s *StaffService) Create(ctx context.Context, in *NewStaff) (*Staff, error)
 	}
 	if err := p.Err(); err != nil {
 		// Report reference and uniqueness problems too, so the manager fixes all at once.
-		if rerr := s.store.Read(ctx, func(tx Tx) error { return checkReferences(tx, &st, nil, &p, s.now()) }); rerr != nil && ErrorCode(rerr) == EINTERNAL {
+		if rerr := s.gate.read(ctx, PermManageAccounts, func(tx *call) error { return checkReferences(tx, &st, nil, &p, s.now()) }); rerr != nil && ErrorCode(rerr) != EINVALID && ErrorCode(rerr) != ECONFLICT {
 			return nil, wrapInternal("check the staff member", rerr)
 		}
 		return nil, p.Err()
@@ -83,7 +97,7 @@ func (s *StaffService) Create(ctx context.Context, in *NewStaff) (*Staff, error)
 	if err != nil {
 		return nil, Internal("protect the password", err)
 	}
-	err = s.store.Write(ctx, func(tx Tx) error {
+	err = s.gate.write(ctx, PermManageAccounts, func(tx *call) error {
 		now := s.now()
 		if err := checkReferences(tx, &st, nil, &p, now); err != nil {
 			return err
@@ -91,14 +105,31 @@ func (s *StaffService) Create(ctx context.Context, in *NewStaff) (*Staff, error)
 		if err := p.Err(); err != nil {
 			return err
 		}
+		if err := tx.checkRoleGrant(st.RoleID); err != nil {
+			return err
+		}
+		if err := tx.checkOfficeGrant(&st, nil); err != nil {
+			return err
+		}
+		if err := tx.checkStaffLimit(); err != nil {
+			return err
+		}
 		st.CreatedAt, st.UpdatedAt = now, now
+		// The manager chose this password and knows it: the person chooses their own
+		// at their first sign-in.
+		st.SignIn = SignInState{MustChangePassword: true}
 		if err := tx.CreateStaff(&st, hash); err != nil {
 			return staffTaken(tx, &st, err)
 		}
 		if err := s.mail.sendActivation(tx, &st); err != nil {
 			return err
 		}
+		tx.mail()
 		created, err := tx.Staff(st.ID)
+		if err != nil {
+			return err
+		}
+		created, err = tx.view(created)
 		if err != nil {
 			return err
 		}
@@ -108,7 +139,6 @@ func (s *StaffService) Create(ctx context.Context, in *NewStaff) (*Staff, error)
 	if err != nil {
 		return nil, wrapInternal(fmt.Sprintf("create the account %s", st.Username), err)
 	}
-	s.mail.ring()
 	return &st, nil
 }
 
@@ -133,9 +163,9 @@ func (s *StaffService) Update(ctx context.Context, in *Staff) (*StaffUpdate, err
 	var p Problems
 	normalizeStaff(&st, &p)
 	var out StaffUpdate
-	err := s.store.Write(ctx, func(tx Tx) error {
+	err := s.gate.write(ctx, PermManageAccounts, func(tx *call) error {
 		now := s.now()
-		cur, err := tx.Staff(st.ID)
+		cur, err := tx.manageable(st.ID)
 		if ErrorCode(err) == ENOTFOUND {
 			return Errorf(ENOTFOUND, "%s was deleted since you opened it.", AccountOf(in.FirstName))
 		} else if err != nil {
@@ -143,6 +173,10 @@ func (s *StaffService) Update(ctx context.Context, in *Staff) (*StaffUpdate, err
 		}
 		if cur.Version != st.Version {
 			return staffChanged(cur)
+		}
+		ends, err := tx.checkAccessChange(&st, cur)
+		if err != nil {
+			return err
 		}
 		// A new address is one with another identity key: the same address in another
 		// form (capitals, its domain's xn-- form) is saved in place, as Change Email
@@ -163,6 +197,11 @@ func (s *StaffService) Update(ctx context.Context, in *Staff) (*StaffUpdate, err
 		} else if err != nil {
 			return staffTaken(tx, &st, err)
 		}
+		if ends != "" {
+			if _, err := tx.EndSessions(st.ID, 0, ends, now); err != nil {
+				return err
+			}
+		}
 		if emailChanged {
 			// Codes sent to the old address stop working (a new email stops them all),
 			// and the emails still waiting to carry them are cancelled.
@@ -174,16 +213,18 @@ func (s *StaffService) Update(ctx context.Context, in *Staff) (*StaffUpdate, err
 					return err
 				}
 				out.ActivationSentTo = st.Email
+				tx.mail()
 			}
 		}
-		out.Staff, err = tx.Staff(st.ID)
+		saved, err := tx.Staff(st.ID)
+		if err != nil {
+			return err
+		}
+		out.Staff, err = tx.view(saved)
 		return err
 	})
 	if err != nil {
 		return nil, wrapInternal(fmt.Sprintf("save the account %s", st.Username), err)
-	}
-	if out.ActivationSentTo != "" {
-		s.mail.ring()
 	}
 	out.Staff.settle(s.now())
 	return &out, nil
@@ -240,9 +281,15 @@ func staffTaken(tx Tx, st *Staff, err error) error {
 // another desk, or by its owner activating it), the change is refused (ECONFLICT,
 // IsChanged), so that a status is never changed on an account the manager has not seen.
 func (s *StaffService) Deactivate(ctx context.Context, id, version int64) (*Staff, error) {
-	return s.setStatus(ctx, id, version, func(cur *Staff) (StaffStatus, error) {
+	return s.setStatus(ctx, id, version, func(tx *call, cur *Staff) (StaffStatus, error) {
 		if cur.Status == StatusInactive {
 			return "", Errorf(ECONFLICT, "%s is already inactive.", cur.FullName())
+		}
+		if cur.ID == tx.me.Staff.ID {
+			return "", Forbidden("You cannot deactivate your own account.")
+		}
+		if err := tx.checkNotLastAdministrator(cur, "deactivate the account"); err != nil {
+			return "", err
 		}
 		return StatusInactive, nil
 	})
@@ -251,9 +298,12 @@ func (s *StaffService) Deactivate(ctx context.Context, id, version int64) (*Staf
 // Reactivate brings an Inactive account back: Active when it had been activated
 // before, Pending activation otherwise. version is as for Deactivate.
 func (s *StaffService) Reactivate(ctx context.Context, id, version int64) (*Staff, error) {
-	return s.setStatus(ctx, id, version, func(cur *Staff) (StaffStatus, error) {
+	return s.setStatus(ctx, id, version, func(tx *call, cur *Staff) (StaffStatus, error) {
 		if cur.Status != StatusInactive {
 			return "", Errorf(ECONFLICT, "%s is not inactive.", cur.FullName())
+		}
+		if err := tx.checkStaffLimit(); err != nil {
+			return "", err
 		}
 		if cur.ActivatedAt.IsZero() {
 			return StatusPending, nil
@@ -262,17 +312,17 @@ func (s *StaffService) Reactivate(ctx context.Context, id, version int64) (*Staf
 	})
 }
 
-func (s *StaffService) setStatus(ctx context.Context, id, version int64, next func(*Staff) (StaffStatus, error)) (*Staff, error) {
+func (s *StaffService) setStatus(ctx context.Context, id, version int64, next func(*call, *Staff) (StaffStatus, error)) (*Staff, error) {
 	var out *Staff
-	err := s.store.Write(ctx, func(tx Tx) error {
-		cur, err := tx.Staff(id)
+	err := s.gate.write(ctx, PermManageAccounts, func(tx *call) error {
+		cur, err := tx.manageable(id)
 		if err != nil {
 			return err
 		}
 		if cur.Version != version {
 			return staffMovedOn(cur)
 		}
-		status, err := next(cur)
+		status, err := next(tx, cur)
 		if err != nil {
 			return err
 		}
@@ -283,12 +333,18 @@ func (s *StaffService) setStatus(ctx context.Context, id, version int64, next fu
 			return err
 		}
 		if status == StatusInactive {
-			// A deactivated account's codes stop working.
+			// A deactivated account's codes stop working, and its sessions end.
 			if err := s.mail.revoke(tx, id); err != nil {
 				return err
 			}
+			if _, err := tx.EndSessions(id, 0, EndDeactivated, cur.UpdatedAt); err != nil {
+				return err
+			}
 		}
-		out, err = tx.Staff(id)
+		if out, err = tx.Staff(id); err != nil {
+			return err
+		}
+		out, err = tx.view(out)
 		return err
 	})
 	if err != nil {
@@ -320,16 +376,26 @@ type DeleteResult struct {
 // for what it was (ECONFLICT, IsChanged), even when its username is still the one typed.
 func (s *StaffService) Delete(ctx context.Context, id, version int64, typedUsername string) (*DeleteResult, error) {
 	var out DeleteResult
-	err := s.store.Write(ctx, func(tx Tx) error {
-		cur, err := tx.Staff(id)
+	err := s.gate.write(ctx, PermManageAccounts, func(tx *call) error {
+		cur, err := tx.manageable(id)
 		if err != nil {
 			return err
 		}
 		if cur.Version != version {
 			return staffMovedOn(cur)
 		}
+		if cur.ID == tx.me.Staff.ID {
+			return Forbidden("You cannot delete your own account.")
+		}
 		if !strings.EqualFold(strings.TrimSpace(typedUsername), cur.Username) {
 			return FieldError(FieldConfirmUsername, "Type %s to confirm.", cur.Username)
+		}
+		if err := tx.checkNotLastAdministrator(cur, "delete the account"); err != nil {
+			return err
+		}
+		// Its window, wherever it is open, is told why at its next action.
+		if _, err := tx.EndSessions(id, 0, EndDeleted, s.now()); err != nil {
+			return err
 		}
 		// Once the account is gone its messages no longer name it (staff_id is cleared):
 		// cancel them while they still do.
@@ -395,11 +461,16 @@ func normalizeStaff(st *Staff, p *Problems) {
 	p.AddErr(FieldHomePhone, err)
 	st.CellPhone, err = CheckPhone(FieldCellPhone, st.CellPhone)
 	p.AddErr(FieldCellPhone, err)
-	st.UnlockPIN = strings.TrimSpace(st.UnlockPIN)
-	p.AddErr(FieldUnlockPIN, CheckUnlockPIN(st.UnlockPIN))
-	st.SupportPIN = strings.TrimSpace(st.SupportPIN)
-	if st.SupportPIN != "" || st.ID != 0 {
-		p.AddErr(FieldSupportPIN, CheckSupportPIN(st.SupportPIN))
+	if st.PINsHidden && st.ID != 0 {
+		// Edited by someone who may not see them: Update keeps the stored ones.
+		st.UnlockPIN, st.SupportPIN = "", ""
+	} else {
+		st.UnlockPIN = strings.TrimSpace(st.UnlockPIN)
+		p.AddErr(FieldUnlockPIN, CheckUnlockPIN(st.UnlockPIN))
+		st.SupportPIN = strings.TrimSpace(st.SupportPIN)
+		if st.SupportPIN != "" || st.ID != 0 {
+			p.AddErr(FieldSupportPIN, CheckSupportPIN(st.SupportPIN))
+		}
 	}
 	st.OfficeIDs = uniqueIDs(st.OfficeIDs)
 	if !st.RestrictOffices {

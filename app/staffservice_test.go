@@ -28,11 +28,9 @@ func newServices(tb testing.TB) (*app.Services, *data.DB) {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
-	return app.NewServices(db, app.MailOptions{Digester: secrets.NewDigester(key)}), db
-}
-
-func ctx(tb testing.TB) context.Context {
-	return app.WithActor(context.Background(), app.LocalManager)
+	svc := app.NewServices(db, app.MailOptions{Digester: secrets.NewDigester(key)})
+	signInAdmin(tb, svc)
+	return svc, db
 }
 
 // practice adds a provider, an inactive provider, an office, and returns them with the

@@ -10,11 +10,11 @@ package demo
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"regexp"
 	"sync"
+	"time"
 
 	"github.com/sirupsen/logrus"
 
@@ -32,20 +32,65 @@ type Options struct {
 	PasswordHash func(string) (string, error)
 }
 
-// Seed fills an empty practice in store: three providers (one inactive), two offices,
-// and a dozen staff in every state, with and without phones, some restricted to
-// offices. It does nothing when staff already exist.
+// The demo practice's office manager, whom --demo signs in, and the password of every
+// demo account: the demo is for trying StaffDesk out, signing in as anyone included.
+const (
+	Manager  = "omanning"
+	Password = "Quartz-Harbor-Maple-42"
+)
+
+// SignIn signs the demo practice's office manager in at desk.
+func SignIn(ctx context.Context, svc *app.Services, desk string) (*app.SignedIn, error) {
+	return svc.Session.SignIn(ctx, Manager, Password, desk)
+}
+
+// Seed fills an empty practice in store: Set up your practice (the practice, its first
+// provider and Olivia Manning, the office manager, who holds every permission), three
+// providers (one inactive), two offices, and a dozen staff in every state, with and
+// without phones, permissions and office restrictions, some of whom have signed in,
+// failed to, or been locked out. It does nothing when the practice is set up; a demo
+// database from a release without sign-in only gets its office manager.
 func Seed(ctx context.Context, store app.Store, opt Options) error {
 	box := &mailbox{}
-	s := app.NewServices(store, app.MailOptions{Digester: opt.Digester, Postman: box, Courier: app.CourierOptions{Log: opt.Log}})
+	clock := &demoClock{}
+	s := app.NewServices(store, app.MailOptions{Digester: opt.Digester, Postman: box, Now: clock.now, Courier: app.CourierOptions{Log: opt.Log}})
 	if opt.PasswordHash != nil {
 		s.SetPasswordHash(opt.PasswordHash)
 	}
-	if list, err := s.Staff.List(ctx); err != nil {
+	state, err := s.Practice.State(ctx)
+	if err != nil {
 		return fmt.Errorf("seed demo: %w", err)
-	} else if len(list) > 0 {
+	}
+	manager := app.NewStaff{Staff: app.Staff{FirstName: "Olivia", LastName: "Manning", Username: Manager,
+		Email: "olivia.manning@example.com", CellPhone: "(217) 555-0101", UseNewDashboard: true, EnableEmailUpdate: true,
+		SendDailyBilling: true}, Password: Password, ConfirmPassword: Password}
+	setup := &app.PracticeSetup{Name: "Springfield Family Practice", StaffLimit: 15, Admin: manager, Desk: "demo"}
+	switch state {
+	case app.SetupDone:
+		return nil
+	case app.SetupUpgrade:
+		_, dir, err := s.Practice.Candidates(ctx)
+		if err != nil {
+			return fmt.Errorf("seed demo: %w", err)
+		}
+		for _, p := range dir.Providers {
+			if p.Active {
+				setup.Admin.ProviderID = p.ID
+				break
+			}
+		}
+		setup.StaffLimit = 0
+		if _, err := s.Practice.SetUp(ctx, setup); err != nil {
+			return fmt.Errorf("seed demo: %w", err)
+		}
 		return nil
 	}
+	setup.Provider = app.Provider{FirstName: "Kate", LastName: "Provider", Credentials: "MD", NPI: "1234567893"}
+	in, err := s.Practice.SetUp(ctx, setup)
+	if err != nil {
+		return fmt.Errorf("seed demo: %w", err)
+	}
+	ctx = app.WithSession(ctx, in.Token)
 	// Settled accounts' activation emails go to the demo mailbox: these settings live
 	// only in s, which ends with Seed; nothing is saved to Settings → Email.
 	if err := s.EmailSettings.SetOverride("demo:"); err != nil {
@@ -55,11 +100,21 @@ func Seed(ctx context.Context, store app.Store, opt Options) error {
 	if err != nil {
 		return fmt.Errorf("seed demo: %w", err)
 	}
-
-	kate, err := s.Directory.SaveProvider(ctx, &app.Provider{FirstName: "Kate", LastName: "Provider", Credentials: "MD", NPI: "1234567893"})
-	if err != nil {
-		return fmt.Errorf("seed demo provider: %w", err)
+	var kate *app.Provider
+	for _, p := range dir.Providers {
+		if p.NPI == "1234567893" {
+			kate = p
+		}
 	}
+	// A Biller sees the PINs of the staff of their offices, to help them with the apps.
+	for _, r := range dir.Roles {
+		if r.Name == "Biller" {
+			if _, err := s.Permissions.SetRolePermission(ctx, r.ID, r.Version, app.PermSeePINs, true); err != nil {
+				return fmt.Errorf("seed demo permissions: %w", err)
+			}
+		}
+	}
+
 	hannah, err := s.Directory.SaveProvider(ctx, &app.Provider{FirstName: "Hannah", LastName: "Provider", Credentials: "DO", NPI: "1245319599"})
 	if err != nil {
 		return fmt.Errorf("seed demo provider: %w", err)
@@ -130,11 +185,7 @@ func Seed(ctx context.Context, store app.Store, opt Options) error {
 			if st.UnlockPIN, err = app.NewUnlockPIN(); err != nil {
 				return fmt.Errorf("seed demo: %w", err)
 			}
-			// Nobody knows a demo account's password: it is random and thrown away.
-			pw, err := demoPassword(&st)
-			if err != nil {
-				return fmt.Errorf("seed demo: %w", err)
-			}
+			pw := Password
 			if created[st.Username], err = s.Staff.Create(ctx, &app.NewStaff{Staff: st, Password: pw, ConfirmPassword: pw}); err != nil {
 				return fmt.Errorf("seed demo staff %s: %w", st.Username, err)
 			}
@@ -168,19 +219,46 @@ func Seed(ctx context.Context, store app.Store, opt Options) error {
 			}
 		}
 	}
-	return nil
+	return signIns(ctx, s, clock)
 }
 
-// demoPassword draws random passwords until one passes the rules for st (a random one
-// can, rarely, contain a short name).
-func demoPassword(st *app.Staff) (string, error) {
-	for range 100 {
-		pw := rand.Text()
-		if app.CheckPassword(pw, pw, app.PasswordContextOf(st)) == nil {
-			return pw, nil
+// demoClock is the seed's clock: the time now, except while the sign-in history is
+// made, which happened over the past minutes.
+type demoClock struct{ at time.Time }
+
+func (c *demoClock) now() time.Time {
+	if c.at.IsZero() {
+		return time.Now()
+	}
+	return c.at
+}
+
+// signIns gives the demo its sign-in history: three people have signed in, one has
+// mistyped a password three times, and one has been locked out by ten failures.
+func signIns(ctx context.Context, s *app.Services, clock *demoClock) error {
+	defer func() { clock.at = time.Time{} }()
+	clock.at = time.Now().Add(-2 * time.Hour)
+	for _, name := range []string{"camilles", "marcusstaff", "abello"} {
+		in, err := s.Session.SignIn(ctx, name, Password, "front-desk-2")
+		if err != nil {
+			return fmt.Errorf("seed demo sign-in %s: %w", name, err)
+		}
+		if err := s.Session.SignOut(app.WithSession(ctx, in.Token)); err != nil {
+			return fmt.Errorf("seed demo sign-out %s: %w", name, err)
 		}
 	}
-	return "", fmt.Errorf("no acceptable random password for %s", st.Username)
+	for name, n := range map[string]int{"lortega": 3, "mchen": app.LockAfter} {
+		clock.at = time.Now().Add(-8 * time.Minute)
+		for range n {
+			// A minute apart, past every delay the throttle asks for.
+			clock.at = clock.at.Add(40 * time.Second)
+			_, err := s.Session.SignIn(ctx, name, "not the password at all", "front-desk-2")
+			if app.ErrorCode(err) != app.EFORBIDDEN {
+				return fmt.Errorf("seed demo failed sign-in %s: %v", name, err)
+			}
+		}
+	}
+	return nil
 }
 
 func roleID(roles []*app.Role, name string) int64 {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/sirupsen/logrus"
 
@@ -15,7 +16,7 @@ import (
 
 // openDemoDB opens a new database in a test folder, with the digester of its key.
 func openDemoDB(t *testing.T) (context.Context, *data.DB, app.Digester) {
-	ctx := app.WithActor(context.Background(), app.LocalManager)
+	ctx := context.Background()
 	dir := t.TempDir()
 	key, err := secrets.LoadOrCreateKey(filepath.Join(dir, "pin.key"))
 	if err != nil {
@@ -44,6 +45,14 @@ func TestSeed(t *testing.T) {
 	// The app's own services, as main builds them after seeding.
 	box := &mailbox{}
 	svc := app.NewServices(db, app.MailOptions{Digester: digester, Postman: box, Courier: app.CourierOptions{Log: log}})
+	in, err := SignIn(ctx, svc, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !in.Me.Permissions.Covers(app.AllPermissions) || in.Landing != app.LandDashboard {
+		t.Errorf("the office manager signs in with %v, landing on %v", in.Me.Permissions, in.Landing)
+	}
+	ctx = app.WithSession(ctx, in.Token)
 	list, err := svc.Staff.List(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -52,7 +61,7 @@ func TestSeed(t *testing.T) {
 		"camilles": app.StatusActive, "marcusstaff": app.StatusActive, "jamie_demo_staff": app.StatusPending,
 		"praman": app.StatusActive, "lortega": app.StatusActive, "gkim": app.StatusActive, "dvolkov": app.StatusPending,
 		"abello": app.StatusActive, "tbecker": app.StatusInactive, "rdelgado": app.StatusInactive,
-		"nfischer": app.StatusPending, "mchen": app.StatusActive,
+		"nfischer": app.StatusPending, "mchen": app.StatusActive, Manager: app.StatusActive,
 	}
 	byName := map[string]*app.Staff{}
 	for _, s := range list {
@@ -63,6 +72,12 @@ func TestSeed(t *testing.T) {
 	}
 	if len(list) != len(want) {
 		t.Fatalf("%d staff, want %d", len(list), len(want))
+	}
+	// The sign-in history: some have signed in, Luis mistyped three times, Mei is locked.
+	now := time.Now()
+	if byName["camilles"].SignIn.LastSignInAt.IsZero() || !byName["lortega"].SignIn.LastSignInAt.IsZero() ||
+		byName["lortega"].SignIn.Failures != 3 || !byName["mchen"].Locked(now) || byName["abello"].Locked(now) {
+		t.Errorf("sign-in history: camilles %+v, lortega %+v, mchen %+v", byName["camilles"].SignIn, byName["lortega"].SignIn, byName["mchen"].SignIn)
 	}
 	// Tom had been active before he left; Rosa never activated hers.
 	if byName["tbecker"].ActivatedAt.IsZero() || !byName["rdelgado"].ActivatedAt.IsZero() || byName["camilles"].ActivatedAt.IsZero() {

@@ -34,7 +34,7 @@ func newCodesRig(t *testing.T, setUp bool) *codesRig {
 	t.Helper()
 	td := newTestDeskWith(t, true, &app.MailOptions{Postman: &smtp.Postman{Timeout: 5 * time.Second}})
 	svc := td.svc
-	ctx := app.WithActor(t.Context(), app.LocalManager)
+	ctx := td.ctx()
 	r := &codesRig{testDesk: td, srv: smtptest.NewServer(t, smtptest.Options{})}
 	if setUp {
 		err := svc.EmailSettings.Save(ctx, app.EmailSettings{Host: r.srv.Host(), Port: r.srv.Port(), Security: app.MailNone,

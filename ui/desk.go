@@ -34,6 +34,12 @@ type Desk struct {
 
 	run Runner // where background work and its UI changes run
 
+	// session is the signed-in person's: the token every service call carries, and
+	// their account as it was when they signed in (the services re-check it on every
+	// call). token is "" while nobody is signed in.
+	token string
+	me    *app.Staff
+
 	mu   sync.Mutex
 	open map[string]fyne.Window // windows that exist once, by key ("edit:12", "providers")
 }
@@ -70,10 +76,20 @@ func (d *Desk) ShowMain() fyne.Window {
 	return d.staff.win
 }
 
-// ctx is the context of a service call: the acting person is the manager at this desk
-// until sign-in exists.
+// ctx is the context of a service call: the signed-in person's session.
 func (d *Desk) ctx() context.Context {
-	return app.WithActor(context.Background(), app.LocalManager)
+	return app.WithSession(context.Background(), d.token)
+}
+
+// signedIn makes s the desk's session.
+func (d *Desk) signedIn(s *app.SignedIn) {
+	d.token, d.me = s.Token, s.Me
+}
+
+// can reports whether the signed-in person holds p, as of their sign-in: the windows
+// offer only what they may do (the services check again on every call).
+func (d *Desk) can(p app.Permission) bool {
+	return d.me != nil && d.me.Permissions.Has(p)
 }
 
 // background runs work off the UI thread and then done on it. Every service call goes

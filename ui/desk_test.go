@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"io"
 	"path/filepath"
@@ -80,14 +81,42 @@ func newTestDeskWith(t testing.TB, seed bool, mail *app.MailOptions) *testDesk {
 	// A UI test checks windows, not password hashing: an Argon2id hash of 19 MiB per
 	// seeded or created account would be most of its time.
 	svc.SetPasswordHash(app.CheapPasswordHash)
+	var in *app.SignedIn
 	if seed {
-		if err := demo.Seed(app.WithActor(t.Context(), app.LocalManager), db, demo.Options{Digester: opts.Digester, Log: log, PasswordHash: app.CheapPasswordHash}); err != nil {
+		if err := demo.Seed(context.Background(), db, demo.Options{Digester: opts.Digester, Log: log, PasswordHash: app.CheapPasswordHash}); err != nil {
 			t.Fatal(err)
 		}
+		if in, err = demo.SignIn(context.Background(), svc, "test"); err != nil {
+			t.Fatal(err)
+		}
+	} else if in, err = svc.Practice.SetUp(context.Background(), testSetup()); err != nil {
+		t.Fatal(err)
 	}
 	run := newQueueRunner()
-	return &testDesk{Desk: NewDesk(a, svc, log, run), run: run, fyneApp: a, db: db, dir: dir}
+	d := NewDesk(a, svc, log, run)
+	d.signedIn(in)
+	return &testDesk{Desk: d, run: run, fyneApp: a, db: db, dir: dir}
 }
+
+// The practice of a desk made without the demo: Pat Admin, who holds every permission,
+// and the one provider Set up your practice asks for.
+const (
+	testAdmin         = "padmin"
+	testAdminPassword = "Lantern-Quartz-Meadow-77"
+)
+
+func testSetup() *app.PracticeSetup {
+	return &app.PracticeSetup{
+		Name:     "Test Practice",
+		Provider: app.Provider{FirstName: "Yara", LastName: "Young-Test"},
+		Admin: app.NewStaff{Staff: app.Staff{FirstName: "Pat", LastName: "Admin", Email: "pat.admin@example.com",
+			Username: testAdmin, EnableEmailUpdate: true}, Password: testAdminPassword, ConfirmPassword: testAdminPassword},
+		Desk: "test",
+	}
+}
+
+// sessionCtx is the desk's signed-in context, for a test's own service calls.
+func (td *testDesk) sessionCtx() context.Context { return td.ctx() }
 
 // memKeychain keeps the SMTP password in memory: tests never touch the OS keychain.
 // With refuse set, Set fails as a locked or missing keychain does.

@@ -612,7 +612,7 @@ func walk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
 
 func TestStaffFormEditInactiveProvider(t *testing.T) {
 	td := newTestDesk(t, true)
-	ctx := app.WithActor(t.Context(), app.LocalManager)
+	ctx := td.ctx()
 	zoe, err := td.svc.Directory.SaveProvider(ctx, &app.Provider{FirstName: "Zoe", LastName: "Park", Credentials: "NP"})
 	if err != nil {
 		t.Fatal(err)

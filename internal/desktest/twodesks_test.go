@@ -62,6 +62,8 @@ type practice struct {
 	path string
 	key  []byte
 	srv  *smtptest.Server
+	// session is the administrator's, signed in by the test process.
+	session context.Context
 }
 
 func newPractice(t *testing.T, opts smtptest.Options) *practice {
@@ -69,17 +71,30 @@ func newPractice(t *testing.T, opts smtptest.Options) *practice {
 	opts.Username, opts.Password = smtpUser, smtpPassword
 	p := &practice{t: t, path: filepath.Join(t.TempDir(), "staffdesk.db"), key: make([]byte, 32), srv: smtptest.NewServer(t, opts)}
 	rand.Read(p.key)
-	// The practice exists before the desks start: one provider (the roles come with
-	// the schema).
+	// The practice exists before the desks start: set up, with its administrator (whom
+	// every desk signs in as) and one provider (the roles come with the schema).
 	db, svc := p.open()
 	defer db.Close()
-	if _, err := svc.Directory.SaveProvider(ctx(), &app.Provider{FirstName: "Kate", LastName: "Provider", Credentials: "MD"}); err != nil {
+	in, err := svc.Practice.SetUp(context.Background(), &app.PracticeSetup{Name: "Two Desks Practice",
+		Provider: app.Provider{FirstName: "Kate", LastName: "Provider", Credentials: "MD"},
+		Admin: app.NewStaff{Staff: app.Staff{FirstName: "Pat", LastName: "Admin", Email: "pat.admin@example.com",
+			Username: adminUser}, Password: adminPassword, ConfirmPassword: adminPassword}})
+	if err != nil {
 		t.Fatal(err)
 	}
+	p.session = app.WithSession(context.Background(), in.Token)
 	return p
 }
 
-func ctx() context.Context { return app.WithActor(context.Background(), app.LocalManager) }
+// The administrator every desk signs in as (deskproc reads the password from
+// DESKPROC_ADMIN_PASSWORD: never in argv).
+const (
+	adminUser     = "padmin"
+	adminPassword = "Lantern-Quartz-Meadow-77"
+)
+
+// ctx is the administrator's session of the test process.
+func (p *practice) ctx() context.Context { return p.session }
 
 // open opens the file in the test process, with services that queue mail but send none.
 func (p *practice) open() (*data.DB, *app.Services) {
@@ -117,7 +132,7 @@ func (p *practice) start(name string, args ...string) *desk {
 	d := &desk{name: name}
 	args = append([]string{"-db", p.path, "-name", name, "-smtp", p.srv.Addr(), "-smtp-user", smtpUser}, args...)
 	d.cmd = exec.Command(deskproc, args...)
-	d.cmd.Env = append(os.Environ(), "DESKPROC_KEY="+hex.EncodeToString(p.key), "DESKPROC_SMTP_PASSWORD="+smtpPassword)
+	d.cmd.Env = append(os.Environ(), "DESKPROC_KEY="+hex.EncodeToString(p.key), "DESKPROC_SMTP_PASSWORD="+smtpPassword, "DESKPROC_ADMIN="+adminUser, "DESKPROC_ADMIN_PASSWORD="+adminPassword)
 	d.cmd.Stdout, d.cmd.Stderr = &d.stdout, &d.stderr
 	var err error
 	if d.stdin, err = d.cmd.StdinPipe(); err != nil {
@@ -175,7 +190,7 @@ func (p *practice) tally() (tally, []*app.OutboxMessage) {
 	p.t.Helper()
 	db, svc := p.open()
 	defer db.Close()
-	list, err := svc.Outbox.List(ctx())
+	list, err := svc.Outbox.List(p.ctx())
 	if err != nil {
 		p.t.Fatal(err)
 	}

@@ -76,7 +76,10 @@ func run(dbPath string, n, nProviders, nOffices int, seed uint64) error {
 	var store app.Store = db
 	// No Postman: nothing here sends mail, and no account made here has any waiting.
 	svc := app.NewServices(store, app.MailOptions{Digester: secrets.NewDigester(key)})
-	ctx := app.WithActor(context.Background(), app.LocalManager)
+	ctx, err := signIn(svc)
+	if err != nil {
+		return err
+	}
 	rnd := mrand.New(mrand.NewPCG(seed, 0x5eed))
 
 	dir0, err := svc.Directory.Load(ctx)
@@ -265,4 +268,38 @@ var lastNames = []string{
 	"Green", "Adams", "Nelson", "Baker", "Hall", "Rivera", "Campbell", "Mitchell", "Carter", "Roberts",
 	"Raman", "Ortega", "Kim", "Volkov", "Bello", "Becker", "Delgado", "Fischer", "Chen", "Okafor",
 	"Nakamura", "Petrov", "Haddad", "Larsen", "Mensah", "Rossi", "Sharma", "Novak", "Cohen", "Silva",
+}
+
+// The administrator of a practice seedstaff sets up, and their password: a made-up
+// practice for measuring, signed in as at the Sign in window.
+const (
+	seedAdmin         = "admin"
+	seedAdminPassword = "Measure-Quartz-Lantern-2026"
+)
+
+// signIn sets the practice up when it is not yet, with seedAdmin as its administrator,
+// and signs them in.
+func signIn(svc *app.Services) (context.Context, error) {
+	c := context.Background()
+	state, err := svc.Practice.State(c)
+	if err != nil {
+		return nil, err
+	}
+	var in *app.SignedIn
+	if state == app.SetupDone {
+		in, err = svc.Session.SignIn(c, seedAdmin, seedAdminPassword, "seedstaff")
+	} else {
+		in, err = svc.Practice.SetUp(c, &app.PracticeSetup{Name: "Measured Practice",
+			Provider: app.Provider{FirstName: "Morgan", LastName: "Measure", Credentials: "MD"},
+			Admin: app.NewStaff{Staff: app.Staff{FirstName: "Ada", LastName: "Admin", Username: seedAdmin,
+				Email: "admin@measured.example"}, Password: seedAdminPassword, ConfirmPassword: seedAdminPassword},
+			Desk: "seedstaff"})
+		if err == nil {
+			fmt.Printf("seedstaff: set up the practice; sign in as %s with the password %s\n", seedAdmin, seedAdminPassword)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sign in as %s: %w", seedAdmin, err)
+	}
+	return app.WithSession(c, in.Token), nil
 }

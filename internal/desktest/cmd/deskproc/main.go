@@ -88,8 +88,12 @@ func run(dbPath, name string, creates, edits int, smtpAddr, user string, drain t
 		opts.Postman = &smtp.Postman{Timeout: 10 * time.Second}
 	}
 	svc := app.NewServices(db, opts)
-	ctx := app.WithActor(context.Background(), app.LocalManager)
 	rep := &Report{Name: name, Errors: []string{}}
+	in, err := svc.Session.SignIn(context.Background(), os.Getenv("DESKPROC_ADMIN"), os.Getenv("DESKPROC_ADMIN_PASSWORD"), name)
+	if err != nil {
+		return nil, fmt.Errorf("sign in: %w", err)
+	}
+	ctx := app.WithSession(context.Background(), in.Token)
 	var mu sync.Mutex
 	fail := func(what string, err error) {
 		mu.Lock()
