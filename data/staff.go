@@ -75,6 +75,10 @@ func staffWhere(f app.StaffFilter) (string, []any) {
 	return strings.Join(where, " AND "), args
 }
 
+// shortStaffList is the most accounts whose offices mergeOfficeIDs reads by their
+// ids rather than by reading staff_offices whole.
+const shortStaffList = 200
+
 // placeholders is "?, ?, ?" for n values.
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
@@ -175,18 +179,19 @@ func (tx *Tx) findStaff(f app.StaffFilter, withOffices bool) ([]*app.Staff, erro
 		return nil, fmt.Errorf("load the staff list: %w", err)
 	}
 	if withOffices && len(list) > 0 {
-		if err := tx.mergeOfficeIDs(list, where, whereArgs); err != nil {
+		if err := tx.mergeOfficeIDs(list); err != nil {
 			return nil, err
 		}
 	}
 	return list, nil
 }
 
-// mergeOfficeIDs fills the OfficeIDs of list, the accounts matching where in id order,
-// from one read of their staff_offices rows in the same order (that of its primary
-// key), each account's ids ordered as Staff orders them: by office name. All the ids
-// share one array.
-func (tx *Tx) mergeOfficeIDs(list []*app.Staff, where string, whereArgs []any) error {
+// mergeOfficeIDs fills the OfficeIDs of list (accounts in id order) from one read of
+// staff_offices in the order of its primary key, (staff_id, office_id): the whole
+// table when the list is long (the grid's load), otherwise only the rows of its
+// accounts. Each account's ids are then put in the order Staff gives them, by office
+// name. All the ids share one array.
+func (tx *Tx) mergeOfficeIDs(list []*app.Staff) error {
 	offices, err := tx.Offices()
 	if err != nil {
 		return err
@@ -195,11 +200,14 @@ func (tx *Tx) mergeOfficeIDs(list []*app.Staff, where string, whereArgs []any) e
 	for i, o := range offices {
 		rank[o.ID] = i
 	}
-	rows, err := tx.query(`
-		SELECT so.staff_id, so.office_id
-		FROM staff s JOIN staff_offices so ON so.staff_id = s.id
-		WHERE `+where+`
-		ORDER BY so.staff_id, so.office_id`, whereArgs...)
+	q, args := `SELECT staff_id, office_id FROM staff_offices`, []any(nil)
+	if len(list) <= shortStaffList {
+		q += ` WHERE staff_id IN (` + placeholders(len(list)) + `)`
+		for _, s := range list {
+			args = append(args, s.ID)
+		}
+	}
+	rows, err := tx.query(q+` ORDER BY staff_id, office_id`, args...)
 	if err != nil {
 		return fmt.Errorf("load the staff members' offices: %w", err)
 	}
