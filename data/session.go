@@ -84,10 +84,18 @@ func (tx *Tx) SessionByToken(digest []byte) (*app.Session, error) {
 	return s, nil
 }
 
+// liveSessionsQuery reads an account's live sessions through sessions_live, in its
+// order.
+const liveSessionsQuery = `SELECT ` + sessionColumns + ` FROM sessions
+	WHERE staff_id = ? AND ended_at IS NULL ORDER BY started_at, id`
+
+// endSessionsQuery ends an account's live sessions but one, found through sessions_live.
+const endSessionsQuery = `UPDATE sessions SET ended_at = ?, end_reason = ?
+	WHERE staff_id = ? AND ended_at IS NULL AND id <> ?`
+
 // LiveSessions returns the live sessions of an account, oldest first.
 func (tx *Tx) LiveSessions(staffID int64) ([]*app.Session, error) {
-	rows, err := tx.query(`SELECT `+sessionColumns+` FROM sessions
-		WHERE staff_id = ? AND ended_at IS NULL ORDER BY started_at, id`, staffID)
+	rows, err := tx.query(liveSessionsQuery, staffID)
 	if err != nil {
 		return nil, fmt.Errorf("load the sessions: %w", err)
 	}
@@ -112,9 +120,7 @@ func (tx *Tx) EndSessions(staffID, exceptID int64, reason app.SessionEnd, at tim
 	if at.IsZero() {
 		return 0, errors.New("end sessions: no time given")
 	}
-	res, err := tx.exec(`UPDATE sessions SET ended_at = ?, end_reason = ?
-		WHERE staff_id = ? AND ended_at IS NULL AND id <> ?`,
-		at.UnixNano(), string(reason), staffID, exceptID)
+	res, err := tx.exec(endSessionsQuery, at.UnixNano(), string(reason), staffID, exceptID)
 	if err != nil {
 		return 0, fmt.Errorf("end the sessions: %w", err)
 	}

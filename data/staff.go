@@ -75,6 +75,15 @@ func staffWhere(f app.StaffFilter) (string, []any) {
 	return strings.Join(where, " AND "), args
 }
 
+// staffOfficesQuery reads staff_offices whole in the order of its primary key, which
+// needs no sort; staffOfficesOfQuery reads the rows of n accounts by their ids.
+const staffOfficesQuery = `SELECT staff_id, office_id FROM staff_offices ORDER BY staff_id, office_id`
+
+func staffOfficesOfQuery(n int) string {
+	return `SELECT staff_id, office_id FROM staff_offices WHERE staff_id IN (` + placeholders(n) + `)
+		ORDER BY staff_id, office_id`
+}
+
 // shortStaffList is the most accounts whose offices mergeOfficeIDs reads by their
 // ids rather than by reading staff_offices whole.
 const shortStaffList = 200
@@ -200,14 +209,14 @@ func (tx *Tx) mergeOfficeIDs(list []*app.Staff) error {
 	for i, o := range offices {
 		rank[o.ID] = i
 	}
-	q, args := `SELECT staff_id, office_id FROM staff_offices`, []any(nil)
+	q, args := staffOfficesQuery, []any(nil)
 	if len(list) <= shortStaffList {
-		q += ` WHERE staff_id IN (` + placeholders(len(list)) + `)`
+		q = staffOfficesOfQuery(len(list))
 		for _, s := range list {
 			args = append(args, s.ID)
 		}
 	}
-	rows, err := tx.query(q+` ORDER BY staff_id, office_id`, args...)
+	rows, err := tx.query(q, args...)
 	if err != nil {
 		return fmt.Errorf("load the staff members' offices: %w", err)
 	}
@@ -619,11 +628,14 @@ func (tx *Tx) CountStaff() (int, error) {
 	return n, nil
 }
 
+// countByStatusQuery counts through staff_status, without reading the table.
+const countByStatusQuery = `SELECT status, COUNT(*) FROM staff GROUP BY status`
+
 // CountStaffByStatus returns how many accounts there are in each status, every
 // status present (0 when none).
 func (tx *Tx) CountStaffByStatus() (map[app.StaffStatus]int, error) {
 	counts := map[app.StaffStatus]int{app.StatusPending: 0, app.StatusActive: 0, app.StatusInactive: 0}
-	rows, err := tx.query(`SELECT status, COUNT(*) FROM staff GROUP BY status`)
+	rows, err := tx.query(countByStatusQuery)
 	if err != nil {
 		return nil, fmt.Errorf("count the staff members: %w", err)
 	}
