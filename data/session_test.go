@@ -185,6 +185,11 @@ func TestSignInState_RoundTripWithoutVersionBump(t *testing.T) {
 	s.SignIn = app.SignInState{MustChangePassword: true}
 	mustWrite(t, db, func(tx app.Tx) error { return tx.CreateStaff(s, "hash") })
 	plain := f.mustCreateStaff(t, "marcus")
+	// Every field of the record is written as given, not only MustChangePassword.
+	given := app.SignInState{LastSignInAt: t1, Failures: 2, LastFailedAt: t2, LockedUntil: t3, MustChangePassword: true}
+	imported := f.staff("noah")
+	imported.SignIn = given
+	mustWrite(t, db, func(tx app.Tx) error { return tx.CreateStaff(imported, "hash") })
 
 	read := func(id int64) (full, found *app.Staff) {
 		t.Helper()
@@ -208,6 +213,9 @@ func TestSignInState_RoundTripWithoutVersionBump(t *testing.T) {
 	}
 	if got, _ := read(plain.ID); got.SignIn != (app.SignInState{}) {
 		t.Fatalf("an account created without a sign-in record has %+v", got.SignIn)
+	}
+	if got, _ := read(imported.ID); got.SignIn != given {
+		t.Fatalf("sign-in record after create: %+v, want %+v", got.SignIn, given)
 	}
 
 	editing, _ := read(s.ID)

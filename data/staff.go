@@ -608,7 +608,10 @@ func (tx *Tx) PasswordHash(id int64) (string, error) {
 	return hash, nil
 }
 
-// DeleteStaff removes an account; its office rows go with it (ON DELETE CASCADE).
+// DeleteStaff removes an account; its office rows go with it (ON DELETE CASCADE), its
+// ended sessions stay without it. It fails while the account has a live session: a
+// session cannot outlive its account unended, so the caller ends them first
+// (EndSessions, with the reason the window is to be told).
 func (tx *Tx) DeleteStaff(id int64) error {
 	found, err := tx.execOne(`DELETE FROM staff WHERE id = ?`, id)
 	if err != nil {
