@@ -16,10 +16,11 @@ import (
 )
 
 // gridInnerPadding is the space between a cell's edge and its text: tighter than the
-// theme's 8, so that the columns fit a 1024-pixel window. The cells draw their own text
+// theme's 8, so that the columns fit a 1024-pixel window (and, with the Practice
+// Administrator's role under a name, the demo's values a 1280-pixel one). The cells draw their own text
 // (canvas.Text), so no theme scope is needed for it: Fyne caches font faces per theme
 // scope, and a scope per cell made every cell parse the fonts again.
-const gridInnerPadding = 6
+const gridInnerPadding = 5
 
 // actionsInset is the room either side of a row's buttons, which have their own padding.
 const actionsInset = 3
@@ -283,9 +284,10 @@ func (c *staffCell) rebind() {
 // that line is a warning.
 //
 // The status cell says Locked until the lock ends, and beneath the status how signing
-// in has gone: when an active account last signed in (or that it never has) and the
-// failed attempts in a row since. (A column of its own would take room the grid does
-// not have at 1024 pixels.)
+// in has gone: the failed attempts in a row, as a warning, while there are any;
+// otherwise when an active account last signed in, or that it never has. (A column of
+// its own would take room the grid does not have at 1024 pixels; the View sheet has
+// both.)
 func cellValues(s *app.Staff, col int, now time.Time) (text, sub string, warn bool) {
 	switch app.StaffColumn(col) {
 	case app.ColLogin:
@@ -308,20 +310,21 @@ func cellValues(s *app.Staff, col int, now time.Time) (text, sub string, warn bo
 		if s.Locked(now) {
 			text = "Locked until " + s.SignIn.LockedUntil.In(now.Location()).Format("15:04")
 		}
-		if s.Status == app.StatusActive {
+		failed := s.SignIn.Failures > 0
+		switch {
+		case failed:
+			details = append(details, plural(s.SignIn.Failures, "failed sign-in", "failed sign-ins"))
+		case s.Status == app.StatusActive:
 			details = append(details, lastSignIn(s.SignIn.LastSignInAt, now))
 		}
-		if n := s.SignIn.Failures; n > 0 {
-			details = append(details, plural(n, "failed sign-in", "failed sign-ins"))
-		}
-		return text, strings.Join(details, " · "), st.Expired || s.SignIn.Failures > 0
+		return text, strings.Join(details, " · "), st.Expired || failed
 	}
 	return "", "", false
 }
 
-// lastSignIn is when an account last signed in, as the grid says it: "signed in
-// today 09:14", "signed in yesterday 16:02", "signed in 28 Nov", "signed in 28 Nov
-// 2025", or "never signed in".
+// lastSignIn is when an account last signed in, as the grid says it, short enough for
+// the status column: "signed in 09:14" (today), "signed in yesterday", "signed in 28
+// Nov", "signed in 28 Nov 2025", or "never signed in".
 func lastSignIn(at, now time.Time) string {
 	if at.IsZero() {
 		return "never signed in"
@@ -331,9 +334,9 @@ func lastSignIn(at, now time.Time) string {
 	today := time.Date(y, m, d, 0, 0, 0, 0, now.Location())
 	switch {
 	case !at.Before(today):
-		return "signed in today " + at.Format("15:04")
+		return "signed in " + at.Format("15:04")
 	case !at.Before(today.AddDate(0, 0, -1)):
-		return "signed in yesterday " + at.Format("15:04")
+		return "signed in yesterday"
 	case at.Year() == y:
 		return "signed in " + at.Format("2 Jan")
 	}

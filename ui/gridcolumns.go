@@ -134,7 +134,7 @@ func (g *gridWidths) measure(lv *longestValues) {
 		}
 		switch i {
 		case int(app.ColStatus):
-			w = max(w, fyne.MeasureText("signed in today 09:14", caption, fyne.TextStyle{}).Width)
+			w = max(w, fyne.MeasureText("signed in yesterday", caption, fyne.TextStyle{}).Width)
 		case int(app.ColEmergency):
 			w = theme.IconInlineSize()
 		}

@@ -69,10 +69,6 @@ type staffWindow struct {
 	toDashboard *button
 
 	loading      *widget.Label
-	emptyState   *fyne.Container // no staff at all
-	emptyText    *widget.Label
-	addProvider  *button
-	emptyAdd     *button
 	noMatch      *fyne.Container // the search, a filter or the switch hides every account
 	noMatchLabel *widget.Label
 	clearSearch  *button // "Clear search", "Clear filters" or "Show inactive"
@@ -163,27 +159,13 @@ func (w *staffWindow) buildUI() {
 
 	w.loading = widget.NewLabel("Loading staff…")
 
-	title := widget.NewLabelWithStyle("No staff members yet", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	title.SizeName = theme.SizeNameSubHeadingText
-	w.emptyText = &widget.Label{Alignment: fyne.TextAlignCenter}
-	w.addProvider = newButton("Add a provider", nil, widget.HighImportance, w.d.openProviders)
-	w.emptyAdd = newButton("+ Add Staff Member", nil, widget.HighImportance, w.onAdd)
-	emptyActions := container.NewHBox()
-	if w.practice {
-		emptyActions.Add(w.addProvider)
-	}
-	if w.manage {
-		emptyActions.Add(w.emptyAdd)
-	}
-	w.emptyState = container.NewCenter(container.NewVBox(
-		title, w.emptyText, container.NewCenter(emptyActions)))
 
 	w.noMatchLabel = &widget.Label{Alignment: fyne.TextAlignCenter, Truncation: fyne.TextTruncateEllipsis}
 	w.clearSearch = newButton("Clear search", nil, widget.MediumImportance, w.onClearSearch)
 	w.noMatch = container.NewVBox(layout.NewSpacer(), w.noMatchLabel, container.NewCenter(w.clearSearch), layout.NewSpacer())
 
 	w.showOnly(w.loading)
-	body := container.NewStack(w.table, w.emptyState, w.noMatch, container.NewCenter(w.loading), w.tip.layer)
+	body := container.NewStack(w.table, w.noMatch, container.NewCenter(w.loading), w.tip.layer)
 	w.staffPage = container.NewBorder(toolbar, w.footer, nil, nil, body)
 	w.pages = container.NewStack(w.staffPage)
 	w.win.SetContent(container.NewBorder(w.mailBanner, nil, nil, nil, w.pages))
@@ -248,8 +230,9 @@ func (w *staffWindow) mainMenu() *fyne.MainMenu {
 // reload reads every account again, keeping the selection.
 func (w *staffWindow) reload() { w.reloadThen(nil) }
 
-// reloadThen reads every account in the background and calls then once they are shown.
-// With no staff at all it also checks for an active provider, which the empty state needs.
+// reloadThen reads every account in the background and calls then once they are shown,
+// with the offices and roles the filters offer and how many accounts the plan has left.
+// (The list is never empty: the person signed in sees their own account.)
 func (w *staffWindow) reloadThen(then func()) {
 	w.loads++
 	load := w.loads
@@ -268,7 +251,6 @@ func (w *staffWindow) reloadThen(then func()) {
 	}
 	var roster *app.Roster
 	var longest *longestValues
-	var hasProvider bool
 	var dir *app.Directory
 	var usage app.StaffUsage
 	var read, built time.Duration
@@ -293,9 +275,6 @@ func (w *staffWindow) reloadThen(then func()) {
 		}
 		if dir, err = w.d.svc.Directory.Load(ctx); err != nil {
 			return err
-		}
-		for _, p := range dir.Providers {
-			hasProvider = hasProvider || p.Active
 		}
 		return nil
 	}, func(err error) {
@@ -332,7 +311,6 @@ func (w *staffWindow) reloadThen(then func()) {
 			// Typing straight away searches: looking someone up is what the window is for.
 			w.win.Canvas().Focus(w.search)
 		}
-		w.setEmptyStateText(hasProvider)
 		if then != nil {
 			then()
 		}
@@ -351,21 +329,8 @@ func (w *staffWindow) reloadThen(then func()) {
 	})
 }
 
-func (w *staffWindow) setEmptyStateText(hasProvider bool) {
-	if hasProvider {
-		w.emptyText.SetText("Staff members you add appear here.\nEach one gets an email to activate their account.")
-		w.addProvider.Hide()
-		w.emptyAdd.Importance = widget.HighImportance
-	} else {
-		w.emptyText.SetText("Every staff member needs a primary provider.\nAdd a provider first, then add your staff.")
-		w.addProvider.Show()
-		w.emptyAdd.Importance = widget.MediumImportance
-	}
-	w.emptyAdd.Refresh()
-}
-
 // refresh redraws the grid from the roster, once, and shows the right state: the grid,
-// the empty practice, or a search that matches nothing. With scroll, the selected row
+// or a search or filter that matches nothing. With scroll, the selected row
 // is brought into view.
 func (w *staffWindow) refresh(scroll bool) {
 	if w.roster == nil {
@@ -374,8 +339,6 @@ func (w *staffWindow) refresh(scroll bool) {
 	w.now = time.Now()
 	w.roster.SetNow(w.now) // a lock that ended leaves the Locked filter
 	switch {
-	case w.roster.Total() == 0:
-		w.showOnly(w.emptyState)
 	case w.roster.Len() == 0:
 		if q := strings.TrimSpace(w.search.Text); q != "" {
 			w.noMatchLabel.SetText(fmt.Sprintf("No staff members match “%s”.", q))
@@ -400,7 +363,7 @@ func (w *staffWindow) refresh(scroll bool) {
 }
 
 func (w *staffWindow) showOnly(shown fyne.CanvasObject) {
-	for _, o := range []fyne.CanvasObject{w.table, w.emptyState, w.noMatch, w.loading} {
+	for _, o := range []fyne.CanvasObject{w.table, w.noMatch, w.loading} {
 		if o == shown {
 			o.Show()
 		} else {

@@ -144,16 +144,16 @@ func TestStaffGridShowsSeededStaff(t *testing.T) {
 	if got := w.win.Title(); got != "StaffDesk — Staff" {
 		t.Errorf("title = %q", got)
 	}
-	if got := w.footer.Text; got != "Showing 10 of 12 records" {
-		t.Errorf("footer = %q; want the 10 accounts that are not inactive of 12", got)
+	if got := w.footer.Text; got != "Showing 11 of 13 records" {
+		t.Errorf("footer = %q; want the 11 accounts that are not inactive of 13", got)
 	}
 	if w.showInactive.Checked {
 		t.Error("Show inactive is on by default")
 	}
-	if !w.table.Visible() || w.emptyState.Visible() || w.loading.Visible() {
+	if !w.table.Visible() || w.noMatch.Visible() || w.loading.Visible() {
 		t.Error("the grid is not what is shown")
 	}
-	want := []string{"abello", "camilles", "dvolkov", "gkim", "jamie_demo_staff", "lortega", "marcusstaff", "mchen", "nfischer", "praman"}
+	want := []string{"abello", "camilles", "dvolkov", "gkim", "jamie_demo_staff", "lortega", "marcusstaff", "mchen", "nfischer", "omanning", "praman"}
 	if got := gridLogins(t, w); strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("rows = %v; want %v (sorted by login, inactive hidden)", got, want)
 	}
@@ -188,8 +188,8 @@ func TestStaffGridShowsSeededStaff(t *testing.T) {
 	if jamie.full != "Pending activation" || !jamie.sub.Visible() || !strings.HasPrefix(jamie.subFull, "expires in ") {
 		t.Errorf("Jamie's status = %q over %q; want Pending activation over its expiry", jamie.full, jamie.subFull)
 	}
-	if c := gridCell(t, w, row, int(app.ColStatus)); c.sub.Visible() {
-		t.Errorf("an active account's status has a second line %q", c.subFull)
+	if c := gridCell(t, w, row, int(app.ColStatus)); !c.sub.Visible() || !strings.HasPrefix(c.subFull, "signed in ") || c.warnSub {
+		t.Errorf("an active account that signed in has under its status %q (warning %v); want when it signed in", c.subFull, c.warnSub)
 	}
 	actions := gridCell(t, w, row, colActions)
 	if !actions.actions.Visible() || actions.view.Text != "View" || actions.edit.Text != "Edit" || actions.more.Icon != theme.MoreHorizontalIcon() {
@@ -233,7 +233,7 @@ func TestStaffGridSearchNarrowsAsYouType(t *testing.T) {
 		if got := gridLogins(t, w); strings.Join(got, " ") != strings.Join(tc.want, " ") {
 			t.Errorf("search %q shows %v; want %v", tc.query, got, tc.want)
 		}
-		if want := fmt.Sprintf("Showing %d of 12 records", len(tc.want)); w.footer.Text != want {
+		if want := fmt.Sprintf("Showing %d of 13 records", len(tc.want)); w.footer.Text != want {
 			t.Errorf("search %q: footer %q; want %q", tc.query, w.footer.Text, want)
 		}
 	}
@@ -246,7 +246,7 @@ func TestStaffGridSearchNarrowsAsYouType(t *testing.T) {
 		t.Errorf("no-match message = %q", got)
 	}
 	test.Tap(w.clearSearch)
-	if w.search.Text != "" || !w.table.Visible() || w.footer.Text != "Showing 10 of 12 records" {
+	if w.search.Text != "" || !w.table.Visible() || w.footer.Text != "Showing 11 of 13 records" {
 		t.Errorf("Clear search left %q, footer %q", w.search.Text, w.footer.Text)
 	}
 }
@@ -304,7 +304,7 @@ func TestStaffGridShowInactive(t *testing.T) {
 		t.Fatal("an inactive account is shown while Show inactive is off")
 	}
 	test.Tap(w.showInactive)
-	if w.footer.Text != "Showing 12 of 12 records" {
+	if w.footer.Text != "Showing 13 of 13 records" {
 		t.Errorf("footer = %q", w.footer.Text)
 	}
 	row := gridRowOf(t, w, "tbecker")
@@ -319,7 +319,7 @@ func TestStaffGridShowInactive(t *testing.T) {
 	}
 	w.menu.Hide()
 	test.Tap(w.showInactive)
-	if gridRowOf(t, w, "tbecker") >= 0 || w.footer.Text != "Showing 10 of 12 records" {
+	if gridRowOf(t, w, "tbecker") >= 0 || w.footer.Text != "Showing 11 of 13 records" {
 		t.Error("turning Show inactive off does not hide the inactive accounts again")
 	}
 }
@@ -338,7 +338,7 @@ func TestStaffGridDeactivateAndReactivate(t *testing.T) {
 	if got := staffByUsername(t, td, "camilles").Status; got != app.StatusInactive {
 		t.Fatalf("status in the database = %q", got)
 	}
-	if gridRowOf(t, w, "camilles") >= 0 || w.footer.Text != "Showing 9 of 12 records" {
+	if gridRowOf(t, w, "camilles") >= 0 || w.footer.Text != "Showing 10 of 13 records" {
 		t.Errorf("the deactivated account is still shown (footer %q)", w.footer.Text)
 	}
 	if w.selected != camille.ID {
@@ -411,30 +411,28 @@ func TestStaffGridDeleteNeedsTheUsername(t *testing.T) {
 	if w.deletion != nil {
 		t.Error("the Delete dialog is still open")
 	}
-	if gridRowOf(t, w, "marcusstaff") >= 0 || w.footer.Text != "Showing 9 of 11 records" {
+	if gridRowOf(t, w, "marcusstaff") >= 0 || w.footer.Text != "Showing 10 of 12 records" {
 		t.Errorf("the deleted row is still shown (footer %q)", w.footer.Text)
 	}
 }
 
-func TestStaffGridEmptyPractice(t *testing.T) {
-	td, w := showStaffGrid(t, false)
-	if !w.emptyState.Visible() || w.table.Visible() {
-		t.Fatal("an empty database shows no empty state")
+// A practice just set up has one account, its administrator's, who sees it: the grid
+// is never empty for someone signed in.
+func TestStaffGridNewPracticeShowsItsAdministrator(t *testing.T) {
+	_, w := showStaffGrid(t, false)
+	if !w.table.Visible() || w.footer.Text != "Showing 1 of 1 records" {
+		t.Fatalf("a new practice's grid: footer %q", w.footer.Text)
 	}
-	if !w.addProvider.Visible() || !strings.Contains(w.emptyText.Text, "primary provider") {
-		t.Errorf("with no provider the empty state does not lead to adding one: %q", w.emptyText.Text)
+	if got := gridLogins(t, w); strings.Join(got, " ") != testAdmin {
+		t.Errorf("rows = %v; want the administrator alone", got)
 	}
-	if !w.emptyAdd.Visible() || w.footer.Text != "Showing 0 of 0 records" {
-		t.Errorf("footer %q", w.footer.Text)
+	name := gridCell(t, w, 0, int(app.ColName))
+	if name.full != "Pat Admin" || name.subFull != app.AdministratorRole {
+		t.Errorf("name cell = %q over %q", name.full, name.subFull)
 	}
-
-	if _, err := td.svc.Directory.SaveProvider(td.ctx(), &app.Provider{FirstName: "Kate", LastName: "Provider"}); err != nil {
-		t.Fatal(err)
-	}
-	td.directoryChanged()
-	td.waitIdle()
-	if w.addProvider.Visible() || strings.Contains(w.emptyText.Text, "primary provider") {
-		t.Error("the empty state still asks for a provider after one was added")
+	// Nobody deactivates or deletes themselves: their own row has no More menu.
+	if c := gridCell(t, w, 0, colActions); !c.edit.Visible() || c.more.Visible() {
+		t.Errorf("the administrator's own row: Edit shown %v, More shown %v; want Edit and no More", c.edit.Visible(), c.more.Visible())
 	}
 }
 
