@@ -159,7 +159,6 @@ func (w *staffWindow) buildUI() {
 
 	w.loading = widget.NewLabel("Loading staff…")
 
-
 	w.noMatchLabel = &widget.Label{Alignment: fyne.TextAlignCenter, Truncation: fyne.TextTruncateEllipsis}
 	w.clearSearch = newButton("Clear search", nil, widget.MediumImportance, w.onClearSearch)
 	w.noMatch = container.NewVBox(layout.NewSpacer(), w.noMatchLabel, container.NewCenter(w.clearSearch), layout.NewSpacer())
