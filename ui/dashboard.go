@@ -31,13 +31,14 @@ func (d *Desk) openDashboard() {
 // waiting or failed, accounts never signed in), and the same by office and by role.
 // Each count is a button to the Staff grid filtered to the accounts it counts.
 type dashboard struct {
-	w    *staffWindow
-	page *fyne.Container
+	w       *staffWindow
+	page    *fyne.Container
+	content *fyne.Container // the page inside its scroller
 
 	title    *widget.Label
 	usage    *widget.Label
-	failed   *widget.Label // the dashboard could not be counted
-	items    *fyne.Container
+	failed   *widget.Label   // the dashboard could not be counted
+	list     *fyne.Container // the attention items
 	calm     *fyne.Container // "Nothing needs your attention"
 	offices  *fyne.Container // the by-office table, under its heading
 	roles    *fyne.Container
@@ -46,22 +47,23 @@ type dashboard struct {
 	summary  *app.Dashboard
 	shownFor string // the summary shown, as counted, so that an unchanged one is not redrawn
 
-	// links are the page's buttons by what they count, for the tests: "pending",
-	// "expiring", "locked", "never", "mail waiting", "mail failed", and
-	// "office:<name>:<column>" or "role:<name>:<column>" with the column one of
-	// "staff", "pending", "expiring", "locked", "never".
-	links map[string]*button
+	// items are the attention list's buttons by what they count: "pending",
+	// "expiring", "locked", "never", "mail waiting", "mail failed"; cells the tables'
+	// counts above zero, links, by "office:<name>:<column>" or "role:<name>:<column>",
+	// the column one of "staff", "pending", "expiring", "locked", "never".
+	items map[string]*button
+	cells map[string]*widget.Hyperlink
 }
 
 func newDashboard(w *staffWindow) *dashboard {
-	db := &dashboard{w: w, links: map[string]*button{}}
+	db := &dashboard{w: w, items: map[string]*button{}, cells: map[string]*widget.Hyperlink{}}
 	db.title = widget.NewLabelWithStyle("Dashboard", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	db.title.SizeName = theme.SizeNameSubHeadingText
 	db.usage = widget.NewLabel("")
 	db.failed = &widget.Label{Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord}
 	db.failed.Hide()
 	db.toStaff = newButton("Staff list", theme.ListIcon(), widget.MediumImportance, w.showStaffPage)
-	db.items = container.NewVBox()
+	db.list = container.NewVBox()
 	calmTitle := widget.NewLabelWithStyle("Nothing needs your attention", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	db.calm = container.NewHBox(widget.NewIcon(theme.ConfirmIcon()), container.NewVBox(calmTitle,
 		widget.NewLabel("No activations are waiting, no account is locked and everyone active has signed in.")))
@@ -69,14 +71,14 @@ func newDashboard(w *staffWindow) *dashboard {
 	db.offices, db.roles = container.NewVBox(), container.NewVBox()
 
 	attention := widget.NewLabelWithStyle("Needs your attention", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	content := container.NewVBox(
-		container.NewBorder(nil, nil, nil, db.toStaff, container.NewVBox(db.title, db.usage)),
+	db.content = container.NewVBox(
+		container.NewBorder(nil, nil, nil, container.NewVBox(db.toStaff), container.NewVBox(db.title, db.usage)),
 		db.failed,
-		widget.NewSeparator(), attention, db.items, db.calm,
+		widget.NewSeparator(), attention, db.list, db.calm,
 		widget.NewSeparator(), db.offices,
 		widget.NewSeparator(), db.roles,
 		layout.NewSpacer())
-	db.page = container.NewStack(container.NewVScroll(container.NewPadded(content)))
+	db.page = container.NewStack(container.NewVScroll(container.NewPadded(db.content)))
 	return db
 }
 
@@ -142,20 +144,21 @@ func (db *dashboard) show(sum *app.Dashboard) {
 		return
 	}
 	db.summary, db.shownFor = sum, key
-	clear(db.links)
+	clear(db.items)
+	clear(db.cells)
 	if sum.Practice != "" {
 		db.title.SetText("Dashboard — " + sum.Practice)
 	}
 	db.usage.SetText(sum.Usage.Label())
 
-	db.items.RemoveAll()
+	db.list.RemoveAll()
 	item := func(key string, n int, one, many, hint string, icon fyne.Resource, tapped func()) {
 		if n == 0 {
 			return
 		}
 		b := newButton(plural(n, one, many), icon, widget.MediumImportance, tapped)
-		db.links[key] = b
-		db.items.Add(container.NewHBox(b, widget.NewLabel(hint)))
+		db.items[key] = b
+		db.list.Add(container.NewHBox(b, widget.NewLabel(hint)))
 	}
 	a := sum.All
 	filter := func(st app.StatusChoice) func() {
@@ -175,17 +178,17 @@ func (db *dashboard) show(sum *app.Dashboard) {
 		item("mail failed", sum.MailFailed, "email failed", "emails failed",
 			"could not be sent: see the outbox", theme.MailReplyAllIcon(), db.w.d.openOutbox)
 	}
-	setVisible(db.calm, len(db.items.Objects) == 0)
-	db.items.Refresh()
+	setVisible(db.calm, len(db.list.Objects) == 0)
 
 	db.fillTable(db.offices, "By office", "Office", "office", "No staff member is restricted to an office.", sum.Offices,
 		func(g app.Group) app.RosterFilter { return app.RosterFilter{Office: g.ID} })
 	db.fillTable(db.roles, "By role", "Role", "role", "No staff members yet.", sum.Roles,
 		func(g app.Group) app.RosterFilter { return app.RosterFilter{Role: g.ID} })
+	db.content.Refresh() // lays the page out again around what it holds now
 }
 
 // fillTable makes box a heading over a table of groups: each group's staff and
-// attention counts, every count above zero a button to the grid filtered to it.
+// attention counts, every count above zero a link to the grid filtered to it.
 func (db *dashboard) fillTable(box *fyne.Container, heading, nameTitle, kind, empty string, groups []app.Group, of func(app.Group) app.RosterFilter) {
 	box.RemoveAll()
 	box.Add(widget.NewLabelWithStyle(heading, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
@@ -222,9 +225,10 @@ func (db *dashboard) fillTable(box *fyne.Container, heading, nameTitle, kind, em
 			f.Status = c.status
 			// "Staff" counts inactive accounts too: the grid shows them for it.
 			withInactive := c.status == app.AnyStatus
-			b := newButton(fmt.Sprint(n), nil, widget.LowImportance, func() { db.w.showFiltered(f, withInactive) })
-			db.links[kind+":"+g.Name+":"+c.key] = b
-			table.Add(container.NewHBox(b))
+			link := &widget.Hyperlink{Text: fmt.Sprint(n), OnTapped: func() { db.w.showFiltered(f, withInactive) }}
+			link.ExtendBaseWidget(link)
+			db.cells[kind+":"+g.Name+":"+c.key] = link
+			table.Add(container.NewHBox(link))
 		}
 	}
 	box.Add(table)
