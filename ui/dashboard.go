@@ -149,7 +149,9 @@ func (db *dashboard) show(sum *app.Dashboard) {
 	if sum.Practice != "" {
 		db.title.SetText("Dashboard — " + sum.Practice)
 	}
+	// A plan without a limit has nothing to count down to.
 	db.usage.SetText(sum.Usage.Label())
+	setVisible(db.usage, sum.Usage.Limit > 0)
 
 	db.list.RemoveAll()
 	item := func(key string, n int, one, many, hint string, icon fyne.Resource, tapped func()) {
