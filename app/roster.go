@@ -146,10 +146,12 @@ func (r *Roster) Reset(staff []*Staff) {
 	r.hits = make([]uint8, n)
 	var b strings.Builder
 	b.Grow(n * 96)
+	r.changesAt = time.Time{}
 	for i, s := range staff {
 		writeSearchText(&b, s)
 		b.WriteByte('\n')
 		r.ends[i] = int32(b.Len())
+		r.passes[i] = r.admits(s) // while s is at hand: a pass of its own costs a cache miss per account
 	}
 	r.hay = b.String()
 	r.byID = make(map[int64]int32, n)
@@ -159,7 +161,6 @@ func (r *Roster) Reset(staff []*Staff) {
 	r.gen++
 	r.byCol = map[StaffColumn][]int32{}
 	r.sort()
-	r.mark()
 	r.filter()
 }
 
@@ -187,45 +188,53 @@ func (r *Roster) SetNow(now time.Time) {
 
 // mark sets passes from the filter and the switch: one pass over the accounts.
 func (r *Roster) mark() {
-	f, now := r.narrow, r.now
 	r.changesAt = time.Time{}
-	soonest := func(t time.Time) {
-		if t.After(now) && (r.changesAt.IsZero() || t.Before(r.changesAt)) {
-			r.changesAt = t
-		}
-	}
 	for i, s := range r.staff {
-		ok := f.Role == AllRoles || s.RoleID == f.Role
-		switch {
-		case !ok, f.Office == AllOffices:
-		case f.Office == NotRestricted:
-			ok = !s.RestrictOffices
-		default:
-			ok = s.RestrictOffices && slices.Contains(s.OfficeIDs, f.Office)
+		r.passes[i] = r.admits(s)
+	}
+}
+
+// admits reports whether s passes the filter and the switch at the roster's time, and
+// brings changesAt forward to when that may change by the time alone.
+func (r *Roster) admits(s *Staff) bool {
+	f, now := r.narrow, r.now
+	if f.Role != AllRoles && s.RoleID != f.Role {
+		return false
+	}
+	switch {
+	case f.Office == AllOffices:
+	case f.Office == NotRestricted:
+		if s.RestrictOffices {
+			return false
 		}
-		if ok {
-			switch f.Status {
-			case AnyStatus:
-				ok = r.showIn || s.Status != StatusInactive
-			case OnlyPending:
-				ok = s.Status == StatusPending
-			case OnlyActive:
-				ok = s.Status == StatusActive
-			case OnlyInactive:
-				ok = s.Status == StatusInactive
-			case OnlyLocked:
-				ok = s.Locked(now)
-				soonest(s.SignIn.LockedUntil)
-			case OnlyNeverSignedIn:
-				ok = s.NeverSignedIn()
-			case OnlyActivationExpiring:
-				ok = s.ActivationExpiring(now)
-				if s.Status == StatusPending && !s.ActivationExpires.IsZero() {
-					soonest(s.ActivationExpires.Add(-ExpiringWithin))
-				}
-			}
+	case !s.RestrictOffices || !slices.Contains(s.OfficeIDs, f.Office):
+		return false
+	}
+	switch f.Status {
+	case OnlyPending:
+		return s.Status == StatusPending
+	case OnlyActive:
+		return s.Status == StatusActive
+	case OnlyInactive:
+		return s.Status == StatusInactive
+	case OnlyLocked:
+		r.changeAt(s.SignIn.LockedUntil) // a lock ends
+		return s.Locked(now)
+	case OnlyNeverSignedIn:
+		return s.NeverSignedIn()
+	case OnlyActivationExpiring:
+		if s.Status == StatusPending && !s.ActivationExpires.IsZero() {
+			r.changeAt(s.ActivationExpires.Add(-ExpiringWithin)) // a code comes within a day
 		}
-		r.passes[i] = ok
+		return s.ActivationExpiring(now)
+	}
+	return r.showIn || s.Status != StatusInactive
+}
+
+// changeAt brings changesAt forward to t, if t is after the roster's time.
+func (r *Roster) changeAt(t time.Time) {
+	if t.After(r.now) && (r.changesAt.IsZero() || t.Before(r.changesAt)) {
+		r.changesAt = t
 	}
 }
 
