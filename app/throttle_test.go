@@ -178,3 +178,33 @@ func TestThrottle_PasswordResetUnlocks(t *testing.T) {
 		t.Fatal("a password the person chose by reset is asked for again")
 	}
 }
+
+// Failures at two desks at once are each counted: the count is read again in the
+// transaction that raises it.
+func TestThrottle_FailuresAtTwoDesksAllCount(t *testing.T) {
+	f := newAccessRig(t)
+	p := f.newPerson(f.none)
+	_, other := f.openDesk(f.logs)
+	other.SetPasswordHash(app.CheapPasswordHash)
+	const each = 2 // four in all, below ThrottleAfter: none is refused unchecked
+	errs := make(chan error, 2*each)
+	start := make(chan struct{})
+	for _, svc := range []*app.Services{f.svc, other} {
+		for i := 0; i < each; i++ {
+			go func() {
+				<-start
+				_, err := svc.Session.SignIn(context.Background(), p.st.Username, "Not-The-Password-At-All-42", "desk")
+				errs <- err
+			}()
+		}
+	}
+	close(start)
+	for i := 0; i < 2*each; i++ {
+		if err := <-errs; app.ErrorMessage(err) != app.SignInFailed {
+			t.Fatalf("attempt: %v", err)
+		}
+	}
+	if st := f.get(f.ctx(), p.st.ID); st.SignIn.Failures != 2*each {
+		t.Fatalf("failures counted: %d, want %d", st.SignIn.Failures, 2*each)
+	}
+}
