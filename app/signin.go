@@ -254,7 +254,7 @@ func (s *SessionService) open(tx *call, staffID int64, desk string, now time.Tim
 	token := base64.RawURLEncoding.EncodeToString(raw)
 	desk = strings.TrimSpace(desk)
 	if len(desk) > 100 {
-		desk = desk[:100]
+		desk = strings.ToValidUTF8(desk[:100], "") // not half a character
 	}
 	sess := &Session{StaffID: staffID, TokenDigest: sessionDigest(s.gate.digest, token), Desk: desk,
 		StartedAt: now, LastSeenAt: now}

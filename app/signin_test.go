@@ -2,8 +2,10 @@ package app_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/staffdesk/staffdesk/app"
 )
@@ -270,5 +272,26 @@ func TestSignIn_RecordsLastSignIn(t *testing.T) {
 	got, _ = f.svc.Staff.Get(f.ctx(), st.ID)
 	if got.NeverSignedIn() || !got.SignIn.LastSignInAt.Equal(f.clock.Now()) {
 		t.Fatalf("after signing in: %+v", got.SignIn)
+	}
+}
+
+// The desk's name is kept to 100 bytes without cutting a character in two: the
+// sessions list shows it.
+func TestSignIn_LongDeskNameKeptWhole(t *testing.T) {
+	f := newAccessRig(t)
+	p := f.newPerson(f.none)
+	desk := "x" + strings.Repeat("é", 60) // 121 bytes: the 100th is half of an é
+	in, err := f.svc.Session.SignIn(context.Background(), p.st.Username, p.password, desk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := f.svc.Session.Sessions(app.WithSession(context.Background(), in.Token))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range list {
+		if s.Current && (!utf8.ValidString(s.Desk) || s.Desk != "x"+strings.Repeat("é", 49)) {
+			t.Fatalf("desk kept as %q", s.Desk)
+		}
 	}
 }
