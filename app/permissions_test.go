@@ -425,6 +425,13 @@ func TestEmailUpdate_OnlyWhenEnabled(t *testing.T) {
 	if me := mustMe(t, f.svc, on.ctx); me.Email != "mine@email.xyz" {
 		t.Fatalf("email after confirming: %q", me.Email)
 	}
+	// A manager's own address follows the same switch: Manage Accounts is for others'.
+	manager := f.holders[app.PermManageAccounts]
+	err = f.svc.Accounts.RequestEmailChange(manager.ctx, manager.st.ID, "manager@email.xyz")
+	wantCode(t, err, app.EFORBIDDEN, "Email update is turned off")
+	if err := f.svc.Accounts.RequestEmailChange(manager.ctx, off.st.ID, "theirs@email.xyz"); err != nil {
+		t.Fatalf("a manager changing someone else's: %v", err)
+	}
 	// The switch turned off: no more.
 	st := f.get(f.ctx(), on.st.ID)
 	st.EnableEmailUpdate = false
