@@ -322,7 +322,7 @@ func (v *staffView) showAccess(s *app.Staff) {
 			v.unlock.Hide()
 		}
 	} else {
-		locked.SetText("No")
+		locked.SetText("Not locked")
 		locked.Importance = widget.MediumImportance
 		locked.Refresh()
 		v.unlock.Hide()
