@@ -24,8 +24,8 @@ const (
 	ownRoleNote      = "Your own role"
 	notHeldNote      = "You do not hold it"
 
-	permRoleWidth = 200 // the role column
-	permBoxWidth  = 150 // each permission's column
+	permRoleWidth = 190 // the role column
+	permBoxWidth  = 170 // each permission's column
 )
 
 // openPermissions opens the Permissions window, or brings it forward when open.
@@ -51,7 +51,7 @@ type permissionsWindow struct {
 	message *widget.Label         // what the last change did, or why it was refused
 	loading *widget.Label
 	rows    *fyne.Container // a block per role: its boxes, then its holders
-	header  *fyne.Container
+	header  *fyne.Container // the column headings, and under them why a column is off
 	// boxes are the check boxes by role and permission; notes the "Your own role" of
 	// each row; saving the roles whose change is under way (their boxes wait).
 	boxes  map[int64]map[app.Permission]*check
@@ -74,7 +74,7 @@ func (w *permissionsWindow) buildUI() {
 	for _, p := range app.AllPermissions {
 		head = append(head, fixedCell(permBoxWidth, widget.NewLabelWithStyle(p.Label(), fyne.TextAlignLeading, bold)))
 	}
-	w.header = container.NewHBox(head...)
+	w.header = container.New(layout.NewCustomPaddedVBoxLayout(-theme.InnerPadding()), container.NewHBox(head...))
 	w.header.Hide()
 	w.rows = container.NewVBox()
 
@@ -87,12 +87,13 @@ func (w *permissionsWindow) buildUI() {
 	}
 
 	closeBtn := newButton("Close", nil, widget.MediumImportance, w.win.Close)
-	body := container.NewVBox(w.loading, w.header, w.rows, widget.NewSeparator(), legend)
-	top := container.NewVBox(intro, w.message, widget.NewSeparator())
+	// The column headings stay put while the roles scroll under them.
+	body := container.NewVBox(w.loading, w.rows, widget.NewSeparator(), legend)
+	top := container.NewVBox(intro, w.message, widget.NewSeparator(), w.header)
 	w.win.SetContent(container.NewBorder(container.NewPadded(top),
 		container.NewPadded(container.NewHBox(layout.NewSpacer(), closeBtn)), nil, nil,
 		container.NewVScroll(container.NewPadded(body))))
-	w.win.Resize(fyne.NewSize(900, 600)) // fits 1024×640; the roles scroll
+	w.win.Resize(fyne.NewSize(920, 560)) // fits 1024×640; the roles scroll
 }
 
 // fixedCell gives o a column of width w, as tall as it needs.
@@ -152,17 +153,18 @@ func (w *permissionsWindow) show() {
 	w.rows.RemoveAll()
 	mine := w.myPermissions()
 	// A column the person cannot change says so once, under its heading.
-	notes := []fyne.CanvasObject{fixedCell(permRoleWidth, widget.NewLabel(""))}
+	notes := []fyne.CanvasObject{fixedCell(permRoleWidth, layout.NewSpacer())}
 	anyNote := false
 	for _, p := range app.AllPermissions {
 		text := ""
 		if !mine.Has(p) {
 			text, anyNote = notHeldNote, true
 		}
-		notes = append(notes, fixedCell(permBoxWidth, &widget.Label{Text: text, SizeName: theme.SizeNameCaptionText, Importance: widget.LowImportance}))
+		notes = append(notes, fixedCell(permBoxWidth, &widget.Label{Text: text, SizeName: theme.SizeNameCaptionText, TextStyle: fyne.TextStyle{Italic: true}}))
 	}
+	w.header.Objects = w.header.Objects[:1]
 	if anyNote {
-		w.rows.Add(container.NewHBox(notes...))
+		w.header.Add(container.NewHBox(notes...))
 	}
 	for i, ra := range w.matrix.Roles {
 		if i > 0 {
@@ -183,10 +185,18 @@ func (w *permissionsWindow) roleBlock(ra *app.RoleAccess) fyne.CanvasObject {
 		name.TextStyle = fyne.TextStyle{}
 		name.Importance = widget.LowImportance
 	}
-	cells := []fyne.CanvasObject{fixedCell(permRoleWidth, name)}
+	// Why the row's boxes are all off, under the role's name.
+	note := &widget.Label{SizeName: theme.SizeNameCaptionText, TextStyle: fyne.TextStyle{Italic: true}}
+	if r.ID == w.matrix.MyRoleID {
+		note.Text = ownRoleNote
+	} else {
+		note.Hide()
+	}
+	w.notes[r.ID] = note
+	nameCell := container.New(layout.NewCustomPaddedVBoxLayout(-theme.InnerPadding()), name, note)
+	cells := []fyne.CanvasObject{fixedCell(permRoleWidth, nameCell)}
 	w.boxes[r.ID] = map[app.Permission]*check{}
 	for _, p := range app.AllPermissions {
-		p := p
 		c := newCheck(&w.keys, "", nil)
 		c.Checked = r.Permissions.Has(p)
 		c.OnChanged = func(on bool) { w.onToggle(r.ID, p, on) }
@@ -196,12 +206,6 @@ func (w *permissionsWindow) roleBlock(ra *app.RoleAccess) fyne.CanvasObject {
 		w.boxes[r.ID][p] = c
 		cells = append(cells, fixedCell(permBoxWidth, c))
 	}
-	note := &widget.Label{Importance: widget.LowImportance}
-	if r.ID == w.matrix.MyRoleID {
-		note.Text = ownRoleNote
-	}
-	w.notes[r.ID] = note
-	cells = append(cells, note)
 
 	held := &widget.Label{Text: holdersText(ra.Holders), Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText}
 	if !r.Active {

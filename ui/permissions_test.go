@@ -197,7 +197,7 @@ func TestPermissionsColumnsOfPermissionsNotHeld(t *testing.T) {
 		t.Errorf("Grace's own role note = %q", got)
 	}
 	// The column she cannot change says why, once.
-	if n := countLabels(w.rows, notHeldNote); n != 1 {
+	if n := countLabels(w.header, notHeldNote); n != 1 {
 		t.Errorf("%q shown %d times, want once (See staff PINs)", notHeldNote, n)
 	}
 }
