@@ -53,6 +53,7 @@ type practiceSettings struct {
 	close   *button
 	stale   *staleChoice // the last "changed since you opened it" question
 	busy    bool
+	filling bool // show is putting the loaded values in the fields
 }
 
 func (s *practiceSettings) buildUI() {
@@ -129,6 +130,8 @@ func (s *practiceSettings) load(then func()) {
 // show fills the fields from info.
 func (s *practiceSettings) show(info *app.PracticeInfo) {
 	s.info = info
+	s.filling = true
+	defer func() { s.filling = false }()
 	s.name.SetText(info.Practice.Name)
 	if info.Practice.StaffLimit > 0 {
 		s.limit.SetText(strconv.Itoa(info.Practice.StaffLimit))
@@ -166,7 +169,9 @@ func (s *practiceSettings) onKindChanged(kind string) {
 		if strings.TrimSpace(s.limit.Text) == "" {
 			s.limit.SetText(strconv.Itoa(max(s.info.Usage.Used, 1)))
 		}
-		s.win.Canvas().Focus(s.limit)
+		if !s.filling {
+			s.win.Canvas().Focus(s.limit)
+		}
 	} else {
 		s.limit.Disable()
 	}

@@ -110,7 +110,7 @@ func (v *staffView) buildUI() {
 	settingsTitle := sectionTitle("Settings")
 
 	v.access = map[string]*widget.Label{}
-	v.unlock = newButton("Unlock", theme.LoginIcon(), widget.MediumImportance, v.onUnlock)
+	v.unlock = newButton("Unlock", nil, widget.MediumImportance, v.onUnlock)
 	v.unlock.Hide()
 	accessRows := container.NewVBox()
 	for _, name := range viewAccess {
@@ -130,11 +130,10 @@ func (v *staffView) buildUI() {
 		container.NewGridWithColumns(3, columns...),
 		v.status,
 		widget.NewSeparator(),
-		sectionTitle("Access"),
-		accessRows,
-		widget.NewSeparator(),
-		sectionTitle("Sign-in"),
-		signInRows,
+		// Side by side: both are short, and the sheet must fit a small screen.
+		container.NewGridWithColumns(2,
+			container.NewVBox(sectionTitle("Access"), accessRows),
+			container.NewVBox(sectionTitle("Sign-in"), signInRows)),
 		widget.NewSeparator(),
 		settingsTitle,
 		rows,
@@ -162,13 +161,13 @@ func sectionTitle(text string) *widget.Label {
 	return l
 }
 
-// infoRow is a name and its value in the settings' first column and the rest of the
-// width, with an optional button after the value.
+// infoRow is a name and its value in a column of the Access and Sign-in sections, with
+// an optional button after the value.
 func (v *staffView) infoRow(name string, after fyne.CanvasObject) fyne.CanvasObject {
 	value := &widget.Label{Wrapping: fyne.TextWrapWord}
 	v.access[name] = value
 	label := widget.NewLabel(name)
-	left := container.NewGridWrap(fyne.NewSize(230, label.MinSize().Height), label)
+	left := container.NewGridWrap(fyne.NewSize(125, label.MinSize().Height), label)
 	if after != nil {
 		return container.NewBorder(nil, nil, left, container.NewHBox(after), value)
 	}
@@ -225,11 +224,8 @@ func (v *staffView) show(s *app.Staff) {
 		v.values[caption].SetText(orDash(value))
 	}
 
-	parts := []string{}
-	if s.RoleName != "" {
-		parts = append(parts, s.RoleName)
-	}
-	parts = append(parts, s.StatusDetail(time.Now()))
+	// The role is under Access, with its permissions.
+	parts := []string{s.StatusDetail(time.Now())}
 	if s.TwoFactor {
 		parts = append(parts, "Two-factor sign-in set up")
 	} else {

@@ -55,7 +55,7 @@ func TestStaffViewShowsAccountAndPINs(t *testing.T) {
 			t.Errorf("%s = %q; want %q", caption, got, want)
 		}
 	}
-	if got := v.status.Text; got != "Nurse · Active · Two-factor sign-in not set up" {
+	if got := v.status.Text; got != "Active · Two-factor sign-in not set up" {
 		t.Errorf("status line = %q", got)
 	}
 	for name, want := range map[string][2]string{
