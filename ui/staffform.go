@@ -465,6 +465,7 @@ const (
 	restrictedOfficesHint = "You work in some offices only, so the people you manage are restricted to offices you work in."
 	fixedOfficesHint      = "Offices you do not work in stay as they are."
 	pinsHiddenPlaceholder = "Hidden"
+	pinsKeptHint          = "Hidden — needs See staff PINs. Saving keeps both PINs as they are."
 )
 
 // isOwnAccount reports whether the form edits the signed-in person's own account.
@@ -510,8 +511,11 @@ func (f *staffForm) fill(s *app.Staff) {
 		f.unlockPIN.SetPlaceHolder(pinsHiddenPlaceholder)
 		f.unlockPIN.Disable()
 		f.newUnlockPIN.Disable()
+		f.supportPIN.TextStyle = fyne.TextStyle{}
 		f.supportPIN.SetText(pinsHiddenText)
 		f.newSupportPIN.Disable()
+		f.fields.byName[app.FieldUnlockPIN].hint.SetText(pinsKeptHint)
+		f.fields.byName[app.FieldSupportPIN].hint.Hide()
 	}
 	f.restrictOffices.SetChecked(s.RestrictOffices)
 	chosen := map[int64]bool{}

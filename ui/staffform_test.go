@@ -807,6 +807,9 @@ func TestStaffFormHiddenPINsKept(t *testing.T) {
 	if !f.unlockPIN.Disabled() || f.unlockPIN.Text != "" || f.unlockPIN.PlaceHolder != pinsHiddenPlaceholder {
 		t.Errorf("App Unlock PIN: disabled %v, text %q, placeholder %q", f.unlockPIN.Disabled(), f.unlockPIN.Text, f.unlockPIN.PlaceHolder)
 	}
+	if hint := f.fields.byName[app.FieldUnlockPIN].hint.Text; hint != pinsKeptHint {
+		t.Errorf("App Unlock PIN hint = %q", hint)
+	}
 	if !f.newUnlockPIN.Disabled() || !f.newSupportPIN.Disabled() || f.supportPIN.Text != pinsHiddenText {
 		t.Errorf("Support PIN %q; New PIN buttons disabled %v %v", f.supportPIN.Text, f.newUnlockPIN.Disabled(), f.newSupportPIN.Disabled())
 	}
