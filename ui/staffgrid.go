@@ -191,8 +191,9 @@ func (w *staffWindow) onTypedKey(ev *fyne.KeyEvent) {
 }
 
 // mainMenu offers what the signed-in person may do: adding staff with Manage
-// Accounts, the practice's settings and the outbox with Manage Practice. Activate
-// Account and Set a New Password are everyone's: the emailed-code flows.
+// Accounts, the practice's settings and the outbox with Manage Practice, Permissions
+// with Manage Permissions. Activate Account and Set a New Password are everyone's: the
+// emailed-code flows.
 func (w *staffWindow) mainMenu() *fyne.MainMenu {
 	find := fyne.NewMenuItem("Find Staff", w.onFind)
 	find.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
@@ -211,12 +212,23 @@ func (w *staffWindow) mainMenu() *fyne.MainMenu {
 		fyne.NewMenuItem("Activate Account…", w.d.openActivate),
 		fyne.NewMenuItem("Set a New Password…", w.d.openSetPassword))
 	menus := []*fyne.Menu{file, view}
+	practice := fyne.NewMenu("Practice")
 	if w.practice {
-		menus = append(menus, fyne.NewMenu("Practice",
+		practice.Items = append(practice.Items,
 			fyne.NewMenuItem("Providers…", w.d.openProviders),
 			fyne.NewMenuItem("Offices…", w.d.openOffices),
 			fyne.NewMenuItem("Roles…", w.d.openRoles),
-			fyne.NewMenuItem("Care Team Roles…", w.d.openCareTeamRoles)))
+			fyne.NewMenuItem("Care Team Roles…", w.d.openCareTeamRoles),
+			fyne.NewMenuItemSeparator(),
+			fyne.NewMenuItem("Practice Settings…", w.d.openPracticeSettings))
+	}
+	if w.d.can(app.PermManagePermissions) {
+		practice.Items = append(practice.Items, fyne.NewMenuItem("Permissions…", w.d.openPermissions))
+	}
+	if len(practice.Items) > 0 {
+		menus = append(menus, practice)
+	}
+	if w.practice {
 		email.Items = append([]*fyne.MenuItem{
 			fyne.NewMenuItem("Email Settings…", w.d.openEmailSettings),
 			fyne.NewMenuItem("Outbox…", w.d.openOutbox),
@@ -486,6 +498,10 @@ func (w *staffWindow) onMailAction() {
 		w.d.openOutbox()
 	}
 }
+
+// practiceChanged reloads the grid after the practice's settings are saved: its staff
+// account limit, which "+ Add Staff Member" counts against, may have changed.
+func (d *Desk) practiceChanged() { d.directoryChanged() }
 
 // directoryChanged reloads the grid: a provider's or role's name may have changed.
 func (d *Desk) directoryChanged() {

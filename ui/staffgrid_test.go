@@ -709,7 +709,7 @@ func TestStaffGridOffersOnlyWhatThePersonMayDo(t *testing.T) {
 	}
 	items := menuItems(w)
 	for _, name := range []string{"File/New Staff Member", "Practice/Providers…", "Practice/Offices…", "Practice/Roles…",
-		"Practice/Care Team Roles…", "Email/Email Settings…", "Email/Outbox…"} {
+		"Practice/Care Team Roles…", "Practice/Practice Settings…", "Practice/Permissions…", "Email/Email Settings…", "Email/Outbox…"} {
 		if items[name] != nil {
 			t.Errorf("a nurse's menu has %s", name)
 		}
@@ -746,7 +746,8 @@ func TestStaffGridOffersTheManagerEverything(t *testing.T) {
 	}
 	items := menuItems(w)
 	for _, name := range []string{"File/New Staff Member", "Practice/Providers…", "Practice/Offices…", "Practice/Roles…",
-		"Practice/Care Team Roles…", "Email/Email Settings…", "Email/Outbox…", "View/Dashboard", "View/Staff"} {
+		"Practice/Care Team Roles…", "Practice/Practice Settings…", "Practice/Permissions…", "Email/Email Settings…", "Email/Outbox…",
+		"View/Dashboard", "View/Staff"} {
 		if it := items[name]; it == nil || it.Action == nil {
 			t.Errorf("Olivia's menu lacks %s", name)
 		}
@@ -775,6 +776,27 @@ func TestStaffGridStaffAccountUsage(t *testing.T) {
 	td, w := showStaffGrid(t, true)
 	if w.usageLabel.Visible() {
 		t.Fatalf("11 of 15 used shows %q", w.usageLabel.Text)
+	}
+	// A limit saved in Practice Settings is counted against at once.
+	setLimit := func(limit int) {
+		t.Helper()
+		info, err := td.svc.Practice.Get(td.ctx())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := td.svc.Practice.Save(td.ctx(), info.Practice.Name, limit, info.Practice.Version); err != nil {
+			t.Fatal(err)
+		}
+		td.practiceChanged()
+		td.waitIdle()
+	}
+	setLimit(12)
+	if !w.usageLabel.Visible() || w.usageLabel.Text != "11 of 12 staff accounts used" {
+		t.Fatalf("with a limit of 12 the label shows %q (visible %v)", w.usageLabel.Text, w.usageLabel.Visible())
+	}
+	setLimit(15)
+	if w.usageLabel.Visible() {
+		t.Fatalf("back at 15 the label shows %q", w.usageLabel.Text)
 	}
 	for _, name := range []string{"usage1", "usage2"} {
 		createStaffIn(t, td, name)
