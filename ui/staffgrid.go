@@ -46,9 +46,10 @@ type staffWindow struct {
 
 	search       *entry // Escape clears it
 	showInactive *widget.Check
-	addButton    *button        // nil without Manage Accounts
-	usage        app.StaffUsage // as of the last reload
-	usageLabel   *widget.Label  // "14 of 15 staff accounts used", shown when near the limit
+	addButton    *button         // nil without Manage Accounts
+	usage        app.StaffUsage  // as of the last reload
+	usageLabel   *widget.Label   // "14 of 15 staff accounts used", shown when near the limit
+	searchRow    *fyne.Container // the search box, the usage and Add
 	table        *staffTable
 	footer       *widget.Label
 
@@ -138,8 +139,9 @@ func (w *staffWindow) buildUI() {
 	w.syncFilterChoices()
 	w.officeBox, w.roleBox = fixedWidth(w.officeChoice), fixedWidth(w.roleChoice)
 	filters := container.NewHBox(fixedWidth(w.statusChoice), w.officeBox, w.roleBox, w.showInactive)
+	w.searchRow = container.NewBorder(nil, nil, nil, right, w.search)
 	toolbar := container.NewVBox(
-		container.NewBorder(nil, nil, nil, right, w.search),
+		w.searchRow,
 		container.NewBorder(nil, nil, filters, w.toDashboard))
 
 	w.mailText = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
@@ -804,6 +806,7 @@ func (w *staffWindow) showUsage(u app.StaffUsage) {
 	}
 	if near != w.usageLabel.Visible() {
 		setVisible(w.usageLabel, near)
+		layOutAgain(w.searchRow) // the search box gives the label room, or takes it back
 	}
 }
 

@@ -794,6 +794,10 @@ func TestStaffGridStaffAccountUsage(t *testing.T) {
 	if !w.usageLabel.Visible() || w.usageLabel.Text != "11 of 12 staff accounts used" {
 		t.Fatalf("with a limit of 12 the label shows %q (visible %v)", w.usageLabel.Text, w.usageLabel.Visible())
 	}
+	// Drawn whole, beside the button: the search box made room for it.
+	if l := w.usageLabel; l.Size().Width < l.MinSize().Width || l.Position().X+l.Size().Width > w.addButton.Position().X {
+		t.Errorf("the label is %v wide at %v, the button at %v", l.Size().Width, l.Position(), w.addButton.Position())
+	}
 	setLimit(15)
 	if w.usageLabel.Visible() {
 		t.Fatalf("back at 15 the label shows %q", w.usageLabel.Text)
