@@ -166,12 +166,18 @@ func (db *dashboard) show(sum *app.Dashboard) {
 	filter := func(st app.StatusChoice) func() {
 		return func() { db.w.showFiltered(app.RosterFilter{Status: st}, false) }
 	}
+	// The hints name the grid's actions only to those who are offered them.
+	expiringHint, lockedHint := "codes that expire within a day or have expired", "locked after failed sign-ins"
+	if db.w.manage {
+		expiringHint += ": resend them"
+		lockedHint += ": unlock from the row's More menu"
+	}
 	item("pending", a.Pending, "pending activation", "pending activations",
 		"waiting for the staff member to activate their account", theme.MailSendIcon(), filter(app.OnlyPending))
 	item("expiring", a.Expiring, "activation expiring", "activations expiring",
-		"codes that expire within a day or have expired: resend them", theme.WarningIcon(), filter(app.OnlyActivationExpiring))
+		expiringHint, theme.WarningIcon(), filter(app.OnlyActivationExpiring))
 	item("locked", a.Locked, "locked account", "locked accounts",
-		"locked after failed sign-ins: unlock from the row's More menu", theme.ErrorIcon(), filter(app.OnlyLocked))
+		lockedHint, theme.ErrorIcon(), filter(app.OnlyLocked))
 	item("never", a.NeverSignedIn, "account never signed in", "accounts never signed in",
 		"active, but nobody has signed in with them yet", theme.AccountIcon(), filter(app.OnlyNeverSignedIn))
 	if sum.ShowMail {

@@ -733,6 +733,17 @@ func TestStaffGridOffersOnlyWhatThePersonMayDo(t *testing.T) {
 	if w.mailBanner.Visible() && w.mailAction.Visible() && shown[w.mailAction.Text] {
 		t.Error("the mail banner offers a nurse its action")
 	}
+	// Their Dashboard has no outbox, and names no action they are not offered.
+	td.openDashboard()
+	td.waitIdle()
+	if w.dash.items["locked"] == nil || w.dash.items["mail waiting"] != nil {
+		t.Errorf("a nurse's Dashboard items: %v", w.dash.items)
+	}
+	visit(w.dash.page, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok && (strings.Contains(l.Text, "More menu") || strings.Contains(l.Text, "resend")) {
+			t.Errorf("a nurse's Dashboard says %q", l.Text)
+		}
+	})
 }
 
 // The office manager is offered everything.
