@@ -218,6 +218,39 @@ func TestStaffGridColumnsFitTheWindow(t *testing.T) {
 	}
 }
 
+// At 1024×640 the toolbar's filters, the usage beside Add and the Dashboard button fit
+// the window, each drop-down as wide as its longest choice.
+func TestStaffGridToolbarFitsTheWindow(t *testing.T) {
+	td, w := showStaffGrid(t, true)
+	for _, name := range []string{"fit1", "fit2", "fit3", "fit4"} { // the plan's 15 all used
+		createStaffIn(t, td, name)
+	}
+	w.reload()
+	td.waitIdle()
+	w.win.Resize(fyne.NewSize(1024, 640))
+	w.win.Canvas().Capture()
+	d := fyne.CurrentApp().Driver()
+	right := d.AbsolutePositionForObject(w.win.Content()).X + w.win.Canvas().Size().Width
+	ends := func(o fyne.CanvasObject) float32 { return d.AbsolutePositionForObject(o).X + o.Size().Width }
+	starts := func(o fyne.CanvasObject) float32 { return d.AbsolutePositionForObject(o).X }
+	if !w.usageLabel.Visible() || ends(w.addButton) > right || ends(w.usageLabel) > starts(w.addButton) ||
+		ends(w.search) > starts(w.usageLabel) || w.search.Size().Width < 300 {
+		t.Errorf("the search row: search %.0f–%.0f, usage %.0f–%.0f, Add %.0f–%.0f, window %.0f", starts(w.search), ends(w.search),
+			starts(w.usageLabel), ends(w.usageLabel), starts(w.addButton), ends(w.addButton), right)
+	}
+	row := []fyne.CanvasObject{w.statusChoice, w.officeChoice, w.roleChoice, w.showInactive, w.toDashboard}
+	for i, o := range row {
+		if ends(o) > right || (i > 0 && starts(o) < ends(row[i-1])) {
+			t.Errorf("the filter row's %d. part at %.0f–%.0f overlaps or leaves the window (%.0f)", i+1, starts(o), ends(o), right)
+		}
+	}
+	for _, c := range []*choice{w.statusChoice, w.officeChoice, w.roleChoice} {
+		if c.Size().Width < choiceWidth(c.Options) {
+			t.Errorf("the drop-down showing %q is %.0f wide; its longest choice needs %.0f", c.Selected, c.Size().Width, choiceWidth(c.Options))
+		}
+	}
+}
+
 // The manager widens a column by dragging its header's trailing edge.
 func TestStaffGridColumnWidensByDraggingItsHeaderEdge(t *testing.T) {
 	_, w := showStaffGrid(t, true)
