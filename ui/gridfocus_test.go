@@ -96,7 +96,7 @@ func TestStaffGridSearchEscape(t *testing.T) {
 	c := w.win.Canvas()
 	c.Focus(w.search)
 	typeSearch(w, "camille")
-	if w.footer.Text != "Showing 1 of 13 records" {
+	if w.footer.Text != "Showing 1 of 13 records" { // the demo's 12 staff and its office manager
 		t.Fatalf("the search shows %q", w.footer.Text)
 	}
 	pressOn(t, w.win, w.search, fyne.KeyEscape)
