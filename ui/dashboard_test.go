@@ -175,3 +175,13 @@ func TestDashboardCountsAgainWhileShown(t *testing.T) {
 func tapLink(l *widget.Hyperlink) {
 	test.TapAt(l, fyne.NewPos(l.Size().Width/2, l.Size().Height/2))
 }
+
+// A change made at this desk while the Dashboard is shown is counted at once.
+func TestDashboardCountsAgainAfterAChangeHere(t *testing.T) {
+	td, w := showDashboard(t, false)
+	td.staffSaved(createStaffIn(t, td, "newcomer"))
+	td.waitIdle()
+	if b := w.dash.items["pending"]; b == nil || b.Text != "1 pending activation" || !w.dash.page.Visible() {
+		t.Fatal("the Dashboard did not count the account created here")
+	}
+}

@@ -328,6 +328,9 @@ func (w *staffWindow) reloadThen(then func()) {
 			then()
 		}
 		w.refresh(true)
+		if w.dash != nil && w.dash.page.Visible() {
+			w.dash.load(false) // what changed the accounts changed their counts
+		}
 		if first {
 			// Reading many accounts left garbage several times their size (every text
 			// value of every row is copied twice on its way in), which the Go runtime
