@@ -23,9 +23,11 @@ import (
 type testDesk struct {
 	*Desk
 	run     *queueRunner // waitIdle runs what the desk queued for the UI
-	fyneApp fyne.App
-	db      *data.DB
-	dir     string
+	fyneApp  fyne.App
+	db       *data.DB
+	dir      string
+	key      []byte
+	digester app.Digester
 }
 
 // newTestDesk opens a fresh database in a temp folder; seed fills it with the demo
@@ -40,8 +42,27 @@ func newTestDesk(t testing.TB, seed bool) *testDesk {
 // survive the test and the OS keychain is never touched.
 func newTestDeskWith(t testing.TB, seed bool, mail *app.MailOptions) *testDesk {
 	t.Helper()
+	td := openTestDesk(t, t.TempDir(), mail)
+	var in *app.SignedIn
+	var err error
+	if seed {
+		td.seedDemo(t)
+		if in, err = demo.SignIn(context.Background(), td.svc, "test"); err != nil {
+			t.Fatal(err)
+		}
+	} else if in, err = td.svc.Practice.SetUp(context.Background(), testSetup()); err != nil {
+		t.Fatal(err)
+	}
+	td.signedIn(in)
+	return td
+}
+
+// openTestDesk is a Desk over dir's staffdesk.db (made when missing), whose PINs are
+// sealed with dir's staffdesk.key (made when missing), signed in as nobody: the
+// practice is as the file has it.
+func openTestDesk(t testing.TB, dir string, mail *app.MailOptions) *testDesk {
+	t.Helper()
 	a := test.NewTempApp(t)
-	dir := t.TempDir()
 	key, err := secrets.LoadOrCreateKey(filepath.Join(dir, "staffdesk.key"))
 	if err != nil {
 		t.Fatal(err)
@@ -81,21 +102,37 @@ func newTestDeskWith(t testing.TB, seed bool, mail *app.MailOptions) *testDesk {
 	// A UI test checks windows, not password hashing: an Argon2id hash of 19 MiB per
 	// seeded or created account would be most of its time.
 	svc.SetPasswordHash(app.CheapPasswordHash)
-	var in *app.SignedIn
-	if seed {
-		if err := demo.Seed(context.Background(), db, demo.Options{Digester: opts.Digester, Log: log, PasswordHash: app.CheapPasswordHash}); err != nil {
-			t.Fatal(err)
-		}
-		if in, err = demo.SignIn(context.Background(), svc, "test"); err != nil {
-			t.Fatal(err)
-		}
-	} else if in, err = svc.Practice.SetUp(context.Background(), testSetup()); err != nil {
-		t.Fatal(err)
-	}
 	run := newQueueRunner()
 	d := NewDesk(a, svc, log, run)
-	d.signedIn(in)
-	return &testDesk{Desk: d, run: run, fyneApp: a, db: db, dir: dir}
+	d.SetDeskName("test desk")
+	return &testDesk{Desk: d, run: run, fyneApp: a, db: db, dir: dir, key: key, digester: opts.Digester}
+}
+
+// seedDemo fills the desk's empty database with the demo practice.
+func (td *testDesk) seedDemo(t testing.TB) {
+	t.Helper()
+	err := demo.Seed(context.Background(), td.db, demo.Options{Digester: td.digester, Log: td.log, PasswordHash: app.CheapPasswordHash})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// otherDesk is a second StaffDesk over the same database file, as another computer
+// of the practice runs it: its own connection and its own services.
+func (td *testDesk) otherDesk(t testing.TB) *app.Services {
+	t.Helper()
+	sealer, err := secrets.NewAESSealer(td.key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := data.Open(filepath.Join(td.dir, "staffdesk.db"), sealer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	svc := app.NewServices(db, app.MailOptions{Digester: td.digester})
+	svc.SetPasswordHash(app.CheapPasswordHash)
+	return svc
 }
 
 // The practice of a desk made without the demo: Pat Admin, who holds every permission,
