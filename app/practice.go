@@ -132,13 +132,15 @@ func (s *PracticeService) SetUp(ctx context.Context, in *PracticeSetup) (*Signed
 	prov := in.Provider
 	newProvider := strings.TrimSpace(prov.FirstName+prov.LastName) != ""
 	if newProvider {
-		prov.FirstName, err = CheckName(FieldFirstName, "first name", prov.FirstName)
+		// The provider's messages are named apart from the administrator's own names:
+		// AddErr files a message under the field its error names.
+		prov.FirstName, err = CheckName("provider_"+FieldFirstName, "first name", prov.FirstName)
 		p.AddErr("provider_"+FieldFirstName, err)
-		prov.LastName, err = CheckName(FieldLastName, "last name", prov.LastName)
+		prov.LastName, err = CheckName("provider_"+FieldLastName, "last name", prov.LastName)
 		p.AddErr("provider_"+FieldLastName, err)
-		prov.Credentials, err = CheckText(FieldCredentials, "credentials", prov.Credentials, 50, false)
+		prov.Credentials, err = CheckText("provider_"+FieldCredentials, "credentials", prov.Credentials, 50, false)
 		p.AddErr("provider_"+FieldCredentials, err)
-		prov.NPI, err = CheckNPI(FieldNPI, prov.NPI)
+		prov.NPI, err = CheckNPI("provider_"+FieldNPI, prov.NPI)
 		p.AddErr("provider_"+FieldNPI, err)
 	}
 	admin := in.Admin.Staff
