@@ -95,7 +95,7 @@ func TestSetUpFieldErrors(t *testing.T) {
 		t.Error("no message for a limit that is not a number")
 	}
 	w.limit.SetText("")
-	test.Tap(w.unlimited) // back to Unlimited
+	test.Tap(w.unlimited)          // back to Unlimited
 	test.Type(w.provFirst, "Nora") // a provider begun: its other fields are checked
 	test.Type(w.provNPI, "1234")
 	test.Type(w.password, setupPassword)
