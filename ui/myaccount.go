@@ -32,7 +32,6 @@ type myAccount struct {
 	me   *app.Staff
 
 	scroll  *container.Scroll
-	details *widget.Form
 	name    *widget.Label
 	user    *widget.Label
 	role    *widget.Label
@@ -48,7 +47,7 @@ type myAccount struct {
 	choosePIN  *button
 	pinAsk     *fieldDialog // Choose a new App Unlock PIN, while shown
 
-	pwFields  *fieldSet
+	fields  *fieldSet
 	current   *entry
 	password  *entry
 	confirm   *entry
@@ -82,19 +81,13 @@ func newMyAccount(d *Desk) *myAccount {
 	a.keys = formKeys{submit: a.onChangePassword, cancel: a.onClose}
 	a.keys.attach(a.win)
 	a.buildUI()
-	a.win.Resize(fyne.NewSize(640, 600))
+	a.win.Resize(fyne.NewSize(680, 560))
 	a.load()
 	return a
 }
 
 func caption(text string) *widget.Label {
 	return &widget.Label{Text: text, Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText}
-}
-
-func heading(text string) *widget.Label {
-	h := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	h.SizeName = theme.SizeNameSubHeadingText
-	return h
 }
 
 func (a *myAccount) buildUI() {
@@ -105,60 +98,55 @@ func (a *myAccount) buildUI() {
 	a.offices = &widget.Label{Wrapping: fyne.TextWrapWord}
 	a.emailRow = container.NewVBox()
 	a.emailOff = caption(emailUpdateOff)
-	a.details = widget.NewForm(
-		widget.NewFormItem("Name", a.name),
-		widget.NewFormItem("Username", a.user),
-		widget.NewFormItem("Email", a.emailRow),
-		widget.NewFormItem("Role", a.role),
-		widget.NewFormItem("Permissions", a.perms),
-		widget.NewFormItem("Offices", a.offices),
-	)
 
 	a.unlockPIN = &widget.Label{TextStyle: fyne.TextStyle{Monospace: true}}
 	a.supportPIN = &widget.Label{TextStyle: fyne.TextStyle{Monospace: true}}
 	a.choosePIN = newButton("Choose a new App Unlock PIN", nil, widget.MediumImportance, a.onChoosePIN)
 	a.choosePIN.Disable()
-	pins := widget.NewForm(
-		widget.NewFormItem("App Unlock PIN", container.NewHBox(a.unlockPIN, a.choosePIN)),
-		widget.NewFormItem("Support PIN", a.supportPIN),
-	)
-	pinsNote := caption("The App Unlock PIN opens the practice's mobile apps; the practice's support staff ask for the Support PIN to know it is you.")
 
-	a.pwFields = newFieldSet()
 	a.current = newPasswordEntry(&a.keys, "")
 	a.password = newPasswordEntry(&a.keys, "")
 	a.confirm = newPasswordEntry(&a.keys, "")
 	a.strength = newStrengthMeter()
-	a.current.OnChanged = func(string) { a.pwFields.setError(app.FieldCurrentPassword, "") }
+	a.current.OnChanged = func(string) { a.fields.setError(app.FieldCurrentPassword, "") }
 	a.password.OnChanged = func(string) {
-		a.pwFields.setError(app.FieldPassword, "")
+		a.fields.setError(app.FieldPassword, "")
 		a.updateStrength()
 		a.updateMismatch()
 	}
 	a.confirm.OnChanged = func(string) { a.updateMismatch() }
-	a.pwFields.add(app.FieldCurrentPassword, "Current password", true, a.current, "")
-	a.pwFields.add(app.FieldPassword, "New password", true, container.NewVBox(a.password, a.strength), "")
-	a.pwFields.add(app.FieldConfirmPassword, "Confirm password", true, a.confirm, "")
 	a.pwBanner = newBanner()
 	a.changePw = newButton("Change password", nil, widget.MediumImportance, a.onChangePassword)
-	pwNote := caption("Your other sessions are signed out: sign in there again with the new password.")
-
 	a.sessions = container.NewVBox(caption("Loading…"))
-	sessNote := caption("Where you are signed in now. End a session you no longer use: its window returns to Sign in.")
+
+	// One form, so that every section's labels line up.
+	fs := newFieldSet()
+	a.fields = fs
+	fs.heading("Your account")
+	fs.add("", "Name", false, a.name, "")
+	fs.add("", "Username", false, a.user, "")
+	fs.add(app.FieldEmail, "Email", false, a.emailRow, "")
+	fs.add("", "Role", false, a.role, "")
+	fs.add("", "Permissions", false, a.perms, "")
+	fs.add("", "Offices", false, a.offices, "")
+	fs.heading("Your PINs")
+	fs.add(app.FieldUnlockPIN, "App Unlock PIN", false, container.NewHBox(a.unlockPIN, a.choosePIN),
+		"Opens the practice's mobile apps.")
+	fs.add(app.FieldSupportPIN, "Support PIN", false, a.supportPIN,
+		"The practice's support staff ask for it to know it is you.")
+	fs.heading("Change your password")
+	fs.add(app.FieldCurrentPassword, "Current password", false, a.current, "")
+	fs.add(app.FieldPassword, "New password", false, container.NewVBox(a.password, a.strength), "")
+	fs.add(app.FieldConfirmPassword, "Confirm password", false, a.confirm,
+		"Your other sessions are signed out: sign in there again with the new password.")
+	fs.add("", "", false, container.NewVBox(a.pwBanner, container.NewHBox(a.changePw)), "")
+	fs.heading("Your sessions")
+	fs.add("", "Signed in at", false, a.sessions, "End a session you no longer use: its window returns to Sign in.")
 
 	a.loadError = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
 	a.loadError.Hide()
 
-	body := container.NewVBox(
-		a.loadError,
-		heading("Your account"), a.details,
-		widget.NewSeparator(),
-		heading("Your PINs"), pins, pinsNote,
-		widget.NewSeparator(),
-		heading("Password"), a.pwFields.container(), a.pwBanner, container.NewHBox(layout.NewSpacer(), a.changePw), pwNote,
-		widget.NewSeparator(),
-		heading("Your sessions"), sessNote, a.sessions,
-	)
+	body := container.NewVBox(a.loadError, fs.container())
 	a.scroll = container.NewVScroll(container.NewPadded(body))
 	a.signOut = newButton("Sign out", theme.LogoutIcon(), widget.MediumImportance, a.d.signOut)
 	a.closeBtn = newButton("Close", nil, widget.MediumImportance, a.onClose)
@@ -216,7 +204,7 @@ func (a *myAccount) show(me *app.Staff) {
 	a.unlockPIN.SetText(orDash(me.UnlockPIN))
 	a.supportPIN.SetText(orDash(me.SupportPIN))
 	a.choosePIN.Enable()
-	a.details.Refresh()
+	a.fields.refit(a.scroll)
 }
 
 // onEmailChanged follows a change of address started (or confirmed) here.
@@ -299,14 +287,14 @@ func (a *myAccount) updateStrength() {
 	if a.me != nil {
 		pc = app.PasswordContext{Username: a.me.Username, FirstName: a.me.FirstName, LastName: a.me.LastName, Email: a.me.Email}
 	}
-	if a.strength.set(passwordStrength(a.pwFields, a.password.Text, pc)) {
-		a.pwFields.refit(a.scroll)
+	if a.strength.set(passwordStrength(a.fields, a.password.Text, pc)) {
+		a.fields.refit(a.scroll)
 	}
 }
 
 func (a *myAccount) updateMismatch() {
-	if showMismatch(a.pwFields, a.password.Text, a.confirm.Text) {
-		a.pwFields.refit(a.scroll)
+	if showMismatch(a.fields, a.password.Text, a.confirm.Text) {
+		a.fields.refit(a.scroll)
 	}
 }
 
@@ -330,21 +318,21 @@ func (a *myAccount) onChangePassword() {
 		a.pwBusy = false
 		setEnabled(true, a.changePw)
 		if !changed {
-			a.d.showCodeProblems(a.win, a.pwFields, a.pwBanner, err)
-			if a.pwFields.errorOf(app.FieldConfirmPassword) == "" {
+			a.d.showCodeProblems(a.win, a.fields, a.pwBanner, err)
+			if a.fields.errorOf(app.FieldConfirmPassword) == "" {
 				a.updateMismatch()
 			}
 			a.updateStrength()
-			a.pwFields.refit(a.scroll)
+			a.fields.refit(a.scroll)
 			a.focusPasswordProblem()
 			return
 		}
-		a.pwFields.clearErrors()
+		a.fields.clearErrors()
 		for _, e := range []*entry{a.current, a.password, a.confirm} {
 			e.SetText("")
 		}
 		setBanner(a.pwBanner, "Your password was changed. Your other sessions were signed out.", widget.SuccessImportance)
-		a.pwFields.refit(a.scroll)
+		a.fields.refit(a.scroll)
 		a.d.mailChanged() // the "your password was changed" email is on its way
 		if err != nil {
 			a.d.logError(err) // the list stays as it was; the change is made
@@ -357,16 +345,14 @@ func (a *myAccount) onChangePassword() {
 func (a *myAccount) focusPasswordProblem() {
 	for _, t := range []focusTarget{{app.FieldCurrentPassword, a.current}, {app.FieldPassword, a.password},
 		{app.FieldConfirmPassword, a.confirm}} {
-		if a.pwFields.errorOf(t.field) != "" {
+		if a.fields.errorOf(t.field) != "" {
 			a.win.Canvas().Focus(t.target)
 			return
 		}
 	}
 }
 
-// fitContent lays the scroll out again around rows that came or went.
-func (a *myAccount) fitContent() {
-	a.scroll.Base.Refresh()
-}
+// fitContent lays the form out again around rows that came or went.
+func (a *myAccount) fitContent() { a.fields.refit(a.scroll) }
 
 func (a *myAccount) onClose() { a.win.Close() }

@@ -153,7 +153,7 @@ func TestMyAccountChangePassword(t *testing.T) {
 	test.Type(a.confirm, next)
 	test.Tap(a.changePw)
 	td.waitIdle()
-	if a.pwFields.errorOf(app.FieldCurrentPassword) == "" {
+	if a.fields.errorOf(app.FieldCurrentPassword) == "" {
 		t.Fatal("a wrong current password was not refused next to it")
 	}
 	a.current.SetText("")
@@ -161,7 +161,7 @@ func TestMyAccountChangePassword(t *testing.T) {
 	test.Tap(a.changePw)
 	td.waitIdle()
 	if !a.pwBanner.Visible() || !strings.Contains(a.pwBanner.Text, "other sessions were signed out") {
-		t.Fatalf("banner %q; fields %q %q", a.pwBanner.Text, a.pwFields.errorOf(app.FieldPassword), a.pwFields.errorOf(app.FieldCurrentPassword))
+		t.Fatalf("banner %q; fields %q %q", a.pwBanner.Text, a.fields.errorOf(app.FieldPassword), a.fields.errorOf(app.FieldCurrentPassword))
 	}
 	if a.current.Text != "" || a.password.Text != "" {
 		t.Error("the passwords stay typed")

@@ -101,9 +101,9 @@ func (w *setupWindow) buildUI() {
 	fs := newFieldSet()
 	w.fields = fs
 	fs.heading("The practice")
-	w.name = newEntry(&w.keys, "Springfield Family Practice")
+	w.name = newEntry(&w.keys, "")
 	fs.add(app.FieldPracticeName, "Practice name", true, w.name, "")
-	w.limit = newEntry(&w.keys, "3")
+	w.limit = newEntry(&w.keys, "Number of accounts")
 	w.limit.Disable()
 	w.unlimited = newCheck(&w.keys, "Unlimited", func(on bool) {
 		if on {
@@ -122,7 +122,7 @@ func (w *setupWindow) buildUI() {
 		fs.heading("The first provider")
 		w.provFirst = newEntry(&w.keys, "")
 		w.provLast = newEntry(&w.keys, "")
-		w.provCredentials = newEntry(&w.keys, "MD")
+		w.provCredentials = newEntry(&w.keys, "MD, DO, NP …")
 		w.provNPI = newEntry(&w.keys, "10 digits")
 		fs.add(fieldProviderFirstName, "First name", true, w.provFirst, "")
 		fs.add(fieldProviderLastName, "Last name", true, w.provLast, "")

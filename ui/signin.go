@@ -84,7 +84,7 @@ func (w *signInWindow) buildUI() {
 	body := container.NewVBox(title, intro, w.reasonBar, w.fields.container(), w.banner,
 		container.NewHBox(layout.NewSpacer(), w.submit), widget.NewSeparator(), help, links)
 	w.win.SetContent(container.NewVScroll(container.NewPadded(body)))
-	w.win.Resize(fyne.NewSize(520, 440))
+	w.win.Resize(fyne.NewSize(520, 400))
 	w.win.CenterOnScreen()
 }
 
