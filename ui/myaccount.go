@@ -47,7 +47,7 @@ type myAccount struct {
 	choosePIN  *button
 	pinAsk     *fieldDialog // Choose a new App Unlock PIN, while shown
 
-	fields  *fieldSet
+	fields    *fieldSet
 	current   *entry
 	password  *entry
 	confirm   *entry
