@@ -51,13 +51,13 @@ func submit(td *testDesk, f *staffForm) {
 
 func staffByUsername(t *testing.T, td *testDesk, username string) *app.Staff {
 	t.Helper()
-	all, err := td.svc.Staff.List(t.Context())
+	all, err := td.svc.Staff.List(td.ctx())
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range all {
 		if s.Username == username {
-			full, err := td.svc.Staff.Get(t.Context(), s.ID)
+			full, err := td.svc.Staff.Get(td.ctx(), s.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
