@@ -177,6 +177,7 @@ func run(dbPath string, demoDB bool, level, smtpFlag, smtpEnv string) error {
 // demo practice's office manager signed in, saying so.
 func start(d *ui.Desk, svc *app.Services, log logrus.FieldLogger, demoDB bool, desk string) error {
 	if demoDB {
+		d.SetSignInNote(fmt.Sprintf("Demo practice: every demo account's password is %s.", demo.Password))
 		in, err := demo.SignIn(context.Background(), svc, desk)
 		if err == nil {
 			d.SetDemoBanner(fmt.Sprintf("Demo practice: you are signed in as %s, the office manager. "+

@@ -58,6 +58,9 @@ type Desk struct {
 	demoText  string
 	demoBar   *fyne.Container
 	demoLabel *widget.Label
+	// signInNote is said on Sign in under its title (SetSignInNote): the demo gives its
+	// password there.
+	signInNote string
 
 	// started is set once the app runs: a window sized before then is fitted to the
 	// screen when it starts (toFit), one sized after at once.
@@ -113,6 +116,9 @@ func (d *Desk) SetDemoBanner(text string) {
 		d.showDemoBar()
 	}
 }
+
+// SetSignInNote puts text on Sign in, for every sign-in at this desk.
+func (d *Desk) SetSignInNote(text string) { d.signInNote = text }
 
 // Start opens the way in: Set up your practice while the database needs it (an empty
 // one, or one from a release without sign-in), Sign in otherwise. It reads the

@@ -81,7 +81,12 @@ func (w *signInWindow) buildUI() {
 	help := &widget.Label{Text: "New account, or a code from a password-reset email?", Wrapping: fyne.TextWrapWord,
 		SizeName: theme.SizeNameCaptionText, Alignment: fyne.TextAlignCenter}
 	links := container.NewCenter(container.NewHBox(w.activate, w.setNew))
-	body := container.NewVBox(title, intro, w.reasonBar, w.fields.container(), w.banner,
+	note := &widget.Label{Text: w.d.signInNote, Wrapping: fyne.TextWrapWord, Alignment: fyne.TextAlignCenter,
+		SizeName: theme.SizeNameCaptionText, Importance: widget.HighImportance}
+	if note.Text == "" {
+		note.Hide()
+	}
+	body := container.NewVBox(title, intro, note, w.reasonBar, w.fields.container(), w.banner,
 		container.NewHBox(layout.NewSpacer(), w.submit), widget.NewSeparator(), help, links)
 	w.win.SetContent(container.NewVScroll(container.NewPadded(body)))
 	w.win.Resize(fyne.NewSize(520, 400))

@@ -244,3 +244,16 @@ func windowText(win fyne.Window) string {
 	}
 	return b.String()
 }
+
+// The demo gives its password on Sign in.
+func TestSignInNote(t *testing.T) {
+	td := openTestDesk(t, t.TempDir(), nil)
+	td.seedDemo(t)
+	td.SetSignInNote("Demo practice: every demo account's password is " + demo.Password + ".")
+	if err := td.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(windowText(td.signIn.win), "every demo account's password is "+demo.Password) {
+		t.Error("Sign in does not show its note")
+	}
+}
