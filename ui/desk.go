@@ -172,12 +172,16 @@ func (d *Desk) land(in *app.SignedIn) {
 
 // signOut ends the session here and returns to Sign in saying so.
 func (d *Desk) signOut() {
-	if d.token == "" {
+	token := d.token
+	if token == "" {
 		return
 	}
 	d.background(func(ctx context.Context) error {
 		return d.svc.Session.SignOut(ctx)
 	}, func(err error) {
+		if d.token != token {
+			return // signed out meanwhile (Sign out pressed twice)
+		}
 		// Signed out here either way: the token is forgotten and no later call can use
 		// it; a session record left open only lists it in My Account.
 		d.logError(err)

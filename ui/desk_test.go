@@ -329,8 +329,18 @@ func TestSignOut(t *testing.T) {
 	a := td.showMyAccount()
 	td.waitIdle()
 	test.Tap(a.signOut)
+	test.Tap(a.signOut) // twice, before the first is done
 	td.waitIdle()
 	assertBackAtSignIn(t, td, app.EndSignedOut.Message())
+	var open []string
+	for _, w := range td.fyneApp.Driver().AllWindows() {
+		if w.Title() != "" { // the test driver's own window has none
+			open = append(open, w.Title())
+		}
+	}
+	if len(open) != 1 {
+		t.Errorf("open after signing out: %q; want Sign in alone", open)
+	}
 	if _, err := td.svc.Session.Me(app.WithSession(context.Background(), token)); app.ErrorCode(err) != app.ESIGNEDOUT {
 		t.Errorf("the session lives on after signing out: %v", err)
 	}
