@@ -10,7 +10,7 @@ import (
 // permission the action needs.
 
 // manageable reads account id for an action of the caller's on it, refusing it when it
-// is outside the caller's offices: to them it does not exist.
+// is outside the caller's offices (EFORBIDDEN: they cannot open it from any list).
 func (c *call) manageable(id int64) (*Staff, error) {
 	st, err := c.Staff(id)
 	if err != nil {

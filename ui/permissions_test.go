@@ -249,11 +249,15 @@ func TestPermissionsRefusalPutsTheBoxBack(t *testing.T) {
 	box := w.boxes[nurse.Role.ID][app.PermSeePINs]
 	test.Tap(box)
 	td.waitIdle()
-	if box.Checked {
-		t.Error("the box stays ticked after the refusal")
+	// Her session's windows close, and Sign in says why (Desk.backgroundShowing).
+	if td.signIn == nil {
+		t.Fatal("the refusal did not return to Sign in")
 	}
-	if want := app.EndPermissionsChanged.Message(); w.message.Text != want {
-		t.Errorf("message = %q, want %q", w.message.Text, want)
+	if got, want := td.signIn.reason.Text, app.EndPermissionsChanged.Message(); got != want {
+		t.Errorf("Sign in says %q, want %q", got, want)
+	}
+	if _, open := td.window("permissions"); open {
+		t.Error("the Permissions window stays open after her session ended")
 	}
 	if storedRole(t, td, admin, "Nurse").Permissions.Has(app.PermSeePINs) {
 		t.Error("the refused tick was stored")
