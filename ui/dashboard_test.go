@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -8,6 +9,9 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/staffdesk/staffdesk/app"
+	"github.com/staffdesk/staffdesk/demo"
 )
 
 // showDashboard opens the main window and then its Dashboard, counted.
@@ -183,5 +187,43 @@ func TestDashboardCountsAgainAfterAChangeHere(t *testing.T) {
 	td.waitIdle()
 	if b := w.dash.items["pending"]; b == nil || b.Text != "1 pending activation" || !w.dash.page.Visible() {
 		t.Fatal("the Dashboard did not count the account created here")
+	}
+}
+
+// People with Use new dashboard? on land on the Dashboard after signing in, the others
+// on the Staff grid.
+func TestLandingFollowsUseNewDashboard(t *testing.T) {
+	for _, tc := range []struct {
+		login string
+		dash  bool
+	}{{demo.Manager, true}, {"gkim", true}, {"abello", false}, {"marcusstaff", false}} {
+		t.Run(tc.login, func(t *testing.T) {
+			td := openTestDesk(t, t.TempDir(), nil)
+			td.seedDemo(t)
+			in, err := td.svc.Session.SignIn(context.Background(), tc.login, demo.Password, "test desk")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if in.MustChangePassword { // the manager chose their first password: they choose their own first
+				ctx := app.WithSession(context.Background(), in.Token)
+				if err := td.svc.Session.ChooseOwnPassword(ctx, ownPassword, ownPassword); err != nil {
+					t.Fatal(err)
+				}
+			}
+			td.enter(&app.SignedIn{Token: in.Token, Me: in.Me, Landing: in.Landing})
+			td.waitIdle()
+			w := td.staff
+			if w == nil {
+				t.Fatal("signing in shows no main window")
+			}
+			t.Cleanup(w.win.Close)
+			onDash := w.dash != nil && w.dash.page.Visible() && !w.staffPage.Visible()
+			if onDash != tc.dash {
+				t.Errorf("%s (Use new dashboard? %v) lands on the Dashboard: %v", tc.login, in.Me.UseNewDashboard, onDash)
+			}
+			if want := map[bool]string{true: dashboardTitle, false: staffTitle}[tc.dash]; w.win.Title() != want {
+				t.Errorf("title %q", w.win.Title())
+			}
+		})
 	}
 }

@@ -193,8 +193,8 @@ func (w *staffWindow) onTypedKey(ev *fyne.KeyEvent) {
 
 // mainMenu offers what the signed-in person may do: adding staff with Manage
 // Accounts, the practice's settings and the outbox with Manage Practice, Permissions
-// with Manage Permissions. Activate Account and Set a New Password are everyone's: the
-// emailed-code flows.
+// with Manage Permissions. Activate Account and Set a New Password are everyone's (the
+// emailed-code flows), and so are My Account and Sign Out.
 func (w *staffWindow) mainMenu() *fyne.MainMenu {
 	find := fyne.NewMenuItem("Find Staff", w.onFind)
 	find.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
@@ -235,7 +235,10 @@ func (w *staffWindow) mainMenu() *fyne.MainMenu {
 			fyne.NewMenuItem("Outbox…", w.d.openOutbox),
 			fyne.NewMenuItemSeparator()}, email.Items...)
 	}
-	menus = append(menus, email, fyne.NewMenu("Help", fyne.NewMenuItem("About StaffDesk", w.onAbout)))
+	account := fyne.NewMenu("Account",
+		fyne.NewMenuItem("My Account…", w.d.openMyAccount),
+		fyne.NewMenuItem("Sign Out", w.d.signOut))
+	menus = append(menus, email, account, fyne.NewMenu("Help", fyne.NewMenuItem("About StaffDesk", w.onAbout)))
 	return fyne.NewMainMenu(menus...)
 }
 

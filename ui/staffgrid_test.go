@@ -714,7 +714,8 @@ func TestStaffGridOffersOnlyWhatThePersonMayDo(t *testing.T) {
 			t.Errorf("a nurse's menu has %s", name)
 		}
 	}
-	for _, name := range []string{"File/Find Staff", "View/Dashboard", "View/Staff", "Email/Activate Account…", "Email/Set a New Password…"} {
+	for _, name := range []string{"File/Find Staff", "View/Dashboard", "View/Staff", "Email/Activate Account…", "Email/Set a New Password…",
+		"Account/My Account…", "Account/Sign Out"} {
 		if items[name] == nil {
 			t.Errorf("a nurse's menu lacks %s", name)
 		}
@@ -758,7 +759,7 @@ func TestStaffGridOffersTheManagerEverything(t *testing.T) {
 	items := menuItems(w)
 	for _, name := range []string{"File/New Staff Member", "Practice/Providers…", "Practice/Offices…", "Practice/Roles…",
 		"Practice/Care Team Roles…", "Practice/Practice Settings…", "Practice/Permissions…", "Email/Email Settings…", "Email/Outbox…",
-		"View/Dashboard", "View/Staff"} {
+		"View/Dashboard", "View/Staff", "Account/My Account…", "Account/Sign Out"} {
 		if it := items[name]; it == nil || it.Action == nil {
 			t.Errorf("Olivia's menu lacks %s", name)
 		}
