@@ -132,8 +132,7 @@ func (c *call) checkStaffLimit() error {
 		return err
 	}
 	if u.Limit > 0 && u.Used >= u.Limit {
-		return &Error{Code: EFORBIDDEN, Err: ErrStaffLimit, Message: fmt.Sprintf(
-			"Your practice's plan allows %d staff accounts, and %d are pending or active. Deactivate one, or raise the limit in Practice settings.", u.Limit, u.Used)}
+		return &Error{Code: EFORBIDDEN, Err: ErrStaffLimit, Message: u.FullMessage()}
 	}
 	return nil
 }
@@ -153,10 +152,17 @@ func (u StaffUsage) Near() bool { return u.Limit > 0 && u.Used >= u.Limit-1 }
 // Full reports whether no account can be added.
 func (u StaffUsage) Full() bool { return u.Limit > 0 && u.Used >= u.Limit }
 
+// FullMessage says why no account can be added when the limit is reached, naming the
+// limit and the count.
+func (u StaffUsage) FullMessage() string {
+	return fmt.Sprintf("Your practice's plan allows %d staff accounts, and %d are pending or active. "+
+		"Deactivate an account that is no longer needed, or raise the limit in Practice Settings.", u.Limit, u.Used)
+}
+
 // Label is "3 of 3 staff accounts used".
 func (u StaffUsage) Label() string {
 	if u.Limit == 0 {
-		return fmt.Sprintf("%d staff accounts used", u.Used)
+		return fmt.Sprintf("%d staff account%s used", u.Used, plural(u.Used))
 	}
 	return fmt.Sprintf("%d of %d staff accounts used", u.Used, u.Limit)
 }

@@ -783,16 +783,10 @@ func (w *staffWindow) onDelete(s *app.Staff) {
 // with no word of why.
 func (w *staffWindow) onAdd() {
 	if w.usage.Full() {
-		showNotice(dialog.NewInformation("Staff account limit reached", limitText(w.usage), w.win), w.win)
+		showNotice(dialog.NewInformation("Staff account limit reached", w.usage.FullMessage(), w.win), w.win)
 		return
 	}
 	w.d.openNewStaff()
-}
-
-// limitText says why no account can be added.
-func limitText(u app.StaffUsage) string {
-	return fmt.Sprintf("%s: your practice's plan allows %d. Deactivate an account that is no longer needed, "+
-		"or raise the limit in the practice's settings.", u.Label(), u.Limit)
 }
 
 // showUsage shows how many of the plan's accounts are used beside "+ Add Staff
