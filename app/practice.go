@@ -261,11 +261,9 @@ func (s *PracticeService) SetUp(ctx context.Context, in *PracticeSetup) (*Signed
 			if err := tx.SetPasswordHash(st.ID, hash, now); err != nil {
 				return err
 			}
-			if err := tx.SetSignInState(st.ID, SignInState{}); err != nil {
-				return err
-			}
 			id = st.ID
 		}
+		// Signed in now, with a password of their own choosing: no lock, nothing to change.
 		if err := tx.SetSignInState(id, SignInState{LastSignInAt: now}); err != nil {
 			return err
 		}
