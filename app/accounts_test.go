@@ -63,44 +63,10 @@ func TestAccountEmails_EachKindArrives(t *testing.T) {
 		return code
 	}
 
-	// Each email with a code carries the staffdesk: link that opens its window with the
-	// username and code filled in, and the code as text for the mail program that does
-	// not open such links.
-	checkLink := func(to, subject string, action app.LinkAction, window string) {
-		t.Helper()
-		var m *received
-		for _, got := range r.deliveredTo(to) {
-			if got.subject == subject {
-				m = &got
-			}
-		}
-		code := codeIn(m.text)
-		want := "staffdesk://" + string(action) + "?user=camilles&code=" + code
-		if !strings.Contains(m.text, "\n"+want+"\n") && !strings.Contains(m.text, "\r\n"+want+"\r\n") {
-			t.Fatalf("%q: the text part has no line %q:\n%s", subject, want, m.text)
-		}
-		if !strings.Contains(m.html, `href="`+strings.ReplaceAll(want, "&", "&amp;")+`"`) {
-			t.Fatalf("%q: the HTML part does not link to %q:\n%s", subject, want, m.html)
-		}
-		l, err := app.ParseLink(want)
-		if err != nil || l.Action != action || l.Username != "camilles" || l.Code != code {
-			t.Fatalf("%q: the link reads as %v, %v", subject, l, err)
-		}
-		for _, part := range []string{m.text, m.html} {
-			if !strings.Contains(part, "If the link does not open StaffDesk") || !strings.Contains(part, window) {
-				t.Fatalf("%q: a part does not say what to do when the link does not open StaffDesk:\n%s", subject, part)
-			}
-		}
-		if action != app.LinkConfirmEmail && !strings.Contains(m.text, "type your username, camilles, and the code "+code+".") {
-			t.Fatalf("%q: the text part does not give the username and code to type:\n%s", subject, m.text)
-		}
-	}
-
 	// Activation: username, code, link, expiry.
 	expires := r.clock.Now().Add(72 * time.Hour).Local().Format("Monday, January 2, 2006 at 3:04 PM")
 	code := check("camilles@email.xyz", "Activate your Valley Family Practice staff account", true,
 		"camilles", "3 days", expires)
-	checkLink("camilles@email.xyz", "Activate your Valley Family Practice staff account", app.LinkActivate, "Activate Account")
 	active, err := r.svc.Accounts.Activate(r.ctx(), "CAMILLES", strings.ToLower(code))
 	if err != nil {
 		t.Fatal(err)
@@ -116,7 +82,6 @@ func TestAccountEmails_EachKindArrives(t *testing.T) {
 	r.sendDue()
 	code = check("camilles@email.xyz", "Reset your Valley Family Practice staff password", true,
 		"camilles", "72 hours", expires)
-	checkLink("camilles@email.xyz", "Reset your Valley Family Practice staff password", app.LinkResetPassword, "Set a New Password")
 	if err := r.svc.Accounts.ResetPassword(r.ctx(), "camilles", code, "Another-Long-Passphrase-77", "Another-Long-Passphrase-77"); err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +102,6 @@ func TestAccountEmails_EachKindArrives(t *testing.T) {
 	r.sendDue()
 	code = check("camille.new@email.xyz", "Confirm your new email address for Valley Family Practice", true,
 		"camilles", "24 hours", "camille.new@email.xyz")
-	checkLink("camille.new@email.xyz", "Confirm your new email address for Valley Family Practice", app.LinkConfirmEmail, "Confirm New Email")
 	check("camilles@email.xyz", "Your Valley Family Practice staff email address is being changed", false,
 		"camilles@email.xyz", "camille.new@email.xyz")
 	changed, err := r.svc.Accounts.ConfirmEmailChange(r.ctx(), "camilles", code)

@@ -153,10 +153,9 @@ func TestEmailSettingsSaveAndLoad(t *testing.T) {
 	w.win.Close()
 	w = openSettingsWindow(t, md.testDesk)
 	if w.host.Text != md.srv.Host() || w.port.Text != itoa(md.srv.Port()) || w.security.Selected != "STARTTLS (required)" ||
-		w.username.Text != smtpUser || w.password.Text != "" || w.fromAddress.Text != "office@valley.example" || w.practice.Text != "Hill Clinic" ||
-		w.link.Text != "https://staff.valley.example/desk" {
-		t.Errorf("reopened form: host %q port %q security %q user %q from %q practice %q link %q",
-			w.host.Text, w.port.Text, w.security.Selected, w.username.Text, w.fromAddress.Text, w.practice.Text, w.link.Text)
+		w.username.Text != smtpUser || w.password.Text != "" || w.fromAddress.Text != "office@valley.example" || w.practice.Text != "Hill Clinic" {
+		t.Errorf("reopened form: host %q port %q security %q user %q from %q practice %q",
+			w.host.Text, w.port.Text, w.security.Selected, w.username.Text, w.fromAddress.Text, w.practice.Text)
 	}
 	if w.password.PlaceHolder != "(unchanged)" {
 		t.Errorf("password placeholder %q", w.password.PlaceHolder)
@@ -284,7 +283,6 @@ func TestEmailSettingsFieldErrors(t *testing.T) {
 
 	retype(w.host, "127.0.0.1")
 	retype(w.port, itoa(md.srv.Port()))
-	retype(w.link, "")
 	test.Tap(w.save)
 	md.waitIdle()
 	if got := w.fields.errorOf(app.FieldSMTPSecurity); got != "" || !w.saved.Visible() {
@@ -368,8 +366,8 @@ func TestEmailSettingsFromOutside(t *testing.T) {
 			t.Errorf("%s can be edited", name)
 		}
 	}
-	if w.practice.Disabled() || w.link.Disabled() {
-		t.Error("the practice's own settings cannot be edited")
+	if w.practice.Disabled() {
+		t.Error("the practice's own setting cannot be edited")
 	}
 	if w.host.Text != "127.0.0.1" {
 		t.Errorf("host %q", w.host.Text)
