@@ -142,7 +142,9 @@ func (l *Listener) handle(c net.Conn) {
 		return
 	}
 	link, err := readMessage(c)
-	if err != nil {
+	if errors.Is(err, errProbe) {
+		return // a StaffDesk starting without a link, checking this one is alive
+	} else if err != nil {
 		l.refuse(c, err)
 		return
 	}
@@ -168,11 +170,17 @@ func (l *Listener) report(err error) {
 
 func reply(c net.Conn, s string) { _, _ = io.WriteString(c, s+"\n") }
 
+// errProbe is a connection closed before it sent anything: Listen's check for a
+// running StaffDesk.
+var errProbe = errors.New("handoff: a connection closed without a message")
+
 // readMessage reads the one line a second StaffDesk sends and returns its link.
 func readMessage(r io.Reader) (string, error) {
 	br := bufio.NewReaderSize(io.LimitReader(r, int64(MaxMessage)), MaxMessage)
 	line, err := br.ReadSlice('\n')
 	switch {
+	case err == io.EOF && len(line) == 0:
+		return "", errProbe
 	case errors.Is(err, bufio.ErrBufferFull):
 		return "", fmt.Errorf("handoff: refused a message longer than %d bytes", MaxMessage)
 	case err != nil:
