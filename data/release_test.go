@@ -103,8 +103,10 @@ func TestMigrate0007_ReleaseDatabase(t *testing.T) {
 		for _, s := range list {
 			after = append(after, releaseAccount{s.ID, s.Username, s.Status, s.RoleID})
 			counts[s.Status]++
-			if s.SignIn != (app.SignInState{}) {
-				t.Errorf("%s has a sign-in record before anyone signed in: %+v", s.Username, s.SignIn)
+			// Nobody in it ever reset their password: every password is the one their
+			// manager chose, so everyone chooses their own at their first sign-in.
+			if s.SignIn != (app.SignInState{MustChangePassword: true}) {
+				t.Errorf("%s's sign-in record after the upgrade: %+v, want only MustChangePassword", s.Username, s.SignIn)
 			}
 			// Its PINs still open with the key beside it.
 			full, err := tx.Staff(s.ID)

@@ -69,6 +69,12 @@ ALTER TABLE staff ADD COLUMN last_failed_signin_at INTEGER;
 ALTER TABLE staff ADD COLUMN locked_until INTEGER; -- NULL: not locked
 ALTER TABLE staff ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0 CHECK (must_change_password IN (0, 1));
 
+-- Accounts from before sign-in still have the password their manager chose, unless the
+-- person set their own with a password reset code: the rest choose their own at their
+-- first sign-in.
+UPDATE staff SET must_change_password = 1
+WHERE id NOT IN (SELECT staff_id FROM codes WHERE kind = 'password_reset' AND used_at IS NOT NULL);
+
 -- The failures of a name typed at Sign in that matches no account, by the name's key,
 -- so that probing for accounts meets the same delays and locks as guessing a password.
 CREATE TABLE name_throttle (
