@@ -116,8 +116,8 @@ func htmlText(h string) string {
 }
 
 // Emails that carry a code carry the staffdesk: link that opens its window, and
-// say, for the mail program that does not open such links, which window takes the
-// username and code by its title; every menu item they send the reader to is in the
+// say, for the mail program that does not open such links, where the username and
+// code are typed, in the words of the button or window that takes them; every menu item they send the reader to is in the
 // app's menus; the change-email code names the button and dialog that take it, which
 // exist.
 func TestAccountEmailsSayWhatIsSentAndWhereToEnterIt(t *testing.T) {
@@ -133,8 +133,14 @@ func TestAccountEmailsSayWhatIsSentAndWhereToEnterIt(t *testing.T) {
 		}
 	}
 	emails := deliverEveryKind(t, r)
-	window := map[app.LinkAction]string{app.LinkActivate: titleActivate, app.LinkResetPassword: titleSetPassword,
-		app.LinkConfirmEmail: titleConfirmEmail}
+	// Activation and reset send the reader to the Sign in window's buttons (they are not
+	// signed in), the change of address to Confirm New Email.
+	signIn := r.showSignIn("")
+	t.Cleanup(signIn.win.Close)
+	window := map[app.LinkAction]string{
+		app.LinkActivate:      "choose " + strings.TrimSuffix(signIn.activate.Text, "…") + " on the Sign in window",
+		app.LinkResetPassword: "choose " + strings.TrimSuffix(signIn.setNew.Text, "…") + " on the Sign in window",
+		app.LinkConfirmEmail:  titleConfirmEmail}
 	linked := map[app.LinkAction]bool{}
 	for _, e := range emails {
 		links := map[string]string{"text": staffdeskLink.FindString(e.text)}
