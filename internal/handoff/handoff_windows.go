@@ -10,6 +10,7 @@ import (
 	"net"
 	"os/user"
 	"strings"
+	"time"
 
 	"github.com/Microsoft/go-winio"
 	"golang.org/x/sys/windows"
@@ -49,6 +50,15 @@ func listen(dir string) (net.Listener, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A pipe of that name answering means a StaffDesk runs; the name also cannot be
+	// made twice, but which error says so differs between Windows and Wine.
+	probe := 300 * time.Millisecond
+	if c, err := winio.DialPipe(name, &probe); err == nil {
+		c.Close()
+		return nil, ErrRunning
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w: %w", ErrRunning, err) // busy serving, or not ours to open
+	}
 	tu, err := windows.GetCurrentProcessToken().GetTokenUser()
 	if err != nil {
 		return nil, fmt.Errorf("find who you are: %w", err)
@@ -56,10 +66,17 @@ func listen(dir string) (net.Listener, error) {
 	sddl := "D:P(A;;GA;;;" + tu.User.Sid.String() + ")"
 	ln, err := winio.ListenPipe(name, &winio.PipeConfig{SecurityDescriptor: sddl, InputBufferSize: 4096, OutputBufferSize: 4096})
 	if err != nil {
-		if errors.Is(err, windows.ERROR_ACCESS_DENIED) || errors.Is(err, windows.ERROR_PIPE_BUSY) {
+		if errors.Is(err, windows.ERROR_ACCESS_DENIED) || errors.Is(err, windows.ERROR_PIPE_BUSY) ||
+			errors.Is(err, windows.ERROR_ALREADY_EXISTS) || errors.Is(err, fs.ErrExist) {
 			return nil, fmt.Errorf("%w: %w", ErrRunning, err)
 		}
 		return nil, fmt.Errorf("listen for links: %w", err)
+	}
+	// winio keeps the pipe's first instance unconnectable (on Windows: Wine lets a
+	// client connect to it, and nothing ever reads what it sends). Connecting once here
+	// uses that instance up under Wine; on Windows it is a probe like any other.
+	if c, err := winio.DialPipe(name, &probe); err == nil {
+		c.Close()
 	}
 	return ln, nil
 }
