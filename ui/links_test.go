@@ -254,3 +254,36 @@ func waitFor(t *testing.T, td *testDesk, cond func() bool) {
 	}
 	t.Fatal("timed out")
 }
+
+// StaffDesk started with the activation link, as main starts it: nobody signed in,
+// Sign in open, then the link. Activate Account opens in front of Sign in, filled in,
+// and activates without anyone signing in.
+func TestFreshStartWithALinkActivatesWithNobodySignedIn(t *testing.T) {
+	r := newLinkRig(t)
+	r.newLinkStaff(t, "ohart")
+	link := r.linkSentTo(t, "ohart@example.com", "Activate your")
+
+	fresh := openTestDesk(t, r.dir, nil)
+	if err := fresh.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if fresh.signIn == nil {
+		t.Fatal("the fresh start did not open Sign in")
+	}
+	t.Cleanup(fresh.signIn.win.Close)
+	fresh.OpenLinkText(link)
+	fresh.waitIdle()
+	f := openLinkForm[*activateForm](t, fresh, "activate")
+	t.Cleanup(f.win.Close)
+	if f.username.Text != "ohart" || codeInMail.FindString(f.code.Text) == "" {
+		t.Fatalf("opened with username %q, code %q", f.username.Text, f.code.Text)
+	}
+	test.Tap(f.submit)
+	fresh.waitIdle()
+	if !strings.Contains(f.banner.Text, "ohart is now active") {
+		t.Fatalf("after Activate: banner %q, code error %q", f.banner.Text, f.fields.errorOf(app.FieldCode))
+	}
+	if s := r.staffNamed(t, "ohart"); s.Status != app.StatusActive {
+		t.Fatalf("the account is %s", s.Status)
+	}
+}
