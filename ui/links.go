@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"image/color"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -99,12 +102,15 @@ func (d *Desk) refuseLink(err error) {
 	openOnce(d, "link-refused", func() (*struct{}, fyne.Window) {
 		w := d.app.NewWindow(titleLinkRefused)
 		text := &widget.Label{Text: msg, Wrapping: fyne.TextWrapWord}
+		// The message wraps at this width, not at the narrowest the window allows (which
+		// would make it a tall column of words).
+		width := canvas.NewRectangle(color.Transparent)
+		width.SetMinSize(fyne.NewSize(380, 0))
 		closeButton := newButton("Close", nil, widget.HighImportance, w.Close)
 		keys := formKeys{submit: w.Close, cancel: w.Close}
 		keys.attach(w)
-		row := container.NewBorder(nil, nil, container.NewCenter(widget.NewIcon(theme.WarningIcon())), nil, text)
-		w.SetContent(container.NewBorder(nil, container.NewPadded(formButtons(closeButton)), nil, nil, container.NewPadded(row)))
-		w.Resize(fyne.NewSize(460, 160))
+		row := container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, container.NewStack(width, text))
+		w.SetContent(container.NewPadded(container.NewVBox(row, formButtons(closeButton))))
 		w.RequestFocus()
 		return &struct{}{}, w
 	})
