@@ -225,6 +225,10 @@ func TestMalformedLinkSaysSoAndChangesNothing(t *testing.T) {
 		if !strings.Contains(said, "not a StaffDesk link it can open") || strings.Contains(said, "AAAAA") {
 			t.Errorf("%q: the window says %q", raw, said)
 		}
+		// A few lines, not a column of one word each.
+		if min := w.Content().MinSize(); min.Height > 200 || min.Width < 300 {
+			t.Errorf("the window needs %v", min)
+		}
 		if f.username.Text != "someone" || f.code.Text != "" {
 			t.Errorf("%q changed the open form: %q, %q", raw, f.username.Text, f.code.Text)
 		}
