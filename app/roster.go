@@ -3,6 +3,7 @@ package app
 import (
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -21,22 +22,95 @@ const (
 	ColStatus
 )
 
+// StatusChoice is the Staff grid's status filter.
+type StatusChoice int
+
+const (
+	// AnyStatus shows every account; inactive ones only while Show inactive is on, as
+	// the grid always has.
+	AnyStatus StatusChoice = iota
+	OnlyPending
+	OnlyActive
+	OnlyInactive
+	// OnlyLocked: locked after failed sign-ins, at the roster's time (SetNow).
+	OnlyLocked
+	// OnlyNeverSignedIn: active accounts never signed in (Staff.NeverSignedIn).
+	OnlyNeverSignedIn
+	// OnlyActivationExpiring: pending accounts whose activation code expires within
+	// ExpiringWithin, or has (Staff.ActivationExpiring).
+	OnlyActivationExpiring
+)
+
+// StatusChoices lists the status filter's choices in the order the grid offers them.
+var StatusChoices = []StatusChoice{AnyStatus, OnlyPending, OnlyActive, OnlyInactive, OnlyLocked, OnlyNeverSignedIn, OnlyActivationExpiring}
+
+// Label is the choice as the grid's drop-down shows it.
+func (c StatusChoice) Label() string {
+	switch c {
+	case OnlyPending:
+		return StatusPending.Label()
+	case OnlyActive:
+		return StatusActive.Label()
+	case OnlyInactive:
+		return StatusInactive.Label()
+	case OnlyLocked:
+		return "Locked"
+	case OnlyNeverSignedIn:
+		return "Never signed in"
+	case OnlyActivationExpiring:
+		return "Activation expiring"
+	}
+	return "All statuses"
+}
+
+// timed reports whether whom the choice shows changes with the time alone.
+func (c StatusChoice) timed() bool { return c == OnlyLocked || c == OnlyActivationExpiring }
+
+// The office filter's choices besides an office's ID.
+const (
+	// AllOffices shows every account, restricted to offices or not.
+	AllOffices int64 = 0
+	// NotRestricted shows the accounts not restricted to any office (Restrict offices
+	// off); an office's ID shows the accounts restricted to that office.
+	NotRestricted int64 = -1
+)
+
+// AllRoles is the role filter's choice that shows every role; a role's ID shows its
+// holders.
+const AllRoles int64 = 0
+
+// RosterFilter narrows the roster besides its search: by status, office and role.
+// The zero value shows every account but the inactive ones.
+type RosterFilter struct {
+	Status StatusChoice
+	Office int64 // AllOffices, NotRestricted or an office's ID
+	Role   int64 // AllRoles or a role's ID
+}
+
+// Narrows reports whether the filter hides anyone AnyStatus in all offices and roles
+// would show.
+func (f RosterFilter) Narrows() bool { return f != RosterFilter{} }
+
 // Roster is the Staff grid's model: every account held in memory, narrowed by a search
-// query and the Show inactive switch, and sorted by a column.
+// query, a status, office and role filter and the Show inactive switch, and sorted by a
+// column.
 //
 // It is laid out for typing speed at 100,000 accounts: the searchable text of all
 // accounts is one lower-cased string scanned with strings.Index (a vectorised search),
 // flags sit in flat slices rather than behind pointers, and sorting happens once per
 // header click, so that a keystroke costs one scan and one pass over the sort order.
+// The status, office and role filter and the switch become one flag per account
+// (passes), set in one pass over the accounts when one of them changes; a keystroke only
+// reads it.
 type Roster struct {
-	staff    []*Staff
-	hay      string  // every account's search text, lower-cased, each ended by '\n'
-	ends     []int32 // ends[i]: the offset just past account i's text in hay
-	inactive []bool
-	order    []int32                 // account indexes in the current sort order
-	byCol    map[StaffColumn][]int32 // ascending orders computed so far, until Reset
-	hits     []uint8                 // per account: how many query words have matched so far
-	shown    []int32                 // account indexes that pass the filter, in sort order
+	staff  []*Staff
+	hay    string                  // every account's search text, lower-cased, each ended by '\n'
+	ends   []int32                 // ends[i]: the offset just past account i's text in hay
+	passes []bool                  // passes[i]: account i passes the filter and the switch
+	order  []int32                 // account indexes in the current sort order
+	byCol  map[StaffColumn][]int32 // ascending orders computed so far, until Reset
+	hits   []uint8                 // per account: how many query words have matched so far
+	shown  []int32                 // account indexes that pass the filter, in sort order
 
 	at      []int32         // at[k]: account k's shown position or -1, while atValid
 	atValid bool            // at follows shown; IndexOf indexes the positions once after each filter
@@ -47,29 +121,37 @@ type Roster struct {
 	col    StaffColumn
 	desc   bool
 	showIn bool
+	narrow RosterFilter
+	now    time.Time // the time Locked and Activation expiring are told at
+	// changesAt is the next time after now at which an account enters or leaves a
+	// timed status filter (a lock ends, a code comes within a day of expiring); zero
+	// when none will.
+	changesAt time.Time
 }
 
-// NewRoster returns a roster of staff sorted by login, inactive accounts hidden.
+// NewRoster returns a roster of staff sorted by login, inactive accounts hidden, its
+// time now.
 func NewRoster(staff []*Staff) *Roster {
-	r := &Roster{col: ColLogin}
+	r := &Roster{col: ColLogin, now: time.Now()}
 	r.Reset(staff)
 	return r
 }
 
-// Reset replaces the accounts, keeping the query, sort and switch.
+// Reset replaces the accounts, keeping the query, filter, sort and switch.
 func (r *Roster) Reset(staff []*Staff) {
 	n := len(staff)
 	r.staff = staff
 	r.ends = make([]int32, n)
-	r.inactive = make([]bool, n)
+	r.passes = make([]bool, n)
 	r.hits = make([]uint8, n)
 	var b strings.Builder
 	b.Grow(n * 96)
+	r.changesAt = time.Time{}
 	for i, s := range staff {
 		writeSearchText(&b, s)
 		b.WriteByte('\n')
 		r.ends[i] = int32(b.Len())
-		r.inactive[i] = s.Status == StatusInactive
+		r.passes[i] = r.admits(s) // while s is at hand: a pass of its own costs a cache miss per account
 	}
 	r.hay = b.String()
 	r.byID = make(map[int64]int32, n)
@@ -80,6 +162,80 @@ func (r *Roster) Reset(staff []*Staff) {
 	r.byCol = map[StaffColumn][]int32{}
 	r.sort()
 	r.filter()
+}
+
+// SetFilter narrows the roster by status, office and role, telling Locked and
+// Activation expiring at now.
+func (r *Roster) SetFilter(f RosterFilter, now time.Time) {
+	r.narrow, r.now = f, now
+	r.mark()
+	r.filter()
+}
+
+// Filter returns the status, office and role filter.
+func (r *Roster) Filter() RosterFilter { return r.narrow }
+
+// SetNow moves the roster's time on to now. Only when an account has entered or left a
+// timed status filter (Locked, Activation expiring) since are the rows filtered again;
+// otherwise it costs nothing, so the grid may call it on every redraw.
+func (r *Roster) SetNow(now time.Time) {
+	r.now = now
+	if r.narrow.Status.timed() && !r.changesAt.IsZero() && !now.Before(r.changesAt) {
+		r.mark()
+		r.filter()
+	}
+}
+
+// mark sets passes from the filter and the switch: one pass over the accounts.
+func (r *Roster) mark() {
+	r.changesAt = time.Time{}
+	for i, s := range r.staff {
+		r.passes[i] = r.admits(s)
+	}
+}
+
+// admits reports whether s passes the filter and the switch at the roster's time, and
+// brings changesAt forward to when that may change by the time alone.
+func (r *Roster) admits(s *Staff) bool {
+	f, now := r.narrow, r.now
+	if f.Role != AllRoles && s.RoleID != f.Role {
+		return false
+	}
+	switch {
+	case f.Office == AllOffices:
+	case f.Office == NotRestricted:
+		if s.RestrictOffices {
+			return false
+		}
+	case !s.RestrictOffices || !slices.Contains(s.OfficeIDs, f.Office):
+		return false
+	}
+	switch f.Status {
+	case OnlyPending:
+		return s.Status == StatusPending
+	case OnlyActive:
+		return s.Status == StatusActive
+	case OnlyInactive:
+		return s.Status == StatusInactive
+	case OnlyLocked:
+		r.changeAt(s.SignIn.LockedUntil) // a lock ends
+		return s.Locked(now)
+	case OnlyNeverSignedIn:
+		return s.NeverSignedIn()
+	case OnlyActivationExpiring:
+		if s.Status == StatusPending && !s.ActivationExpires.IsZero() {
+			r.changeAt(s.ActivationExpires.Add(-ExpiringWithin)) // a code comes within a day
+		}
+		return s.ActivationExpiring(now)
+	}
+	return r.showIn || s.Status != StatusInactive
+}
+
+// changeAt brings changesAt forward to t, if t is after the roster's time.
+func (r *Roster) changeAt(t time.Time) {
+	if t.After(r.now) && (r.changesAt.IsZero() || t.Before(r.changesAt)) {
+		r.changesAt = t
+	}
 }
 
 // SetQuery narrows the roster to the accounts whose name, username, email, phones or
@@ -96,10 +252,18 @@ func (r *Roster) SetQuery(q string) {
 	r.filter()
 }
 
-// SetShowInactive shows or hides inactive accounts.
+// SetShowInactive shows or hides inactive accounts while the status filter is
+// AnyStatus. A status chosen shows whom it names, Inactive and Locked ones alike: the
+// switch is then not asked (the grid greys it).
 func (r *Roster) SetShowInactive(show bool) {
+	if show == r.showIn {
+		return
+	}
 	r.showIn = show
-	r.filter()
+	if r.narrow.Status == AnyStatus {
+		r.mark()
+		r.filter()
+	}
 }
 
 // ShowInactive reports whether inactive accounts are shown.
@@ -181,13 +345,13 @@ func (r *Roster) AddOrder(o ColumnOrder) {
 }
 
 // filter recomputes shown: one scan of hay per query word, then one pass over the sort
-// order.
+// order reading passes.
 func (r *Roster) filter() {
 	r.atValid = false
 	r.shown = r.shown[:0]
 	if len(r.query) == 0 {
 		for _, k := range r.order {
-			if r.showIn || !r.inactive[k] {
+			if r.passes[k] {
 				r.shown = append(r.shown, k)
 			}
 		}
@@ -199,7 +363,7 @@ func (r *Roster) filter() {
 	}
 	want := uint8(len(r.query))
 	for _, k := range r.order {
-		if r.hits[k] == want && (r.showIn || !r.inactive[k]) {
+		if r.hits[k] == want && r.passes[k] {
 			r.shown = append(r.shown, k)
 		}
 	}

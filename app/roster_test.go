@@ -2,7 +2,9 @@ package app_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/staffdesk/staffdesk/app"
 )
@@ -118,7 +120,7 @@ func staff100k() []*app.Staff {
 	for i := range out {
 		f, l := first[i%len(first)], last[(i/len(first))%len(last)]
 		out[i] = &app.Staff{
-			ID: int64(i + 1), FirstName: f, LastName: l,
+			ID: int64(i + 1), FirstName: f, LastName: l, RoleID: int64(i%5 + 1),
 			Username:     fmt.Sprintf("%s%s%d", f[:1], l, i),
 			Email:        fmt.Sprintf("%s.%s%d@example.com", f, l, i),
 			ProviderName: prov[i%len(prov)],
@@ -250,5 +252,144 @@ func TestRosterOrderWork(t *testing.T) {
 	r.AddOrder(stale())
 	if r.HasOrder(app.ColProvider) {
 		t.Error("an order of the accounts before Reset was kept")
+	}
+}
+
+// filterFixture is a practice of two offices and two roles, with a locked account, one
+// never signed in and pending ones about to expire or not, at the time filterNow.
+var filterNow = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+func filterFixture() []*app.Staff {
+	const nurse, frontDesk = 10, 20
+	const main, river = 1, 2
+	signedIn := app.SignInState{LastSignInAt: filterNow.Add(-48 * time.Hour)}
+	return []*app.Staff{
+		{ID: 1, Username: "anurse", RoleID: nurse, Status: app.StatusActive, SignIn: signedIn},
+		{ID: 2, Username: "bmain", RoleID: frontDesk, Status: app.StatusActive, RestrictOffices: true, OfficeIDs: []int64{main}, SignIn: signedIn},
+		{ID: 3, Username: "cboth", RoleID: nurse, Status: app.StatusActive, RestrictOffices: true, OfficeIDs: []int64{main, river},
+			SignIn: app.SignInState{LastSignInAt: filterNow.Add(-time.Hour), Failures: 10, LockedUntil: filterNow.Add(10 * time.Minute)}},
+		{ID: 4, Username: "dnever", RoleID: frontDesk, Status: app.StatusActive, RestrictOffices: true, OfficeIDs: []int64{river}},
+		{ID: 5, Username: "esoon", RoleID: nurse, Status: app.StatusPending, ActivationExpires: filterNow.Add(2 * time.Hour)},
+		{ID: 6, Username: "flater", RoleID: frontDesk, Status: app.StatusPending, RestrictOffices: true, OfficeIDs: []int64{river},
+			ActivationExpires: filterNow.Add(ExpiringTestLead)},
+		{ID: 7, Username: "gleft", RoleID: nurse, Status: app.StatusInactive, RestrictOffices: true, OfficeIDs: []int64{main},
+			SignIn: app.SignInState{LockedUntil: filterNow.Add(5 * time.Minute)}},
+		// Restrict offices on with no office left: restricted, but to none.
+		{ID: 8, Username: "hnowhere", RoleID: nurse, Status: app.StatusActive, RestrictOffices: true, SignIn: signedIn},
+	}
+}
+
+// ExpiringTestLead is when flater's code expires: a day and an hour away, so that it
+// becomes "expiring" an hour after filterNow.
+const ExpiringTestLead = app.ExpiringWithin + time.Hour
+
+func TestRosterStatusOfficeAndRoleFilters(t *testing.T) {
+	const nurse, frontDesk = 10, 20
+	const main, river = 1, 2
+	tests := []struct {
+		name         string
+		f            app.RosterFilter
+		showInactive bool
+		query        string
+		want         string
+	}{
+		{"all, inactive hidden as before", app.RosterFilter{}, false, "", "[anurse bmain cboth dnever esoon flater hnowhere]"},
+		{"all with Show inactive", app.RosterFilter{}, true, "", "[anurse bmain cboth dnever esoon flater gleft hnowhere]"},
+		{"pending", app.RosterFilter{Status: app.OnlyPending}, false, "", "[esoon flater]"},
+		{"active", app.RosterFilter{Status: app.OnlyActive}, false, "", "[anurse bmain cboth dnever hnowhere]"},
+		{"inactive without the switch", app.RosterFilter{Status: app.OnlyInactive}, false, "", "[gleft]"},
+		{"locked, at the time given, inactive ones too", app.RosterFilter{Status: app.OnlyLocked}, false, "", "[cboth gleft]"},
+		{"never signed in: active ones only", app.RosterFilter{Status: app.OnlyNeverSignedIn}, false, "", "[dnever]"},
+		{"activation expiring within a day", app.RosterFilter{Status: app.OnlyActivationExpiring}, false, "", "[esoon]"},
+		{"an office: those restricted to it", app.RosterFilter{Office: main}, false, "", "[bmain cboth]"},
+		{"an office with Show inactive", app.RosterFilter{Office: main}, true, "", "[bmain cboth gleft]"},
+		{"the other office", app.RosterFilter{Office: river}, false, "", "[cboth dnever flater]"},
+		{"not restricted", app.RosterFilter{Office: app.NotRestricted}, false, "", "[anurse esoon]"},
+		{"a role", app.RosterFilter{Role: frontDesk}, false, "", "[bmain dnever flater]"},
+		{"role, office and status at once", app.RosterFilter{Status: app.OnlyActive, Office: river, Role: nurse}, false, "", "[cboth]"},
+		{"filter and search at once", app.RosterFilter{Role: nurse}, false, "o", "[cboth esoon hnowhere]"},
+		{"a filter nobody passes", app.RosterFilter{Status: app.OnlyPending, Office: main}, false, "", "[]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := app.NewRoster(filterFixture())
+			r.SetShowInactive(tt.showInactive)
+			r.SetFilter(tt.f, filterNow)
+			r.SetQuery(tt.query)
+			if got := fmt.Sprint(usernames(r)); got != tt.want {
+				t.Errorf("got %s, want %s", got, tt.want)
+			}
+			if r.Filter() != tt.f || r.Filter().Narrows() != (tt.f != app.RosterFilter{}) {
+				t.Errorf("Filter() = %+v", r.Filter())
+			}
+			// The filter holds across a reload and a sort.
+			r.Reset(filterFixture())
+			r.SortBy(app.ColLogin, true)
+			r.SortBy(app.ColLogin, false)
+			if got := fmt.Sprint(usernames(r)); got != tt.want {
+				t.Errorf("after Reset and sort: got %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+// Locked and Activation expiring are told at the roster's time: moving it on past a
+// lock's end or into a code's last day changes the rows, and moving it on by less does
+// not filter again.
+func TestRosterTimedFiltersFollowTheTime(t *testing.T) {
+	r := app.NewRoster(filterFixture())
+	r.SetFilter(app.RosterFilter{Status: app.OnlyLocked}, filterNow)
+	if got := fmt.Sprint(usernames(r)); got != "[cboth gleft]" {
+		t.Fatalf("locked at first: %s", got)
+	}
+	r.SetNow(filterNow.Add(6 * time.Minute)) // gleft's lock is over
+	if got := fmt.Sprint(usernames(r)); got != "[cboth]" {
+		t.Errorf("locked 6 minutes on: %s", got)
+	}
+	r.SetNow(filterNow.Add(11 * time.Minute))
+	if r.Len() != 0 {
+		t.Errorf("locked 11 minutes on: %v", usernames(r))
+	}
+	r.SetNow(filterNow.Add(12 * time.Minute))
+	if n := testing.AllocsPerRun(10, func() { r.SetNow(filterNow.Add(13 * time.Minute)) }); n != 0 {
+		t.Errorf("SetNow with nothing to change allocates %v times", n)
+	}
+
+	r.SetFilter(app.RosterFilter{Status: app.OnlyActivationExpiring}, filterNow)
+	if got := fmt.Sprint(usernames(r)); got != "[esoon]" {
+		t.Fatalf("expiring at first: %s", got)
+	}
+	r.SetNow(filterNow.Add(61 * time.Minute)) // flater's code is within a day of expiring
+	if got := fmt.Sprint(usernames(r)); got != "[esoon flater]" {
+		t.Errorf("expiring an hour on: %s", got)
+	}
+	r.SetNow(filterNow.Add(3 * time.Hour)) // esoon's has expired: it still needs resending
+	if got := fmt.Sprint(usernames(r)); got != "[esoon flater]" {
+		t.Errorf("expiring 3 hours on: %s", got)
+	}
+}
+
+// The status choices read as the grid offers them, All first.
+func TestStatusChoiceLabels(t *testing.T) {
+	var labels []string
+	for _, c := range app.StatusChoices {
+		labels = append(labels, c.Label())
+	}
+	want := "All statuses|Pending activation|Active|Inactive|Locked|Never signed in|Activation expiring"
+	if got := strings.Join(labels, "|"); got != want {
+		t.Errorf("labels = %s", got)
+	}
+}
+
+// BenchmarkRosterFilterChange is a choice in one of the grid's filter drop-downs over
+// 100,000 accounts: one pass to mark who passes, one over the sort order.
+func BenchmarkRosterFilterChange(b *testing.B) {
+	r := app.NewRoster(staff100k())
+	now := time.Now()
+	filters := []app.RosterFilter{{Status: app.OnlyActive}, {Status: app.OnlyLocked}, {Role: 3}, {}}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r.SetFilter(filters[i%len(filters)], now)
 	}
 }

@@ -168,6 +168,9 @@ func (d *Desk) enter(in *app.SignedIn) {
 // land shows the window the person lands on after signing in.
 func (d *Desk) land(in *app.SignedIn) {
 	d.ShowMain()
+	if in.Landing == app.LandDashboard {
+		d.openDashboard() // Use new dashboard? on
+	}
 }
 
 // signOut ends the session here and returns to Sign in saying so.

@@ -16,10 +16,11 @@ import (
 )
 
 // gridInnerPadding is the space between a cell's edge and its text: tighter than the
-// theme's 8, so that the columns fit a 1024-pixel window. The cells draw their own text
+// theme's 8, so that the columns fit a 1024-pixel window (and, with the Practice
+// Administrator's role under a name, the demo's values a 1280-pixel one). The cells draw their own text
 // (canvas.Text), so no theme scope is needed for it: Fyne caches font faces per theme
 // scope, and a scope per cell made every cell parse the fonts again.
-const gridInnerPadding = 6
+const gridInnerPadding = 5
 
 // actionsInset is the room either side of a row's buttons, which have their own padding.
 const actionsInset = 3
@@ -61,7 +62,7 @@ func newStaffTable(w *staffWindow) *staffTable {
 		h.update(id.Col)
 	}
 	t.ExtendBaseWidget(t)
-	t.cols = newGridWidths()
+	t.cols = newGridWidths(w.manage)
 	t.applyWidths()
 	return t
 }
@@ -241,7 +242,11 @@ func (c *staffCell) makeActions() {
 	c.more = newButton("", theme.MoreHorizontalIcon(), widget.MediumImportance, func() {
 		c.act(func(s *app.Staff) { c.w.showRowMenu(s, c.more) })
 	})
-	c.actions = container.NewHBox(c.view, c.edit, c.more)
+	c.actions = container.NewHBox(c.view)
+	if c.w.manage { // Edit and the More menu's actions are Manage Accounts'
+		c.actions.Add(c.edit)
+		c.actions.Add(c.more)
+	}
 }
 
 // act runs f on the cell's account as it is now in the roster.
@@ -277,6 +282,12 @@ func (c *staffCell) rebind() {
 
 // cellValues are what a cell of col shows for s: its text, a second line, and whether
 // that line is a warning.
+//
+// The status cell says Locked until the lock ends, and beneath the status how signing
+// in has gone: the failed attempts in a row, as a warning, while there are any;
+// otherwise when an active account last signed in, or that it never has. (A column of
+// its own would take room the grid does not have at 1024 pixels; the View sheet has
+// both.)
 func cellValues(s *app.Staff, col int, now time.Time) (text, sub string, warn bool) {
 	switch app.StaffColumn(col) {
 	case app.ColLogin:
@@ -295,9 +306,41 @@ func cellValues(s *app.Staff, col int, now time.Time) (text, sub string, warn bo
 		return twoFactorLabel(s), "", false
 	case app.ColStatus:
 		st := s.StatusInfo(now)
-		return st.Headline(), strings.Join(st.Details(), " · "), st.Expired
+		text, details := st.Headline(), st.Details()
+		if s.Locked(now) {
+			text = "Locked until " + s.SignIn.LockedUntil.In(now.Location()).Format("15:04")
+		}
+		failed := s.SignIn.Failures > 0
+		switch {
+		case failed:
+			details = append(details, plural(s.SignIn.Failures, "failed sign-in", "failed sign-ins"))
+		case s.Status == app.StatusActive:
+			details = append(details, lastSignIn(s.SignIn.LastSignInAt, now))
+		}
+		return text, strings.Join(details, " · "), st.Expired || failed
 	}
 	return "", "", false
+}
+
+// lastSignIn is when an account last signed in, as the grid says it, short enough for
+// the status column: "signed in 09:14" (today), "signed in yesterday", "signed in 28
+// Nov", "signed in 28 Nov 2025", or "never signed in".
+func lastSignIn(at, now time.Time) string {
+	if at.IsZero() {
+		return "never signed in"
+	}
+	at = at.In(now.Location())
+	y, m, d := now.Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, now.Location())
+	switch {
+	case !at.Before(today):
+		return "signed in " + at.Format("15:04")
+	case !at.Before(today.AddDate(0, 0, -1)):
+		return "signed in yesterday"
+	case at.Year() == y:
+		return "signed in " + at.Format("2 Jan")
+	}
+	return "signed in " + at.Format("2 Jan 2006")
 }
 
 func twoFactorLabel(s *app.Staff) string {
@@ -338,6 +381,13 @@ func (c *staffCell) update(id widget.TableCellID) {
 	if c.actions != nil && (id.Col == colActions) != c.actions.Visible() {
 		setVisible(c.actions, id.Col == colActions)
 		layoutChanged = true
+	}
+	if id.Col == colActions && c.w.manage {
+		// The person's own row has no More menu once Deactivate and Delete are gone.
+		if more := c.w.hasRowMenu(s); more != c.more.Visible() {
+			setVisible(c.more, more)
+			layoutChanged = true
+		}
 	}
 	if layoutChanged || c.fitWidth != c.Size().Width {
 		c.layout(c.Size())
@@ -505,14 +555,14 @@ func (c *staffCell) Tapped(*fyne.PointEvent) {
 	c.w.win.Canvas().Focus(c.w.table)
 }
 
-// DoubleTapped opens the account for editing.
+// DoubleTapped opens the account: for editing with Manage Accounts, to view without.
 func (c *staffCell) DoubleTapped(*fyne.PointEvent) {
 	if c.w == nil || c.id == 0 {
 		return
 	}
 	c.w.selected = c.id
 	c.w.table.markSelected()
-	c.w.d.openEditStaff(c.id)
+	c.w.open(c.id)
 }
 
 // MouseIn shows a cut-off value in full beside the pointer.

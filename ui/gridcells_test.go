@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -217,6 +218,39 @@ func TestStaffGridColumnsFitTheWindow(t *testing.T) {
 	}
 }
 
+// At 1024×640 the toolbar's filters, the usage beside Add and the Dashboard button fit
+// the window, each drop-down as wide as its longest choice.
+func TestStaffGridToolbarFitsTheWindow(t *testing.T) {
+	td, w := showStaffGrid(t, true)
+	for _, name := range []string{"fit1", "fit2", "fit3", "fit4"} { // the plan's 15 all used
+		createStaffIn(t, td, name)
+	}
+	w.reload()
+	td.waitIdle()
+	w.win.Resize(fyne.NewSize(1024, 640))
+	w.win.Canvas().Capture()
+	d := fyne.CurrentApp().Driver()
+	right := d.AbsolutePositionForObject(w.win.Content()).X + w.win.Canvas().Size().Width
+	ends := func(o fyne.CanvasObject) float32 { return d.AbsolutePositionForObject(o).X + o.Size().Width }
+	starts := func(o fyne.CanvasObject) float32 { return d.AbsolutePositionForObject(o).X }
+	if !w.usageLabel.Visible() || ends(w.addButton) > right || ends(w.usageLabel) > starts(w.addButton) ||
+		ends(w.search) > starts(w.usageLabel) || w.search.Size().Width < 300 {
+		t.Errorf("the search row: search %.0f–%.0f, usage %.0f–%.0f, Add %.0f–%.0f, window %.0f", starts(w.search), ends(w.search),
+			starts(w.usageLabel), ends(w.usageLabel), starts(w.addButton), ends(w.addButton), right)
+	}
+	row := []fyne.CanvasObject{w.statusChoice, w.officeChoice, w.roleChoice, w.showInactive, w.toDashboard}
+	for i, o := range row {
+		if ends(o) > right || (i > 0 && starts(o) < ends(row[i-1])) {
+			t.Errorf("the filter row's %d. part at %.0f–%.0f overlaps or leaves the window (%.0f)", i+1, starts(o), ends(o), right)
+		}
+	}
+	for _, c := range []*choice{w.statusChoice, w.officeChoice, w.roleChoice} {
+		if c.Size().Width < choiceWidth(c.Options) {
+			t.Errorf("the drop-down showing %q is %.0f wide; its longest choice needs %.0f", c.Selected, c.Size().Width, choiceWidth(c.Options))
+		}
+	}
+}
+
 // The manager widens a column by dragging its header's trailing edge.
 func TestStaffGridColumnWidensByDraggingItsHeaderEdge(t *testing.T) {
 	_, w := showStaffGrid(t, true)
@@ -336,5 +370,42 @@ func TestStaffGridHighlightShowsWhereTheKeyboardIs(t *testing.T) {
 	}
 	if !gridCell(t, w, row, int(app.ColName)).highlight.Visible() {
 		t.Error("the selection is not shown while the search box has the keyboard")
+	}
+}
+
+// The status cell's second line says how signing in has gone, in few words.
+func TestLastSignInWords(t *testing.T) {
+	loc := time.FixedZone("here", -5*3600)
+	now := time.Date(2026, 3, 12, 10, 30, 0, 0, loc)
+	for _, tc := range []struct {
+		at   time.Time
+		want string
+	}{
+		{time.Time{}, "never signed in"},
+		{time.Date(2026, 3, 12, 9, 14, 0, 0, loc), "signed in 09:14"},
+		{time.Date(2026, 3, 12, 0, 0, 0, 0, loc), "signed in 00:00"},
+		{time.Date(2026, 3, 11, 23, 59, 0, 0, loc), "signed in yesterday"},
+		{time.Date(2026, 3, 11, 0, 0, 0, 0, loc), "signed in yesterday"},
+		{time.Date(2026, 3, 10, 23, 0, 0, 0, loc), "signed in 10 Mar"},
+		{time.Date(2025, 11, 28, 8, 0, 0, 0, loc), "signed in 28 Nov 2025"},
+		// Told in the desk's time zone: 03:00 UTC is the evening before here.
+		{time.Date(2026, 3, 12, 3, 0, 0, 0, time.UTC), "signed in yesterday"},
+	} {
+		if got := lastSignIn(tc.at, now); got != tc.want {
+			t.Errorf("lastSignIn(%v) = %q; want %q", tc.at, got, tc.want)
+		}
+	}
+
+	locked := &app.Staff{Status: app.StatusActive, SignIn: app.SignInState{LastSignInAt: now.Add(-time.Hour),
+		Failures: 10, LockedUntil: time.Date(2026, 3, 12, 15, 40, 0, 0, time.UTC)}}
+	if text, sub, warn := cellValues(locked, int(app.ColStatus), now); text != "Locked until 10:40" || sub != "10 failed sign-ins" || !warn {
+		t.Errorf("a locked account's status = %q over %q (warning %v)", text, sub, warn)
+	}
+	if text, sub, _ := cellValues(locked, int(app.ColStatus), now.Add(6*time.Hour)); text != "Active" || sub != "10 failed sign-ins" {
+		t.Errorf("after the lock: %q over %q", text, sub)
+	}
+	one := &app.Staff{Status: app.StatusActive, SignIn: app.SignInState{LastSignInAt: now.Add(-time.Hour), Failures: 1}}
+	if _, sub, _ := cellValues(one, int(app.ColStatus), now); sub != "1 failed sign-in" {
+		t.Errorf("one failure: %q", sub)
 	}
 }

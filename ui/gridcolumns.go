@@ -101,11 +101,13 @@ type gridWidths struct {
 	floor   []float32
 	user    []float32 // 0: fitted
 	current []float32
+	manage  bool // the rows offer Edit and More besides View
 }
 
-func newGridWidths() *gridWidths {
+func newGridWidths(manage bool) *gridWidths {
 	n := len(staffColumns)
-	g := &gridWidths{want: make([]float32, n), floor: make([]float32, n), user: make([]float32, n), current: make([]float32, n)}
+	g := &gridWidths{want: make([]float32, n), floor: make([]float32, n), user: make([]float32, n), current: make([]float32, n),
+		manage: manage}
 	g.measure(nil)
 	return g
 }
@@ -132,13 +134,13 @@ func (g *gridWidths) measure(lv *longestValues) {
 		}
 		switch i {
 		case int(app.ColStatus):
-			w = max(w, fyne.MeasureText("expires in 3 days", caption, fyne.TextStyle{}).Width)
+			w = max(w, fyne.MeasureText("signed in yesterday", caption, fyne.TextStyle{}).Width)
 		case int(app.ColEmergency):
 			w = theme.IconInlineSize()
 		}
 		g.want[i] = min(float32(int(w+2*gridInnerPadding+1)), maxColumnWidth)
 		if i == colActions {
-			g.want[i] = float32(int(actionsWidth() + 1))
+			g.want[i] = float32(int(actionsWidth(g.manage) + 1))
 		}
 		if i == colActions {
 			g.floor[i] = max(g.floor[i], g.want[i])
@@ -146,12 +148,15 @@ func (g *gridWidths) measure(lv *longestValues) {
 	}
 }
 
-// actionsWidth is the width of a row's View, Edit and More buttons side by side.
-func actionsWidth() float32 {
-	view := newButton("View", nil, widget.MediumImportance, nil)
-	edit := newButton("Edit", nil, widget.MediumImportance, nil)
-	more := newButton("", theme.MoreHorizontalIcon(), widget.MediumImportance, nil)
-	return container.NewHBox(view, edit, more).MinSize().Width + 2*actionsInset
+// actionsWidth is the width of a row's View, Edit and More buttons side by side, or
+// of View alone for those who may not manage accounts.
+func actionsWidth(manage bool) float32 {
+	row := container.NewHBox(newButton("View", nil, widget.MediumImportance, nil))
+	if manage {
+		row.Add(newButton("Edit", nil, widget.MediumImportance, nil))
+		row.Add(newButton("", theme.MoreHorizontalIcon(), widget.MediumImportance, nil))
+	}
+	return row.MinSize().Width + 2*actionsInset
 }
 
 // fit returns the columns' widths for the room there is: each column its content (or

@@ -19,7 +19,7 @@ func TestGridWidthsFitContentThenRoom(t *testing.T) {
 		{Username: "bo", FirstName: "Bo", LastName: "Ek", Email: "bartholomew.christopherson-whitfield@longdomain.example.com",
 			RoleName: "Certified Medical Assistant", ProviderName: "Kate Provider, MD"},
 	}
-	g := newGridWidths()
+	g := newGridWidths(true)
 	g.measure(findLongest(staff))
 	email := int(app.ColEmail)
 	long := fyne.MeasureText(staff[1].Email, theme.TextSize(), fyne.TextStyle{}).Width + 2*gridInnerPadding

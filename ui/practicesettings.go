@@ -233,6 +233,7 @@ func (s *practiceSettings) onSave() {
 		case err == nil:
 			s.show(saved)
 			s.say("Saved.", widget.SuccessImportance)
+			s.d.practiceChanged()
 		case app.ErrorCode(err) == app.ECONFLICT && len(app.ErrorFields(err)) == 0:
 			s.d.logError(err)
 			s.stale = askStale(s.win, err, func() { s.load(nil) }, s.onKeepChanges)

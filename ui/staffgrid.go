@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,10 +25,16 @@ import (
 var mailBannerEvery = 5 * time.Second
 
 // staffWindow is the main window: every staff account in a grid the manager searches,
-// sorts and acts on.
+// filters, sorts and acts on, and the Dashboard (dashboard.go) as its other page.
 type staffWindow struct {
 	d   *Desk
 	win fyne.Window
+
+	// What the signed-in person may do, as of the window's building (a change of their
+	// role or its permissions ends their session, and the window with it): the window
+	// offers nothing else.
+	manage   bool // Manage Accounts: add, edit, the More menu's actions
+	practice bool // Manage Practice: the Practice and Email menus' settings, the outbox
 
 	roster   *app.Roster // nil until the first load
 	selected int64       // the selected account's ID; an ID survives sorting and filtering
@@ -39,18 +46,33 @@ type staffWindow struct {
 
 	search       *entry // Escape clears it
 	showInactive *widget.Check
-	addButton    *button
+	addButton    *button         // nil without Manage Accounts
+	usage        app.StaffUsage  // as of the last reload
+	usageLabel   *widget.Label   // "14 of 15 staff accounts used", shown when near the limit
+	searchRow    *fyne.Container // the search box, the usage and Add
 	table        *staffTable
 	footer       *widget.Label
 
+	// The filters: status, office and role drop-downs over the roster's RosterFilter.
+	filter       app.RosterFilter
+	officeOpts   options // All offices, Not restricted, then the practice's offices
+	roleOpts     options // All roles, then the practice's roles
+	officeChoice *choice
+	roleChoice   *choice
+	statusChoice *choice
+	officeBox    *fyne.Container // the office drop-down, as wide as its longest office
+	roleBox      *fyne.Container
+	syncing      bool // the drop-downs are being set from filter: their OnChanged waits
+
+	pages       *fyne.Container // the Staff page and the Dashboard, one of them shown
+	staffPage   *fyne.Container
+	dash        *dashboard // nil until first shown
+	toDashboard *button
+
 	loading      *widget.Label
-	emptyState   *fyne.Container // no staff at all
-	emptyText    *widget.Label
-	addProvider  *button
-	emptyAdd     *button
-	noMatch      *fyne.Container // the search or switch hides every account
+	noMatch      *fyne.Container // the search, a filter or the switch hides every account
 	noMatchLabel *widget.Label
-	clearSearch  *button
+	clearSearch  *button // "Clear search", "Clear filters" or "Show inactive"
 
 	// The mail banner: "Email is not set up — 2 messages waiting", hidden when mail flows.
 	mailBanner *fyne.Container
@@ -68,7 +90,8 @@ type staffWindow struct {
 }
 
 func newStaffWindow(d *Desk) *staffWindow {
-	w := &staffWindow{d: d, win: d.app.NewWindow("StaffDesk — Staff"), stop: make(chan struct{})}
+	w := &staffWindow{d: d, win: d.app.NewWindow(staffTitle), stop: make(chan struct{}),
+		manage: d.can(app.PermManageAccounts), practice: d.can(app.PermManagePractice)}
 	// The accounts are read while the window is built (its fonts alone take a twentieth
 	// of a second): at 100,000 accounts the reading is what the first rows wait for.
 	w.reload()
@@ -87,19 +110,47 @@ func newStaffWindow(d *Desk) *staffWindow {
 	return w
 }
 
+// The main window's titles, one per page.
+const (
+	staffTitle     = "StaffDesk — Staff"
+	dashboardTitle = "StaffDesk — Dashboard"
+)
+
 func (w *staffWindow) buildUI() {
 	w.search = newEntry(&formKeys{cancel: w.onSearchEscape}, "Search name, username, email, phone or provider")
 	w.search.OnChanged = w.onSearch
 	w.showInactive = widget.NewCheck("Show inactive", w.onShowInactive)
 	// The window's buttons are the ui's button: Enter presses it, and Escape reaches
 	// onTypedKey, as in the other windows.
-	w.addButton = newButton("+ Add Staff Member", nil, widget.HighImportance, w.d.openNewStaff)
-	toolbar := container.NewBorder(nil, nil, nil, container.NewHBox(w.showInactive, w.addButton), w.search)
+	w.usageLabel = widget.NewLabel("")
+	w.usageLabel.Hide()
+	right := container.NewHBox(w.usageLabel)
+	if w.manage {
+		w.addButton = newButton("+ Add Staff Member", nil, widget.HighImportance, w.onAdd)
+		right.Add(w.addButton)
+	}
+	w.officeOpts, w.roleOpts = officeChoices(nil), roleChoices(nil)
+	escape := &formKeys{cancel: func() { w.onTypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape}) }}
+	w.statusChoice = newChoice(escape, statusLabels(), func(string) { w.onFilterChosen() })
+	w.officeChoice = newChoice(escape, w.officeOpts.labels, func(string) { w.onFilterChosen() })
+	w.roleChoice = newChoice(escape, w.roleOpts.labels, func(string) { w.onFilterChosen() })
+	w.toDashboard = newButton("Dashboard", theme.HomeIcon(), widget.MediumImportance, w.d.openDashboard)
+	w.syncFilterChoices()
+	w.officeBox, w.roleBox = fixedWidth(w.officeChoice), fixedWidth(w.roleChoice)
+	filters := container.NewHBox(fixedWidth(w.statusChoice), w.officeBox, w.roleBox, w.showInactive)
+	w.searchRow = container.NewBorder(nil, nil, nil, right, w.search)
+	toolbar := container.NewVBox(
+		w.searchRow,
+		container.NewBorder(nil, nil, filters, w.toDashboard))
 
 	w.mailText = &widget.Label{Truncation: fyne.TextTruncateEllipsis}
 	w.mailAction = newButton("Open outbox", nil, widget.MediumImportance, w.onMailAction)
+	var mailAction fyne.CanvasObject
+	if w.practice {
+		mailAction = w.mailAction // settings and the outbox are Manage Practice's
+	}
 	w.mailBanner = infoBar(theme.WarningIcon(), theme.ColorNameWarning,
-		container.NewBorder(nil, nil, nil, w.mailAction, w.mailText))
+		container.NewBorder(nil, nil, nil, mailAction, w.mailText))
 	w.mailBanner.Hide()
 
 	w.rowSize = gridRowSize()
@@ -109,21 +160,15 @@ func (w *staffWindow) buildUI() {
 
 	w.loading = widget.NewLabel("Loading staff…")
 
-	title := widget.NewLabelWithStyle("No staff members yet", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	title.SizeName = theme.SizeNameSubHeadingText
-	w.emptyText = &widget.Label{Alignment: fyne.TextAlignCenter}
-	w.addProvider = newButton("Add a provider", nil, widget.HighImportance, w.d.openProviders)
-	w.emptyAdd = newButton("+ Add Staff Member", nil, widget.HighImportance, w.d.openNewStaff)
-	w.emptyState = container.NewCenter(container.NewVBox(
-		title, w.emptyText, container.NewCenter(container.NewHBox(w.addProvider, w.emptyAdd))))
-
 	w.noMatchLabel = &widget.Label{Alignment: fyne.TextAlignCenter, Truncation: fyne.TextTruncateEllipsis}
 	w.clearSearch = newButton("Clear search", nil, widget.MediumImportance, w.onClearSearch)
 	w.noMatch = container.NewVBox(layout.NewSpacer(), w.noMatchLabel, container.NewCenter(w.clearSearch), layout.NewSpacer())
 
 	w.showOnly(w.loading)
-	body := container.NewStack(w.table, w.emptyState, w.noMatch, container.NewCenter(w.loading), w.tip.layer)
-	w.win.SetContent(container.NewBorder(container.NewVBox(w.mailBanner, toolbar), w.footer, nil, nil, body))
+	body := container.NewStack(w.table, w.noMatch, container.NewCenter(w.loading), w.tip.layer)
+	w.staffPage = container.NewBorder(toolbar, w.footer, nil, nil, body)
+	w.pages = container.NewStack(w.staffPage)
+	w.win.SetContent(container.NewBorder(w.mailBanner, nil, nil, nil, w.pages))
 	w.win.SetMainMenu(w.mainMenu())
 	w.win.Canvas().SetOnTypedKey(w.onTypedKey)
 }
@@ -141,40 +186,68 @@ func (w *staffWindow) onTypedKey(ev *fyne.KeyEvent) {
 		if ev.Name == fyne.KeyEscape {
 			top.Hide()
 		}
-	case ev.Name == fyne.KeyEscape:
+	case ev.Name == fyne.KeyEscape && w.staffPage.Visible():
 		w.win.Canvas().Focus(w.search)
 	}
 }
 
+// mainMenu offers what the signed-in person may do: adding staff with Manage
+// Accounts, the practice's settings and the outbox with Manage Practice, Permissions
+// with Manage Permissions. Activate Account and Set a New Password are everyone's (the
+// emailed-code flows), and so are My Account and Sign Out.
 func (w *staffWindow) mainMenu() *fyne.MainMenu {
-	newStaff := fyne.NewMenuItem("New Staff Member", w.d.openNewStaff)
-	newStaff.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
 	find := fyne.NewMenuItem("Find Staff", w.onFind)
 	find.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
 	quit := fyne.NewMenuItem("Quit", w.d.app.Quit)
 	quit.IsQuit = true
-	return fyne.NewMainMenu(
-		fyne.NewMenu("File", newStaff, find, fyne.NewMenuItemSeparator(), quit),
-		fyne.NewMenu("Practice",
+	file := fyne.NewMenu("File", find, fyne.NewMenuItemSeparator(), quit)
+	if w.manage {
+		newStaff := fyne.NewMenuItem("New Staff Member", w.onAdd)
+		newStaff.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
+		file.Items = append([]*fyne.MenuItem{newStaff}, file.Items...)
+	}
+	view := fyne.NewMenu("View",
+		fyne.NewMenuItem("Dashboard", w.d.openDashboard),
+		fyne.NewMenuItem("Staff", w.showStaffPage))
+	email := fyne.NewMenu("Email",
+		fyne.NewMenuItem("Activate Account…", w.d.openActivate),
+		fyne.NewMenuItem("Set a New Password…", w.d.openSetPassword))
+	menus := []*fyne.Menu{file, view}
+	practice := fyne.NewMenu("Practice")
+	if w.practice {
+		practice.Items = append(practice.Items,
 			fyne.NewMenuItem("Providers…", w.d.openProviders),
 			fyne.NewMenuItem("Offices…", w.d.openOffices),
 			fyne.NewMenuItem("Roles…", w.d.openRoles),
-			fyne.NewMenuItem("Care Team Roles…", w.d.openCareTeamRoles)),
-		fyne.NewMenu("Email",
+			fyne.NewMenuItem("Care Team Roles…", w.d.openCareTeamRoles),
+			fyne.NewMenuItemSeparator(),
+			fyne.NewMenuItem("Practice Settings…", w.d.openPracticeSettings))
+	}
+	if w.d.can(app.PermManagePermissions) {
+		practice.Items = append(practice.Items, fyne.NewMenuItem("Permissions…", w.d.openPermissions))
+	}
+	if len(practice.Items) > 0 {
+		menus = append(menus, practice)
+	}
+	if w.practice {
+		email.Items = append([]*fyne.MenuItem{
 			fyne.NewMenuItem("Email Settings…", w.d.openEmailSettings),
 			fyne.NewMenuItem("Outbox…", w.d.openOutbox),
-			fyne.NewMenuItemSeparator(),
-			fyne.NewMenuItem("Activate Account…", w.d.openActivate),
-			fyne.NewMenuItem("Set a New Password…", w.d.openSetPassword)),
-		fyne.NewMenu("Help", fyne.NewMenuItem("About StaffDesk", w.onAbout)),
-	)
+			fyne.NewMenuItemSeparator()}, email.Items...)
+	}
+	account := fyne.NewMenu("Account",
+		fyne.NewMenuItem("My Account…", w.d.openMyAccount),
+		fyne.NewMenuItem("Sign Out", w.d.signOut))
+	menus = append(menus, email, account, fyne.NewMenu("Help", fyne.NewMenuItem("About StaffDesk", w.onAbout)))
+	return fyne.NewMainMenu(menus...)
 }
 
 // reload reads every account again, keeping the selection.
 func (w *staffWindow) reload() { w.reloadThen(nil) }
 
-// reloadThen reads every account in the background and calls then once they are shown.
-// With no staff at all it also checks for an active provider, which the empty state needs.
+// reloadThen reads every account in the background and calls then once they are shown,
+// with the offices and roles the filters offer and how many accounts the plan has left.
+// (The list is never empty: the person signed in sees their own account.)
 func (w *staffWindow) reloadThen(then func()) {
 	w.loads++
 	load := w.loads
@@ -185,6 +258,7 @@ func (w *staffWindow) reloadThen(then func()) {
 	if w.search != nil {
 		query, showInactive = w.search.Text, w.showInactive.Checked
 	}
+	filter := w.filter
 	col, desc := app.ColLogin, false
 	first := w.roster == nil
 	if !first {
@@ -192,7 +266,8 @@ func (w *staffWindow) reloadThen(then func()) {
 	}
 	var roster *app.Roster
 	var longest *longestValues
-	var hasProvider bool
+	var dir *app.Directory
+	var usage app.StaffUsage
 	var read, built time.Duration
 	w.d.background(func(ctx context.Context) error {
 		began := time.Now()
@@ -205,17 +280,16 @@ func (w *staffWindow) reloadThen(then func()) {
 		longest = findLongest(staff)
 		roster = app.NewRoster(staff)
 		roster.SetShowInactive(showInactive)
+		roster.SetFilter(filter, time.Now())
 		roster.SortBy(col, desc)
 		roster.SetQuery(query)
-		if len(staff) > 0 {
-			return nil
-		}
-		dir, err := w.d.svc.Directory.Load(ctx)
-		if err != nil {
+		// The filters' offices and roles, and how many accounts the plan has left:
+		// creating, deactivating, reactivating and deleting all reload.
+		if usage, err = w.d.svc.Practice.Usage(ctx); err != nil {
 			return err
 		}
-		for _, p := range dir.Providers {
-			hasProvider = hasProvider || p.Active
+		if dir, err = w.d.svc.Directory.Load(ctx); err != nil {
+			return err
 		}
 		return nil
 	}, func(err error) {
@@ -233,6 +307,11 @@ func (w *staffWindow) reloadThen(then func()) {
 		if w.showInactive.Checked != showInactive {
 			roster.SetShowInactive(w.showInactive.Checked)
 		}
+		w.setDirectoryChoices(dir)
+		if w.filter != filter {
+			roster.SetFilter(w.filter, time.Now())
+		}
+		w.showUsage(usage)
 		if !first {
 			if c, d := w.roster.Sort(); c != col || d != desc {
 				roster.SortBy(c, d)
@@ -247,11 +326,13 @@ func (w *staffWindow) reloadThen(then func()) {
 			// Typing straight away searches: looking someone up is what the window is for.
 			w.win.Canvas().Focus(w.search)
 		}
-		w.setEmptyStateText(hasProvider)
 		if then != nil {
 			then()
 		}
 		w.refresh(true)
+		if w.dash != nil && w.dash.page.Visible() {
+			w.dash.load(false) // what changed the accounts changed their counts
+		}
 		if first {
 			// Reading many accounts left garbage several times their size (every text
 			// value of every row is copied twice on its way in), which the Go runtime
@@ -266,34 +347,23 @@ func (w *staffWindow) reloadThen(then func()) {
 	})
 }
 
-func (w *staffWindow) setEmptyStateText(hasProvider bool) {
-	if hasProvider {
-		w.emptyText.SetText("Staff members you add appear here.\nEach one gets an email to activate their account.")
-		w.addProvider.Hide()
-		w.emptyAdd.Importance = widget.HighImportance
-	} else {
-		w.emptyText.SetText("Every staff member needs a primary provider.\nAdd a provider first, then add your staff.")
-		w.addProvider.Show()
-		w.emptyAdd.Importance = widget.MediumImportance
-	}
-	w.emptyAdd.Refresh()
-}
-
 // refresh redraws the grid from the roster, once, and shows the right state: the grid,
-// the empty practice, or a search that matches nothing. With scroll, the selected row
+// or a search or filter that matches nothing. With scroll, the selected row
 // is brought into view.
 func (w *staffWindow) refresh(scroll bool) {
 	if w.roster == nil {
 		return
 	}
 	w.now = time.Now()
+	w.roster.SetNow(w.now) // a lock that ended leaves the Locked filter
 	switch {
-	case w.roster.Total() == 0:
-		w.showOnly(w.emptyState)
 	case w.roster.Len() == 0:
 		if q := strings.TrimSpace(w.search.Text); q != "" {
 			w.noMatchLabel.SetText(fmt.Sprintf("No staff members match “%s”.", q))
 			w.clearSearch.SetText("Clear search")
+		} else if w.filter.Narrows() {
+			w.noMatchLabel.SetText("No staff members match the filters.")
+			w.clearSearch.SetText("Clear filters")
 		} else {
 			w.noMatchLabel.SetText("Every staff member is inactive.")
 			w.clearSearch.SetText("Show inactive")
@@ -311,7 +381,7 @@ func (w *staffWindow) refresh(scroll bool) {
 }
 
 func (w *staffWindow) showOnly(shown fyne.CanvasObject) {
-	for _, o := range []fyne.CanvasObject{w.table, w.emptyState, w.noMatch, w.loading} {
+	for _, o := range []fyne.CanvasObject{w.table, w.noMatch, w.loading} {
 		if o == shown {
 			o.Show()
 		} else {
@@ -358,7 +428,7 @@ func (w *staffWindow) scrollTo(row int) {
 }
 
 // staffSaved shows a created or edited account: reloaded, selected and in view, even
-// when the search or the Show inactive switch would have hidden it.
+// when the search, a filter or the Show inactive switch would have hidden it.
 func (d *Desk) staffSaved(s *app.Staff) {
 	w := d.staff
 	if w == nil || s == nil {
@@ -371,6 +441,9 @@ func (d *Desk) staffSaved(s *app.Staff) {
 		}
 		if w.roster.IndexOf(s.ID) < 0 && w.search.Text != "" {
 			w.search.SetText("")
+		}
+		if w.roster.IndexOf(s.ID) < 0 && w.filter.Narrows() {
+			w.setFilter(app.RosterFilter{})
 		}
 	})
 	d.mailChanged()
@@ -433,6 +506,10 @@ func (w *staffWindow) onMailAction() {
 	}
 }
 
+// practiceChanged reloads the grid after the practice's settings are saved: its staff
+// account limit, which "+ Add Staff Member" counts against, may have changed.
+func (d *Desk) practiceChanged() { d.directoryChanged() }
+
 // directoryChanged reloads the grid: a provider's or role's name may have changed.
 func (d *Desk) directoryChanged() {
 	if d.staff != nil {
@@ -469,16 +546,19 @@ func (w *staffWindow) onShowInactive(show bool) {
 }
 
 func (w *staffWindow) onClearSearch() {
-	if strings.TrimSpace(w.search.Text) == "" {
-		w.showInactive.SetChecked(true)
-	} else {
+	switch {
+	case strings.TrimSpace(w.search.Text) != "":
 		w.search.SetText("")
+	case w.filter.Narrows():
+		w.setFilter(app.RosterFilter{})
+	default:
+		w.showInactive.SetChecked(true)
 	}
 	w.win.Canvas().Focus(w.search)
 }
 
 func (w *staffWindow) onFind() {
-	w.win.Canvas().Focus(w.search)
+	w.showStaffPage()
 }
 
 func (w *staffWindow) onAbout() {
@@ -528,9 +608,20 @@ func (w *staffWindow) onSort(col int) {
 	})
 }
 
+// onEditSelected opens the selected account: for editing with Manage Accounts, to
+// view without.
 func (w *staffWindow) onEditSelected() {
 	if w.selectedRow() >= 0 {
-		w.d.openEditStaff(w.selected)
+		w.open(w.selected)
+	}
+}
+
+// open opens account id as the person may: Edit with Manage Accounts, View without.
+func (w *staffWindow) open(id int64) {
+	if w.manage {
+		w.d.openEditStaff(id)
+	} else {
+		w.d.openView(id)
 	}
 }
 
@@ -619,12 +710,44 @@ func (w *staffWindow) onResendActivation(s *app.Staff) {
 	w.confirm.Show()
 }
 
+// onUnlock ends an account's lock after failed sign-ins; it needs no question.
+func (w *staffWindow) onUnlock(s *app.Staff) {
+	w.selected = s.ID
+	w.d.background(func(ctx context.Context) error {
+		_, err := w.d.svc.Staff.Unlock(ctx, s.ID)
+		return err
+	}, func(err error) {
+		if err != nil {
+			w.d.showError(w.win, err)
+		}
+		w.reload()
+	})
+}
+
+// hasRowMenu reports whether s's row has a More menu: only with Manage Accounts, and
+// the person's own row only while it has something besides Deactivate and Delete,
+// which nobody may do to themselves.
+func (w *staffWindow) hasRowMenu(s *app.Staff) bool {
+	return w.manage && (!w.isMe(s) || s.Status == app.StatusPending || s.Locked(w.now))
+}
+
+func (w *staffWindow) isMe(s *app.Staff) bool { return w.d.me != nil && w.d.me.ID == s.ID }
+
 // rowMenu is a row's More menu: what is done to an account less often than viewing or
-// editing it.
+// editing it (all of it Manage Accounts').
 func (w *staffWindow) rowMenu(s *app.Staff) *fyne.Menu {
 	var items []*fyne.MenuItem
+	if !w.manage {
+		return fyne.NewMenu("")
+	}
+	if s.Locked(w.now) {
+		items = append(items, fyne.NewMenuItem("Unlock", func() { w.onUnlock(s) }))
+	}
 	if s.Status == app.StatusPending {
 		items = append(items, fyne.NewMenuItem("Resend activation email…", func() { w.onResendActivation(s) }))
+	}
+	if w.isMe(s) {
+		return fyne.NewMenu("", items...)
 	}
 	if s.Status == app.StatusInactive {
 		items = append(items, fyne.NewMenuItem("Reactivate", func() { w.onReactivate(s) }))
@@ -653,4 +776,209 @@ func (w *staffWindow) onDelete(s *app.Staff) {
 	w.selected = s.ID
 	w.table.markSelected()
 	w.deletion = newStaffDeletion(w, s)
+}
+
+// onAdd opens New Staff Member, or says why not when the plan's accounts are all used:
+// the button stays where the manager looks for it and answers, rather than greying out
+// with no word of why.
+func (w *staffWindow) onAdd() {
+	if w.usage.Full() {
+		showNotice(dialog.NewInformation("Staff account limit reached", limitText(w.usage), w.win), w.win)
+		return
+	}
+	w.d.openNewStaff()
+}
+
+// limitText says why no account can be added.
+func limitText(u app.StaffUsage) string {
+	return fmt.Sprintf("%s: your practice's plan allows %d. Deactivate an account that is no longer needed, "+
+		"or raise the limit in the practice's settings.", u.Label(), u.Limit)
+}
+
+// showUsage shows how many of the plan's accounts are used beside "+ Add Staff
+// Member", when at most one is left.
+func (w *staffWindow) showUsage(u app.StaffUsage) {
+	w.usage = u
+	near := u.Near() && w.manage
+	if near {
+		w.usageLabel.SetText(u.Label())
+		if u.Full() {
+			w.usageLabel.Importance = widget.WarningImportance
+		} else {
+			w.usageLabel.Importance = widget.MediumImportance
+		}
+		w.usageLabel.Refresh()
+	}
+	if near != w.usageLabel.Visible() {
+		setVisible(w.usageLabel, near)
+		layOutAgain(w.searchRow) // the search box gives the label room, or takes it back
+	}
+}
+
+// statusLabels are the status drop-down's choices, in app.StatusChoices order.
+func statusLabels() []string {
+	out := make([]string, len(app.StatusChoices))
+	for i, c := range app.StatusChoices {
+		out[i] = c.Label()
+	}
+	return out
+}
+
+// officeChoices are the office drop-down's: every account, those restricted to no
+// office, and those restricted to each office. An account restricted to two offices
+// is under both.
+func officeChoices(offices []*app.Office) options {
+	var o options
+	o.add(app.AllOffices, "All offices", true)
+	o.add(app.NotRestricted, "Not restricted", true)
+	for _, of := range offices {
+		o.add(of.ID, of.Name, of.Active)
+	}
+	return o
+}
+
+func roleChoices(roles []*app.Role) options {
+	var o options
+	o.add(app.AllRoles, "All roles", true)
+	for _, r := range roles {
+		o.add(r.ID, r.Name, r.Active)
+	}
+	return o
+}
+
+// setDirectoryChoices gives the office and role drop-downs the practice's offices and
+// roles as they are now. A chosen office or role that is gone is let go.
+func (w *staffWindow) setDirectoryChoices(dir *app.Directory) {
+	if dir == nil {
+		return
+	}
+	offices, roles := officeChoices(dir.Offices), roleChoices(dir.Roles)
+	if offices.index(w.filter.Office) < 0 {
+		w.filter.Office = app.AllOffices
+	}
+	if roles.index(w.filter.Role) < 0 {
+		w.filter.Role = app.AllRoles
+	}
+	w.officeOpts, w.roleOpts = offices, roles
+	w.officeChoice.Options, w.roleChoice.Options = offices.labels, roles.labels
+	w.syncFilterChoices()
+	w.fitChoices()
+}
+
+// syncFilterChoices shows filter in the drop-downs, without acting on it again.
+func (w *staffWindow) syncFilterChoices() {
+	w.syncing = true
+	defer func() { w.syncing = false }()
+	w.statusChoice.SetSelectedIndex(slices.Index(app.StatusChoices, w.filter.Status))
+	w.officeChoice.SetSelectedIndex(w.officeOpts.index(w.filter.Office))
+	w.roleChoice.SetSelectedIndex(w.roleOpts.index(w.filter.Role))
+	// Show inactive is about All statuses: a status chosen shows whom it names.
+	if w.filter.Status == app.AnyStatus {
+		w.showInactive.Enable()
+	} else {
+		w.showInactive.Disable()
+	}
+}
+
+// fitChoices makes the office and role drop-downs as wide as their longest choice.
+func (w *staffWindow) fitChoices() {
+	for _, fit := range []struct {
+		box    *fyne.Container
+		labels []string
+	}{{w.officeBox, w.officeOpts.labels}, {w.roleBox, w.roleOpts.labels}} {
+		if fit.box == nil {
+			continue
+		}
+		if l := fit.box.Layout.(*widthLayout); l.width != choiceWidth(fit.labels) {
+			l.width = choiceWidth(fit.labels)
+			fit.box.Refresh()
+		}
+	}
+}
+
+// onFilterChosen filters by what the drop-downs show now.
+func (w *staffWindow) onFilterChosen() {
+	if w.syncing {
+		return
+	}
+	f := w.filter
+	if i := w.statusChoice.SelectedIndex(); i >= 0 {
+		f.Status = app.StatusChoices[i]
+	}
+	f.Office = w.officeOpts.id(w.officeChoice.SelectedIndex())
+	f.Role = w.roleOpts.id(w.roleChoice.SelectedIndex())
+	w.setFilter(f)
+}
+
+// setFilter filters the grid by f and shows it in the drop-downs.
+func (w *staffWindow) setFilter(f app.RosterFilter) {
+	w.filter = f
+	w.syncFilterChoices()
+	if w.roster == nil {
+		return // the first load filters by it
+	}
+	w.roster.SetFilter(f, time.Now())
+	w.refresh(true)
+}
+
+// showFiltered shows the Staff page filtered by f, the search cleared, with inactive
+// accounts when showInactive: the Dashboard's counts, a click away.
+func (w *staffWindow) showFiltered(f app.RosterFilter, showInactive bool) {
+	w.showStaffPage()
+	if w.search.Text != "" {
+		w.search.SetText("")
+	}
+	if w.showInactive.Checked != showInactive {
+		w.showInactive.SetChecked(showInactive)
+	}
+	w.setFilter(f)
+}
+
+// showStaffPage shows the grid in the main window (View → Staff).
+func (w *staffWindow) showStaffPage() {
+	if w.dash != nil {
+		w.dash.hide()
+	}
+	if !w.staffPage.Visible() {
+		w.staffPage.Show()
+		w.pages.Refresh()
+	}
+	w.win.SetTitle(staffTitle)
+	w.win.Canvas().Focus(w.search)
+}
+
+// widthLayout gives its one object a set width (0: the object's own) at its least
+// height.
+type widthLayout struct{ width float32 }
+
+func (l *widthLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objects {
+		o.Move(fyne.Position{})
+		o.Resize(size)
+	}
+}
+
+func (l *widthLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	var min fyne.Size
+	for _, o := range objects {
+		min = min.Max(o.MinSize())
+	}
+	return fyne.NewSize(max(min.Width, l.width), min.Height)
+}
+
+// fixedWidth holds a drop-down as wide as its longest choice: a Select is only as wide
+// as its placeholder, and would cut "Activation expiring" off.
+func fixedWidth(c *choice) *fyne.Container {
+	return container.New(&widthLayout{width: choiceWidth(c.Options)}, c)
+}
+
+// choiceWidth is the width a drop-down needs to show its longest choice whole: the
+// text, the arrow and the padding around them, as widget.Select lays them out.
+func choiceWidth(labels []string) float32 {
+	size, pad := theme.TextSize(), theme.InnerPadding()
+	var text float32
+	for _, l := range labels {
+		text = max(text, fyne.MeasureText(l, size, fyne.TextStyle{}).Width)
+	}
+	return float32(int(text + 4*pad + theme.IconInlineSize() + 1))
 }

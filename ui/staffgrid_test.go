@@ -1,9 +1,12 @@
 package ui
 
 import (
+	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -11,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/staffdesk/staffdesk/app"
+	"github.com/staffdesk/staffdesk/demo"
 )
 
 // showStaffGrid opens the Staff window over a fresh database and waits for its list.
@@ -144,16 +148,16 @@ func TestStaffGridShowsSeededStaff(t *testing.T) {
 	if got := w.win.Title(); got != "StaffDesk — Staff" {
 		t.Errorf("title = %q", got)
 	}
-	if got := w.footer.Text; got != "Showing 10 of 12 records" {
-		t.Errorf("footer = %q; want the 10 accounts that are not inactive of 12", got)
+	if got := w.footer.Text; got != "Showing 11 of 13 records" {
+		t.Errorf("footer = %q; want the 11 accounts that are not inactive of 13", got)
 	}
 	if w.showInactive.Checked {
 		t.Error("Show inactive is on by default")
 	}
-	if !w.table.Visible() || w.emptyState.Visible() || w.loading.Visible() {
+	if !w.table.Visible() || w.noMatch.Visible() || w.loading.Visible() {
 		t.Error("the grid is not what is shown")
 	}
-	want := []string{"abello", "camilles", "dvolkov", "gkim", "jamie_demo_staff", "lortega", "marcusstaff", "mchen", "nfischer", "praman"}
+	want := []string{"abello", "camilles", "dvolkov", "gkim", "jamie_demo_staff", "lortega", "marcusstaff", "mchen", "nfischer", "omanning", "praman"}
 	if got := gridLogins(t, w); strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("rows = %v; want %v (sorted by login, inactive hidden)", got, want)
 	}
@@ -188,8 +192,8 @@ func TestStaffGridShowsSeededStaff(t *testing.T) {
 	if jamie.full != "Pending activation" || !jamie.sub.Visible() || !strings.HasPrefix(jamie.subFull, "expires in ") {
 		t.Errorf("Jamie's status = %q over %q; want Pending activation over its expiry", jamie.full, jamie.subFull)
 	}
-	if c := gridCell(t, w, row, int(app.ColStatus)); c.sub.Visible() {
-		t.Errorf("an active account's status has a second line %q", c.subFull)
+	if c := gridCell(t, w, row, int(app.ColStatus)); !c.sub.Visible() || !strings.HasPrefix(c.subFull, "signed in ") || c.warnSub {
+		t.Errorf("an active account that signed in has under its status %q (warning %v); want when it signed in", c.subFull, c.warnSub)
 	}
 	actions := gridCell(t, w, row, colActions)
 	if !actions.actions.Visible() || actions.view.Text != "View" || actions.edit.Text != "Edit" || actions.more.Icon != theme.MoreHorizontalIcon() {
@@ -233,7 +237,7 @@ func TestStaffGridSearchNarrowsAsYouType(t *testing.T) {
 		if got := gridLogins(t, w); strings.Join(got, " ") != strings.Join(tc.want, " ") {
 			t.Errorf("search %q shows %v; want %v", tc.query, got, tc.want)
 		}
-		if want := fmt.Sprintf("Showing %d of 12 records", len(tc.want)); w.footer.Text != want {
+		if want := fmt.Sprintf("Showing %d of 13 records", len(tc.want)); w.footer.Text != want {
 			t.Errorf("search %q: footer %q; want %q", tc.query, w.footer.Text, want)
 		}
 	}
@@ -246,7 +250,7 @@ func TestStaffGridSearchNarrowsAsYouType(t *testing.T) {
 		t.Errorf("no-match message = %q", got)
 	}
 	test.Tap(w.clearSearch)
-	if w.search.Text != "" || !w.table.Visible() || w.footer.Text != "Showing 10 of 12 records" {
+	if w.search.Text != "" || !w.table.Visible() || w.footer.Text != "Showing 11 of 13 records" {
 		t.Errorf("Clear search left %q, footer %q", w.search.Text, w.footer.Text)
 	}
 }
@@ -304,7 +308,7 @@ func TestStaffGridShowInactive(t *testing.T) {
 		t.Fatal("an inactive account is shown while Show inactive is off")
 	}
 	test.Tap(w.showInactive)
-	if w.footer.Text != "Showing 12 of 12 records" {
+	if w.footer.Text != "Showing 13 of 13 records" {
 		t.Errorf("footer = %q", w.footer.Text)
 	}
 	row := gridRowOf(t, w, "tbecker")
@@ -319,7 +323,7 @@ func TestStaffGridShowInactive(t *testing.T) {
 	}
 	w.menu.Hide()
 	test.Tap(w.showInactive)
-	if gridRowOf(t, w, "tbecker") >= 0 || w.footer.Text != "Showing 10 of 12 records" {
+	if gridRowOf(t, w, "tbecker") >= 0 || w.footer.Text != "Showing 11 of 13 records" {
 		t.Error("turning Show inactive off does not hide the inactive accounts again")
 	}
 }
@@ -338,7 +342,7 @@ func TestStaffGridDeactivateAndReactivate(t *testing.T) {
 	if got := staffByUsername(t, td, "camilles").Status; got != app.StatusInactive {
 		t.Fatalf("status in the database = %q", got)
 	}
-	if gridRowOf(t, w, "camilles") >= 0 || w.footer.Text != "Showing 9 of 12 records" {
+	if gridRowOf(t, w, "camilles") >= 0 || w.footer.Text != "Showing 10 of 13 records" {
 		t.Errorf("the deactivated account is still shown (footer %q)", w.footer.Text)
 	}
 	if w.selected != camille.ID {
@@ -411,30 +415,28 @@ func TestStaffGridDeleteNeedsTheUsername(t *testing.T) {
 	if w.deletion != nil {
 		t.Error("the Delete dialog is still open")
 	}
-	if gridRowOf(t, w, "marcusstaff") >= 0 || w.footer.Text != "Showing 9 of 11 records" {
+	if gridRowOf(t, w, "marcusstaff") >= 0 || w.footer.Text != "Showing 10 of 12 records" {
 		t.Errorf("the deleted row is still shown (footer %q)", w.footer.Text)
 	}
 }
 
-func TestStaffGridEmptyPractice(t *testing.T) {
-	td, w := showStaffGrid(t, false)
-	if !w.emptyState.Visible() || w.table.Visible() {
-		t.Fatal("an empty database shows no empty state")
+// A practice just set up has one account, its administrator's, who sees it: the grid
+// is never empty for someone signed in.
+func TestStaffGridNewPracticeShowsItsAdministrator(t *testing.T) {
+	_, w := showStaffGrid(t, false)
+	if !w.table.Visible() || w.footer.Text != "Showing 1 of 1 records" {
+		t.Fatalf("a new practice's grid: footer %q", w.footer.Text)
 	}
-	if !w.addProvider.Visible() || !strings.Contains(w.emptyText.Text, "primary provider") {
-		t.Errorf("with no provider the empty state does not lead to adding one: %q", w.emptyText.Text)
+	if got := gridLogins(t, w); strings.Join(got, " ") != testAdmin {
+		t.Errorf("rows = %v; want the administrator alone", got)
 	}
-	if !w.emptyAdd.Visible() || w.footer.Text != "Showing 0 of 0 records" {
-		t.Errorf("footer %q", w.footer.Text)
+	name := gridCell(t, w, 0, int(app.ColName))
+	if name.full != "Pat Admin" || name.subFull != app.AdministratorRole {
+		t.Errorf("name cell = %q over %q", name.full, name.subFull)
 	}
-
-	if _, err := td.svc.Directory.SaveProvider(td.ctx(), &app.Provider{FirstName: "Kate", LastName: "Provider"}); err != nil {
-		t.Fatal(err)
-	}
-	td.directoryChanged()
-	td.waitIdle()
-	if w.addProvider.Visible() || strings.Contains(w.emptyText.Text, "primary provider") {
-		t.Error("the empty state still asks for a provider after one was added")
+	// Nobody deactivates or deletes themselves: their own row has no More menu.
+	if c := gridCell(t, w, 0, colActions); !c.edit.Visible() || c.more.Visible() {
+		t.Errorf("the administrator's own row: Edit shown %v, More shown %v; want Edit and no More", c.edit.Visible(), c.more.Visible())
 	}
 }
 
@@ -508,5 +510,352 @@ func TestStaffGridMenusAndShortcuts(t *testing.T) {
 	}
 	if w.addButton.Text != "+ Add Staff Member" || w.addButton.Importance != widget.HighImportance {
 		t.Errorf("add button = %q", w.addButton.Text)
+	}
+}
+
+// menuItems returns the window's main menu items by "Menu/Item".
+func menuItems(w *staffWindow) map[string]*fyne.MenuItem {
+	items := map[string]*fyne.MenuItem{}
+	for _, m := range w.win.MainMenu().Items {
+		for _, it := range m.Items {
+			if !it.IsSeparator {
+				items[m.Label+"/"+it.Label] = it
+			}
+		}
+	}
+	return items
+}
+
+// shownButtonTexts returns the texts of the buttons drawn in the window, the grid's
+// included.
+func shownButtonTexts(w *staffWindow) map[string]bool {
+	out := map[string]bool{}
+	visit(w.win.Content(), func(o fyne.CanvasObject) {
+		if b, ok := o.(*button); ok {
+			out[b.Text] = true
+		}
+	})
+	return out
+}
+
+// chooseFilter picks label in one of the grid's filter drop-downs, as a click would.
+func chooseFilter(t *testing.T, c *choice, label string) {
+	t.Helper()
+	if !slices.Contains(c.Options, label) {
+		t.Fatalf("the drop-down has no %q: %v", label, c.Options)
+	}
+	c.SetSelected(label)
+}
+
+func TestStaffGridFilters(t *testing.T) {
+	_, w := showStaffGrid(t, true)
+	if w.statusChoice.Selected != "All statuses" || w.officeChoice.Selected != "All offices" || w.roleChoice.Selected != "All roles" {
+		t.Fatalf("the filters start at %q, %q, %q", w.statusChoice.Selected, w.officeChoice.Selected, w.roleChoice.Selected)
+	}
+	if got := strings.Join(w.officeChoice.Options, "|"); got != "All offices|Not restricted|Main Street Clinic|Riverside Office" {
+		t.Errorf("office choices = %s", got)
+	}
+	if !slices.Contains(w.roleChoice.Options, "Nurse") || !slices.Contains(w.roleChoice.Options, app.AdministratorRole) {
+		t.Errorf("role choices = %v", w.roleChoice.Options)
+	}
+	for _, step := range []struct {
+		status, office, role string
+		want                 string
+		footer               string
+	}{
+		{"Pending activation", "All offices", "All roles", "dvolkov jamie_demo_staff nfischer", "Showing 3 of 13 records"},
+		{"Locked", "All offices", "All roles", "mchen", "Showing 1 of 13 records"},
+		{"Never signed in", "All offices", "All roles", "gkim lortega mchen praman", ""},
+		{"Inactive", "All offices", "All roles", "rdelgado tbecker", ""},
+		{"Inactive", "Riverside Office", "All roles", "rdelgado", ""},
+		{"All statuses", "Riverside Office", "All roles", "dvolkov gkim", ""}, // rdelgado is inactive
+		{"All statuses", "Main Street Clinic", "All roles", "gkim praman", ""},
+		{"All statuses", "Not restricted", "Nurse", "abello camilles marcusstaff mchen", ""},
+		{"Active", "Not restricted", "Nurse", "abello camilles marcusstaff mchen", ""},
+		{"Active", "All offices", app.AdministratorRole, "omanning", ""},
+	} {
+		chooseFilter(t, w.statusChoice, step.status)
+		chooseFilter(t, w.officeChoice, step.office)
+		chooseFilter(t, w.roleChoice, step.role)
+		name := step.status + " / " + step.office + " / " + step.role
+		if got := strings.Join(gridLogins(t, w), " "); got != step.want {
+			t.Errorf("%s shows %s; want %s", name, got, step.want)
+		}
+		if step.footer != "" && w.footer.Text != step.footer {
+			t.Errorf("%s: footer %q", name, w.footer.Text)
+		}
+		// Show inactive is about All statuses only.
+		if w.showInactive.Disabled() != (step.status != "All statuses") {
+			t.Errorf("%s: Show inactive disabled = %v", name, w.showInactive.Disabled())
+		}
+	}
+
+	// Show inactive adds the office's inactive accounts under All statuses.
+	chooseFilter(t, w.statusChoice, "All statuses")
+	chooseFilter(t, w.officeChoice, "Riverside Office")
+	chooseFilter(t, w.roleChoice, "All roles")
+	test.Tap(w.showInactive)
+	if got := strings.Join(gridLogins(t, w), " "); got != "dvolkov gkim rdelgado" {
+		t.Errorf("Riverside with Show inactive: %s", got)
+	}
+	test.Tap(w.showInactive)
+
+	// A filter and a search together; a search cleared keeps the filter.
+	typeSearch(w, "kim")
+	if got := strings.Join(gridLogins(t, w), " "); got != "gkim" {
+		t.Errorf("Riverside, searching kim: %s", got)
+	}
+	typeSearch(w, "")
+	w.search.SetText("")
+
+	// A filter nobody passes says so and offers to clear the filters.
+	chooseFilter(t, w.statusChoice, "Locked")
+	if !w.noMatch.Visible() || w.noMatchLabel.Text != "No staff members match the filters." || w.clearSearch.Text != "Clear filters" {
+		t.Fatalf("an empty filter shows %q (no match shown %v) with %q", w.noMatchLabel.Text, w.noMatch.Visible(), w.clearSearch.Text)
+	}
+	test.Tap(w.clearSearch)
+	if w.filter != (app.RosterFilter{}) || w.statusChoice.Selected != "All statuses" || w.officeChoice.Selected != "All offices" ||
+		w.footer.Text != "Showing 11 of 13 records" {
+		t.Errorf("Clear filters left %+v (%q, %q), footer %q", w.filter, w.statusChoice.Selected, w.officeChoice.Selected, w.footer.Text)
+	}
+}
+
+// A filter holds over a reload, and an account saved while a filter hides it is shown:
+// the filters let go.
+func TestStaffGridFilterHoldsOverReloadAndRevealsSaved(t *testing.T) {
+	td, w := showStaffGrid(t, true)
+	chooseFilter(t, w.roleChoice, "Nurse")
+	w.reload()
+	td.waitIdle()
+	if got := strings.Join(gridLogins(t, w), " "); got != "abello camilles marcusstaff mchen" || w.roleChoice.Selected != "Nurse" {
+		t.Fatalf("after a reload the Nurse filter shows %s (%q)", got, w.roleChoice.Selected)
+	}
+	td.staffSaved(staffByUsername(t, td, "gkim"))
+	td.waitIdle()
+	row := gridRowOf(t, w, "gkim")
+	if row < 0 || w.selectedRow() != row || w.filter.Narrows() || w.roleChoice.Selected != "All roles" {
+		t.Errorf("the saved Office Manager is hidden (row %d, filter %+v)", row, w.filter)
+	}
+}
+
+// A locked account says so until when, with its failed sign-ins, and Unlock in its More
+// menu ends the lock.
+func TestStaffGridLockedAndUnlock(t *testing.T) {
+	td, w := showStaffGrid(t, true)
+	mchen := staffByUsername(t, td, "mchen")
+	c := gridCell(t, w, gridRowOf(t, w, "mchen"), int(app.ColStatus))
+	until := "Locked until " + mchen.SignIn.LockedUntil.Local().Format("15:04")
+	if c.full != until || c.subFull != "10 failed sign-ins" || !c.warnSub {
+		t.Errorf("mchen's status = %q over %q (warning %v); want %q over 10 failed sign-ins", c.full, c.subFull, c.warnSub, until)
+	}
+	if c := gridCell(t, w, gridRowOf(t, w, "lortega"), int(app.ColStatus)); c.full != "Active" || c.subFull != "3 failed sign-ins" || !c.warnSub {
+		t.Errorf("lortega's status = %q over %q (warning %v)", c.full, c.subFull, c.warnSub)
+	}
+	if c := gridCell(t, w, gridRowOf(t, w, "gkim"), int(app.ColStatus)); c.subFull != "never signed in" || c.warnSub {
+		t.Errorf("gkim's status = %q over %q", c.full, c.subFull)
+	}
+	if rowMenuItem(t, w, "camilles", "Unlock") != nil {
+		t.Error("an account that is not locked offers Unlock")
+	}
+	w.menu.Hide()
+	chooseRowMenu(t, w, "mchen", "Unlock")
+	td.waitIdle()
+	if got := staffByUsername(t, td, "mchen"); got.Locked(time.Now()) || got.SignIn.Failures != 0 {
+		t.Fatalf("after Unlock: locked %v, %d failures", got.Locked(time.Now()), got.SignIn.Failures)
+	}
+	if c := gridCell(t, w, gridRowOf(t, w, "mchen"), int(app.ColStatus)); c.full != "Active" || c.subFull != "never signed in" {
+		t.Errorf("after Unlock mchen's status = %q over %q", c.full, c.subFull)
+	}
+}
+
+// A nurse, without Manage Accounts or Manage Practice, is offered none of their
+// actions: no Add, no Edit, no More menu, no practice settings or outbox.
+func TestStaffGridOffersOnlyWhatThePersonMayDo(t *testing.T) {
+	td := newTestDesk(t, true)
+	in, err := td.svc.Session.SignIn(context.Background(), "abello", demo.Password, "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	td.Desk.signedIn(in)
+	td.ShowMain()
+	td.waitIdle()
+	w := td.staff
+	t.Cleanup(w.win.Close)
+
+	if w.addButton != nil || w.manage || w.practice {
+		t.Error("a nurse's window has the Add button or thinks they manage")
+	}
+	shown := shownButtonTexts(w)
+	for _, text := range []string{"+ Add Staff Member", "Edit", "Set up email", "Open outbox", "Add a provider"} {
+		if shown[text] {
+			t.Errorf("a nurse is shown %q", text)
+		}
+	}
+	if !shown["View"] {
+		t.Error("a nurse is not offered View")
+	}
+	row := gridRowOf(t, w, "camilles")
+	if row < 0 {
+		t.Fatal("the nurse does not see Camille")
+	}
+	cell := gridCell(t, w, row, colActions)
+	for _, o := range cell.actions.Objects {
+		if o != cell.view {
+			t.Errorf("the actions cell holds %v besides View", o)
+		}
+	}
+	if got := w.rowMenu(staffByUsername(t, td, "camilles")); len(got.Items) != 0 {
+		t.Errorf("the nurse's More menu has %d items", len(got.Items))
+	}
+	items := menuItems(w)
+	for _, name := range []string{"File/New Staff Member", "Practice/Providers…", "Practice/Offices…", "Practice/Roles…",
+		"Practice/Care Team Roles…", "Practice/Practice Settings…", "Practice/Permissions…", "Email/Email Settings…", "Email/Outbox…"} {
+		if items[name] != nil {
+			t.Errorf("a nurse's menu has %s", name)
+		}
+	}
+	for _, name := range []string{"File/Find Staff", "View/Dashboard", "View/Staff", "Email/Activate Account…", "Email/Set a New Password…",
+		"Account/My Account…", "Account/Sign Out"} {
+		if items[name] == nil {
+			t.Errorf("a nurse's menu lacks %s", name)
+		}
+	}
+	// Enter and a double click open the account to view, not to edit.
+	test.DoubleTap(gridCell(t, w, row, int(app.ColName)))
+	td.waitIdle()
+	camille := staffByUsername(t, td, "camilles")
+	if _, ok := td.window(fmt.Sprintf("edit:%d", camille.ID)); ok {
+		t.Error("a double click opened Edit for a nurse")
+	}
+	if _, ok := td.window(fmt.Sprintf("view:%d", camille.ID)); !ok {
+		t.Error("a double click did not open View for a nurse")
+	}
+	// The mail banner tells, but offers no settings.
+	if w.mailBanner.Visible() && w.mailAction.Visible() && shown[w.mailAction.Text] {
+		t.Error("the mail banner offers a nurse its action")
+	}
+	// Their Dashboard has no outbox, and names no action they are not offered.
+	td.openDashboard()
+	td.waitIdle()
+	if w.dash.items["locked"] == nil || w.dash.items["mail waiting"] != nil {
+		t.Errorf("a nurse's Dashboard items: %v", w.dash.items)
+	}
+	visit(w.dash.page, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok && (strings.Contains(l.Text, "More menu") || strings.Contains(l.Text, "resend")) {
+			t.Errorf("a nurse's Dashboard says %q", l.Text)
+		}
+	})
+}
+
+// The office manager is offered everything.
+func TestStaffGridOffersTheManagerEverything(t *testing.T) {
+	td, w := showStaffGrid(t, true)
+	shown := shownButtonTexts(w)
+	for _, text := range []string{"+ Add Staff Member", "Edit", "View", "Set up email"} {
+		if !shown[text] {
+			t.Errorf("Olivia is not shown %q", text)
+		}
+	}
+	items := menuItems(w)
+	for _, name := range []string{"File/New Staff Member", "Practice/Providers…", "Practice/Offices…", "Practice/Roles…",
+		"Practice/Care Team Roles…", "Practice/Practice Settings…", "Practice/Permissions…", "Email/Email Settings…", "Email/Outbox…",
+		"View/Dashboard", "View/Staff", "Account/My Account…", "Account/Sign Out"} {
+		if it := items[name]; it == nil || it.Action == nil {
+			t.Errorf("Olivia's menu lacks %s", name)
+		}
+	}
+	var labels []string
+	for _, it := range w.rowMenu(staffByUsername(t, td, "mchen")).Items {
+		labels = append(labels, it.Label)
+	}
+	if got := strings.Join(labels, "|"); got != "Unlock|Deactivate…||Delete…" {
+		t.Errorf("a locked row's More menu = %q", got)
+	}
+	// Her own row: nothing in More but what she may do to herself.
+	own := gridCell(t, w, gridRowOf(t, w, "omanning"), colActions)
+	if !own.edit.Visible() || own.more.Visible() {
+		t.Errorf("Olivia's own row: Edit %v, More %v; want Edit and no More", own.edit.Visible(), own.more.Visible())
+	}
+	if got := w.rowMenu(staffByUsername(t, td, "omanning")); len(got.Items) != 0 {
+		t.Errorf("Olivia's own More menu has %d items", len(got.Items))
+	}
+}
+
+// Near the plan's limit "+ Add Staff Member" says how many accounts are used; at it,
+// Add says why no more can be added instead of opening a form the save would refuse.
+// Creating, deactivating and reactivating count again.
+func TestStaffGridStaffAccountUsage(t *testing.T) {
+	td, w := showStaffGrid(t, true)
+	if w.usageLabel.Visible() {
+		t.Fatalf("11 of 15 used shows %q", w.usageLabel.Text)
+	}
+	// A limit saved in Practice Settings is counted against at once.
+	setLimit := func(limit int) {
+		t.Helper()
+		info, err := td.svc.Practice.Get(td.ctx())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := td.svc.Practice.Save(td.ctx(), info.Practice.Name, limit, info.Practice.Version); err != nil {
+			t.Fatal(err)
+		}
+		td.practiceChanged()
+		td.waitIdle()
+	}
+	setLimit(12)
+	if !w.usageLabel.Visible() || w.usageLabel.Text != "11 of 12 staff accounts used" {
+		t.Fatalf("with a limit of 12 the label shows %q (visible %v)", w.usageLabel.Text, w.usageLabel.Visible())
+	}
+	// Drawn whole, beside the button: the search box made room for it.
+	if l := w.usageLabel; l.Size().Width < l.MinSize().Width || l.Position().X+l.Size().Width > w.addButton.Position().X {
+		t.Errorf("the label is %v wide at %v, the button at %v", l.Size().Width, l.Position(), w.addButton.Position())
+	}
+	setLimit(15)
+	if w.usageLabel.Visible() {
+		t.Fatalf("back at 15 the label shows %q", w.usageLabel.Text)
+	}
+	for _, name := range []string{"usage1", "usage2"} {
+		createStaffIn(t, td, name)
+	}
+	w.reload()
+	td.waitIdle()
+	if w.usageLabel.Visible() {
+		t.Fatalf("13 of 15 used shows %q", w.usageLabel.Text)
+	}
+	td.staffSaved(createStaffIn(t, td, "usage3"))
+	td.waitIdle()
+	if !w.usageLabel.Visible() || w.usageLabel.Text != "14 of 15 staff accounts used" {
+		t.Fatalf("one left: the label shows %q (visible %v)", w.usageLabel.Text, w.usageLabel.Visible())
+	}
+	test.Tap(w.addButton)
+	td.waitIdle()
+	form, ok := td.window("new-staff")
+	if !ok {
+		t.Fatal("with one account left Add does not open New Staff Member")
+	}
+	form.Close()
+
+	td.staffSaved(createStaffIn(t, td, "usage4"))
+	td.waitIdle()
+	if w.usageLabel.Text != "15 of 15 staff accounts used" || !w.usageLabel.Visible() {
+		t.Fatalf("at the limit the label shows %q", w.usageLabel.Text)
+	}
+	test.Tap(w.addButton)
+	td.waitIdle()
+	if _, ok := td.window("new-staff"); ok {
+		t.Error("at the limit Add opened New Staff Member")
+	}
+	if top := w.win.Canvas().Overlays().Top(); top == nil {
+		t.Error("at the limit Add says nothing")
+	} else {
+		top.Hide()
+	}
+
+	// Deactivating one frees it.
+	chooseRowMenu(t, w, "usage4", "Deactivate…")
+	w.confirm.Confirm()
+	td.waitIdle()
+	if w.usageLabel.Text != "14 of 15 staff accounts used" {
+		t.Errorf("after a deactivation the label shows %q", w.usageLabel.Text)
 	}
 }
