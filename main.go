@@ -80,6 +80,14 @@ func run(dbPath string, demoDB bool, level, smtpFlag, smtpEnv string) error {
 		return err
 	}
 	defer closeLog()
+	// A link (the one argument, as the installers pass it) goes to the StaffDesk
+	// already running, if one is, before anything opens here.
+	link := linkArg(flag.Args())
+	links, stopLinks, handed := claimLinks(dir, link, log)
+	if handed {
+		return nil
+	}
+	defer stopLinks()
 
 	smtpURL := smtpEnv
 	if smtpFlag != "" {
@@ -166,6 +174,12 @@ func run(dbPath string, demoDB bool, level, smtpFlag, smtpEnv string) error {
 	d.SetDeskName(desk)
 	if err := start(d, svc, log, demoDB, desk); err != nil {
 		return err
+	}
+	if link != "" {
+		d.OpenLinkText(link) // in front of Sign in
+	}
+	if links != nil {
+		d.TakeLinks(links)
 	}
 	startStep(log, "first window built")
 	a.Run()

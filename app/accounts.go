@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	htmltemplate "html/template"
 	"strings"
 	"time"
 )
@@ -93,7 +94,7 @@ func (a *AccountService) RequestPasswordReset(ctx context.Context, staffID, vers
 		if err != nil {
 			return err
 		}
-		return a.mail.queue(tx, MailPasswordReset, st, st.Email, "reset-password", code, mailData{
+		return a.mail.queue(tx, MailPasswordReset, st, st.Email, LinkResetPassword, code, mailData{
 			Expires: mailTime(expires), ValidFor: "72 hours"})
 	})
 	if err != nil {
@@ -181,7 +182,7 @@ func (a *AccountService) RequestEmailChange(ctx context.Context, staffID int64, 
 			return err
 		}
 		d := mailData{Expires: mailTime(expires), ValidFor: "24 hours", NewEmail: email, OldEmail: st.Email}
-		if err := a.mail.queue(tx, MailEmailChangeVerify, st, email, "confirm-email", code, d); err != nil {
+		if err := a.mail.queue(tx, MailEmailChangeVerify, st, email, LinkConfirmEmail, code, d); err != nil {
 			return err
 		}
 		tx.mail()
@@ -498,19 +499,21 @@ func (p *postbox) sendActivation(tx Tx, st *Staff) error {
 	if err != nil {
 		return err
 	}
-	return p.queue(tx, MailActivation, st, st.Email, "activate", code, mailData{
+	return p.queue(tx, MailActivation, st, st.Email, LinkActivate, code, mailData{
 		Expires: mailTime(expires), ValidFor: "3 days"})
 }
 
 // queue renders kind for st, to the address to, and writes it to the outbox: the
-// bodies with code (sealed by the store) and a copy with the code masked. linkPath
-// names the link's page ("" for an email without a link).
-func (p *postbox) queue(tx Tx, kind MailKind, st *Staff, to, linkPath, code string, d mailData) error {
+// bodies with code (sealed by the store) and a copy with the code masked. An email
+// with a code carries the staffdesk: link of action that opens the window for it
+// ("" for an email without a code), and the code as text besides, for the mail
+// program that does not open such links.
+func (p *postbox) queue(tx Tx, kind MailKind, st *Staff, to string, action LinkAction, code string, d mailData) error {
 	set, err := tx.Settings("email.")
 	if err != nil {
 		return err
 	}
-	cfg := EmailSettings{PracticeName: set[setPracticeName], LinkAddress: set[setLinkAddress], FromAddress: set[setFromAddress]}
+	cfg := EmailSettings{PracticeName: set[setPracticeName], FromAddress: set[setFromAddress]}
 	if p.settings != nil {
 		p.settings.mu.Lock()
 		if o := p.settings.outside; o != nil {
@@ -525,9 +528,13 @@ func (p *postbox) queue(tx Tx, kind MailKind, st *Staff, to, linkPath, code stri
 	if code != "" {
 		masked.Code = maskedCode
 	}
-	if linkPath != "" && code != "" {
-		full.Link = codeLink(cfg.LinkAddress, linkPath, st.Username, code)
-		masked.Link = codeLink(cfg.LinkAddress, linkPath, st.Username, maskedCode)
+	if action != "" && code != "" {
+		// A username an older release let in that a link cannot carry gets the email
+		// without one: the code and username are in it as text all the same.
+		if link, err := BuildLink(action, st.Username, code); err == nil {
+			full.Link = htmltemplate.URL(link)
+			masked.Link = htmltemplate.URL(linkURL(action, st.Username, maskedCode))
+		}
 	}
 	text, html, subject, err := renderMail(kind, full)
 	if err != nil {

@@ -66,7 +66,7 @@ func TestAccountEmails_EachKindArrives(t *testing.T) {
 	// Activation: username, code, link, expiry.
 	expires := r.clock.Now().Add(72 * time.Hour).Local().Format("Monday, January 2, 2006 at 3:04 PM")
 	code := check("camilles@email.xyz", "Activate your Valley Family Practice staff account", true,
-		"camilles", "3 days", expires, "https://staff.valley.example/desk/activate?code=")
+		"camilles", "3 days", expires)
 	active, err := r.svc.Accounts.Activate(r.ctx(), "CAMILLES", strings.ToLower(code))
 	if err != nil {
 		t.Fatal(err)
@@ -81,7 +81,7 @@ func TestAccountEmails_EachKindArrives(t *testing.T) {
 	}
 	r.sendDue()
 	code = check("camilles@email.xyz", "Reset your Valley Family Practice staff password", true,
-		"camilles", "72 hours", expires, "/reset-password?code=")
+		"camilles", "72 hours", expires)
 	if err := r.svc.Accounts.ResetPassword(r.ctx(), "camilles", code, "Another-Long-Passphrase-77", "Another-Long-Passphrase-77"); err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func TestAccountEmails_EachKindArrives(t *testing.T) {
 	}
 	r.sendDue()
 	code = check("camille.new@email.xyz", "Confirm your new email address for Valley Family Practice", true,
-		"camilles", "24 hours", "camille.new@email.xyz", "/confirm-email?code=")
+		"camilles", "24 hours", "camille.new@email.xyz")
 	check("camilles@email.xyz", "Your Valley Family Practice staff email address is being changed", false,
 		"camilles@email.xyz", "camille.new@email.xyz")
 	changed, err := r.svc.Accounts.ConfirmEmailChange(r.ctx(), "camilles", code)

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,7 +26,6 @@ const (
 	FieldSMTPFromAddress = "smtp_from_address"
 	FieldTestEmailTo     = "smtp_test_to" // Send test email's recipient
 	FieldPracticeName    = "practice_name"
-	FieldLinkAddress     = "link_address"
 )
 
 // MailSecurity is how the connection to the mail server is protected. The values
@@ -79,9 +77,6 @@ type EmailSettings struct {
 	FromName     string
 	FromAddress  string
 	PracticeName string // used in the emails: "Activate your <practice> staff account"
-	// LinkAddress is where the emails' links start, like
-	// https://staff.example.com/staffdesk; "" sends codes without links.
-	LinkAddress string
 }
 
 // EmailSettingsState is what the settings window shows.
@@ -91,8 +86,8 @@ type EmailSettingsState struct {
 	PasswordInFile bool          // kept in the file readable only by this user, not the keychain
 	PasswordFile   string        // that file's path
 	// FromOutside is set when --smtp or STAFFDESK_SMTP provides the server settings;
-	// they then win over the saved ones, and Settings shows them (practice name and
-	// link address still come from the saved settings).
+	// they then win over the saved ones, and Settings shows them (the practice name
+	// still comes from the saved settings).
 	FromOutside bool
 	Configured  bool // enough is set to send
 }
@@ -176,15 +171,18 @@ const PasswordFileName = "smtp-password"
 
 // Settings keys.
 const (
-	setHost          = "email.host"
-	setPort          = "email.port"
-	setSecurity      = "email.security"
-	setUsername      = "email.username"
-	setFromName      = "email.from_name"
-	setFromAddress   = "email.from_address"
-	setPracticeName  = "email.practice_name"
-	setLinkAddress   = "email.link_address"
-	setPasswordStore = "email.password_store" // "", "keychain" or "file"
+	setHost         = "email.host"
+	setPort         = "email.port"
+	setSecurity     = "email.security"
+	setUsername     = "email.username"
+	setFromName     = "email.from_name"
+	setFromAddress  = "email.from_address"
+	setPracticeName = "email.practice_name"
+	// email.link_address, the web address an older release began the emails' links
+	// with, is no longer read: the emails carry staffdesk: links (links.go). A saved
+	// one stays in the database, harmless, and is removed by the next Save.
+	setOldLinkAddress = "email.link_address"
+	setPasswordStore  = "email.password_store" // "", "keychain" or "file"
 )
 
 // SettingsTx reads and writes the app's settings: string values by key.
@@ -196,7 +194,7 @@ type SettingsTx interface {
 }
 
 // EmailSettingsService is Settings → Email: the mail server, the From line, the
-// practice name and link address the emails use, and Send test email.
+// practice name the emails use, and Send test email.
 type EmailSettingsService struct {
 	gate     *gate
 	postman  Postman
@@ -266,7 +264,7 @@ func (s *EmailSettingsService) Load(ctx context.Context) (*EmailSettingsState, e
 	if s.outside != nil {
 		st.FromOutside = true
 		o := *s.outside
-		o.PracticeName, o.LinkAddress = saved.PracticeName, saved.LinkAddress
+		o.PracticeName = saved.PracticeName
 		keeps := o.Password == "" && o.Username != "" && o.Username == saved.Username && store != ""
 		st.PasswordStored = o.Password != "" || keeps
 		st.PasswordInFile = keeps && store == "file"
@@ -291,7 +289,7 @@ func configured(c EmailSettings) bool { return c.Host != "" && c.FromAddress != 
 
 // Save checks and saves the settings. A new password goes to the keychain; when the
 // keychain does not answer, nothing is saved and the error wraps ErrNoKeychain. While
-// --smtp or STAFFDESK_SMTP is in force, only the practice name and link address are saved.
+// --smtp or STAFFDESK_SMTP is in force, only the practice name is saved.
 func (s *EmailSettingsService) Save(ctx context.Context, in EmailSettings, opt SaveEmailOptions) error {
 	if err := s.gate.check(ctx, PermManagePractice); err != nil {
 		return wrapInternal("save the email settings", err)
@@ -306,11 +304,11 @@ func (s *EmailSettingsService) Save(ctx context.Context, in EmailSettings, opt S
 	s.mu.Unlock()
 	if outside {
 		// --smtp or STAFFDESK_SMTP sets the server, and the window shows those values:
-		// only the practice's own two settings are saved, never the outside server over
-		// the saved one.
-		practice, link := cfg.PracticeName, cfg.LinkAddress
+		// only the practice's own setting is saved, never the outside server over the
+		// saved one.
+		practice := cfg.PracticeName
 		cfg, opt = saved, SaveEmailOptions{}
-		cfg.PracticeName, cfg.LinkAddress = practice, link
+		cfg.PracticeName = practice
 	}
 	var p Problems
 	checkPracticeSettings(cfg, &p)
@@ -352,7 +350,7 @@ func (s *EmailSettingsService) Save(ctx context.Context, in EmailSettings, opt S
 	values := map[string]string{
 		setHost: cfg.Host, setPort: "", setSecurity: string(cfg.Security), setUsername: cfg.Username,
 		setFromName: cfg.FromName, setFromAddress: cfg.FromAddress, setPracticeName: cfg.PracticeName,
-		setLinkAddress: cfg.LinkAddress, setPasswordStore: store,
+		setOldLinkAddress: "", setPasswordStore: store,
 	}
 	if cfg.Port != 0 {
 		values[setPort] = strconv.Itoa(cfg.Port)
@@ -456,7 +454,6 @@ func (s *EmailSettingsService) saved(ctx context.Context) (EmailSettings, string
 	return EmailSettings{
 		Host: m[setHost], Port: port, Security: MailSecurity(m[setSecurity]), Username: m[setUsername],
 		FromName: m[setFromName], FromAddress: m[setFromAddress], PracticeName: cmp.Or(m[setPracticeName], practice),
-		LinkAddress: m[setLinkAddress],
 	}, m[setPasswordStore], nil
 }
 
@@ -471,7 +468,7 @@ func (s *EmailSettingsService) effective(ctx context.Context, withPassword bool)
 	if s.outside != nil {
 		o := *s.outside
 		s.mu.Unlock()
-		o.PracticeName, o.LinkAddress = saved.PracticeName, saved.LinkAddress
+		o.PracticeName = saved.PracticeName
 		// --smtp carries no password (a command line is readable by every user of
 		// the computer): the one Settings → Email keeps goes with its user name.
 		if withPassword && o.Password == "" && o.Username != "" && o.Username == saved.Username && store != "" {
@@ -547,7 +544,6 @@ func normalizeEmailSettings(in EmailSettings) EmailSettings {
 	c.FromName = strings.TrimSpace(c.FromName)
 	c.FromAddress = strings.TrimSpace(c.FromAddress)
 	c.PracticeName = strings.TrimSpace(c.PracticeName)
-	c.LinkAddress = strings.TrimSpace(c.LinkAddress)
 	c.Security = MailSecurity(strings.ToLower(strings.TrimSpace(string(c.Security))))
 	if c.Security == "" {
 		c.Security = MailStartTLS
@@ -563,23 +559,10 @@ func normalizeEmailSettings(in EmailSettings) EmailSettings {
 	return c
 }
 
-// checkPracticeSettings checks the two settings that are app's, not the mail server's.
+// checkPracticeSettings checks the setting that is app's, not the mail server's.
 func checkPracticeSettings(c EmailSettings, p *Problems) {
 	_, err := CheckText(FieldPracticeName, "practice name", c.PracticeName, 100, false)
 	p.AddErr(FieldPracticeName, err)
-	if c.LinkAddress != "" {
-		u, err := url.Parse(c.LinkAddress)
-		switch {
-		case err != nil || hasControlChar(c.LinkAddress) || strings.ContainsAny(c.LinkAddress, " \"<>"):
-			p.Add(FieldLinkAddress, "Enter the link address as a web address, like https://staff.example.com.")
-		case u.Scheme != "https":
-			p.Add(FieldLinkAddress, "The link address must start with https://.")
-		case u.Host == "" || u.User != nil:
-			p.Add(FieldLinkAddress, "Enter the link address as a web address, like https://staff.example.com.")
-		case u.RawQuery != "" || u.Fragment != "":
-			p.Add(FieldLinkAddress, "The link address must not contain ? or #: the emails add the rest.")
-		}
-	}
 }
 
 // headerTextProblem says what is wrong with text that goes into an email header (a

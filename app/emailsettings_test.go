@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -61,8 +62,6 @@ func TestEmailSettings_Refused(t *testing.T) {
 		edit  func(*app.EmailSettings)
 	}{
 		{app.FieldPracticeName, func(s *app.EmailSettings) { s.PracticeName = "Valley\r\nBcc: all@example.com" }},
-		{app.FieldLinkAddress, func(s *app.EmailSettings) { s.LinkAddress = "http://staff.valley.example" }},
-		{app.FieldLinkAddress, func(s *app.EmailSettings) { s.LinkAddress = "https://staff.valley.example/?x=1" }},
 		{appmail.FieldSecurity, func(s *app.EmailSettings) { s.Host, s.Security = "smtp.valley.example", app.MailNone }},
 		{appmail.FieldFromName, func(s *app.EmailSettings) { s.FromName = "Front\nDesk" }},
 		{appmail.FieldFromAddress, func(s *app.EmailSettings) { s.FromAddress = "not an address" }},
@@ -225,5 +224,43 @@ func TestEmailSettings_FieldsAndSecuritiesAreTheMailPackages(t *testing.T) {
 	}
 	if len(app.MailSecurities) != 3 || app.MailSecurities[0] != app.MailStartTLS {
 		t.Errorf("the choices are %v; STARTTLS first", app.MailSecurities)
+	}
+}
+
+// A web address that an older release saved as Settings → Email's Link address is
+// ignored: the emails carry staffdesk: links, never it, and the next Save removes it.
+func TestEmailSettings_OldLinkAddressIsIgnored(t *testing.T) {
+	r := newMailRig(t, rigOptions{})
+	r.setUp(r.settings())
+	const old = "https://staff.valley.example/desk"
+	if err := r.db.Write(context.Background(), func(tx app.Tx) error {
+		return tx.SetSetting("email.link_address", old)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.svc.EmailSettings.Load(r.ctx()); err != nil {
+		t.Fatal(err)
+	}
+	r.createStaff("camilles", "Camille", "Staff")
+	r.sendDue()
+	got := r.deliveredTo("camilles@email.xyz")
+	if len(got) != 1 {
+		t.Fatalf("delivered %d", len(got))
+	}
+	for _, part := range []string{got[0].text, got[0].html} {
+		if strings.Contains(part, "staff.valley.example") || !strings.Contains(part, "staffdesk://activate?user=camilles&") {
+			t.Fatalf("the activation email:\n%s", part)
+		}
+	}
+	r.setUp(r.settings())
+	err := r.db.Write(context.Background(), func(tx app.Tx) error {
+		m, err := tx.Settings("email.link_address")
+		if len(m) != 0 {
+			t.Errorf("after Save, the settings still hold %v", m)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

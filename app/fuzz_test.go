@@ -321,7 +321,7 @@ func FuzzRenderMail(f *testing.F) {
 	f.Fuzz(func(t *testing.T, name, practice, username string) {
 		for _, kind := range mailKinds {
 			d := mailData{Practice: practice, Name: name, Username: username, Code: "ABCDE-12345",
-				Link: "https://staff.example/activate?code=ABCDE-12345", Expires: "Friday, April 10, 2026 at 2:32 PM EDT",
+				Link: "staffdesk://activate?user=camilles&code=ABCDE-12345", Expires: "Friday, April 10, 2026 at 2:32 PM EDT",
 				ValidFor: "3 days", When: "Friday, April 10, 2026 at 2:32 PM EDT", NewEmail: "new@example.com",
 				OldEmail: "old@example.com", Server: "smtp.example.com:587"}
 			text, html, subject, err := renderMail(kind, d)

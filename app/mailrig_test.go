@@ -229,7 +229,7 @@ func (r *mailRig) ctx() context.Context { return r.session }
 func (r *mailRig) settings() app.EmailSettings {
 	return app.EmailSettings{Host: r.srv.Host(), Port: r.srv.Port(), Security: app.MailStartTLS,
 		Username: rigSMTPUser, Password: rigSMTPPassword, FromName: "Valley Front Desk", FromAddress: rigFrom,
-		PracticeName: rigPractice, LinkAddress: "https://staff.valley.example/desk"}
+		PracticeName: rigPractice}
 }
 
 func (r *mailRig) setUp(s app.EmailSettings) {

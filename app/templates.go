@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	htmltemplate "html/template"
 	"net/mail"
-	"net/url"
 	"strings"
 	"sync"
 	texttemplate "text/template"
@@ -22,7 +21,10 @@ type mailData struct {
 	Name     string // the recipient's full name
 	Username string
 	Code     string // "ABCDE-FGHJK", or masked in the copy kept for the Outbox window
-	Link     string // "" when no link address is set
+	// Link is the staffdesk: link that opens the window for the code (links.go): an
+	// htmltemplate.URL, as html/template would otherwise refuse a scheme it does not
+	// know. BuildLink wrote it, so it holds nothing but the link's own characters.
+	Link     htmltemplate.URL
 	Expires  string // "Friday, April 10, 2026 at 2:32 PM EDT"
 	ValidFor string // "3 days", "72 hours"
 	When     string // when something happened, same format as Expires
@@ -98,16 +100,6 @@ func renderMail(kind MailKind, d mailData) (text, html, subject string, err erro
 // "Friday, April 10, 2026 at 2:32 PM EDT".
 func mailTime(t time.Time) string {
 	return t.Local().Format("Monday, January 2, 2006 at 3:04 PM MST")
-}
-
-// codeLink is the link an email offers: the link address, then path, with the
-// username and code as query parameters; "" when there is no link address.
-func codeLink(linkAddress, path, username, code string) string {
-	if linkAddress == "" {
-		return ""
-	}
-	q := url.Values{"username": {username}, "code": {code}}
-	return strings.TrimRight(linkAddress, "/") + "/" + path + "?" + q.Encode()
 }
 
 // newMessageID returns a random Message-ID in the From address's domain, or in

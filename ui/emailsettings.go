@@ -90,7 +90,6 @@ type emailSettingsWindow struct {
 	fromName      *entry
 	fromAddress   *entry
 	practice      *entry
-	link          *entry
 	testTo        *entry
 	sendTest      *button
 	activity      *widget.Activity
@@ -146,7 +145,7 @@ func (w *emailSettingsWindow) buildUI() {
 
 	outsideText := &widget.Label{Wrapping: fyne.TextWrapWord, Text: "These settings are set from outside StaffDesk " +
 		"(--smtp or STAFFDESK_SMTP), so the server, sign-in and sender are shown but cannot be changed here. " +
-		"The practice name and link address can still be changed."}
+		"The practice name can still be changed."}
 	w.outside = infoBar(theme.InfoIcon(), theme.ColorNamePrimary, outsideText)
 
 	fs.heading("Mail server")
@@ -178,9 +177,6 @@ func (w *emailSettingsWindow) buildUI() {
 	w.practice = newEntry(&w.keys, "Valley Family Practice")
 	fs.add(app.FieldPracticeName, "Practice name", false, w.practice,
 		"Used in the emails, like “Activate your Valley Family Practice staff account”.")
-	w.link = newEntry(&w.keys, "https://staff.example.com/staffdesk")
-	fs.add(app.FieldLinkAddress, "Link address", false, w.link,
-		"Optional. Where your staff sign in, starting with https://. The emails then carry a link to it; without one they carry only the code to type.")
 
 	fs.heading("Test")
 	w.testTo = newEntry(&w.testKeys, "")
@@ -201,7 +197,7 @@ func (w *emailSettingsWindow) buildUI() {
 
 	form := container.NewVBox(w.outside, container.NewPadded(fs.container()))
 	w.win.SetContent(container.NewBorder(nil, container.NewPadded(buttons), nil, nil, container.NewVScroll(form)))
-	for _, e := range []*entry{w.host, w.port, w.username, w.password, w.fromName, w.fromAddress, w.practice, w.link} {
+	for _, e := range []*entry{w.host, w.port, w.username, w.password, w.fromName, w.fromAddress, w.practice} {
 		e.OnChanged = w.onEdited
 	}
 }
@@ -231,7 +227,6 @@ func (w *emailSettingsWindow) show(st *app.EmailSettingsState) {
 	w.fromName.SetText(s.FromName)
 	w.fromAddress.SetText(s.FromAddress)
 	w.practice.SetText(s.PracticeName)
-	w.link.SetText(s.LinkAddress)
 	w.testTo.PlaceHolder = s.FromAddress
 	w.testTo.Refresh()
 	w.baseline = w.settings()
@@ -279,7 +274,7 @@ func (w *emailSettingsWindow) settings() app.EmailSettings {
 	}
 	return app.EmailSettings{Host: w.host.Text, Port: port, Security: security, Username: w.username.Text,
 		Password: w.password.Text, FromName: w.fromName.Text, FromAddress: w.fromAddress.Text,
-		PracticeName: w.practice.Text, LinkAddress: w.link.Text}
+		PracticeName: w.practice.Text}
 }
 
 // changed reports whether the form holds something not saved.

@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/staffdesk/staffdesk/app"
 	"github.com/staffdesk/staffdesk/smtp"
@@ -57,7 +58,7 @@ func newMailDesk(t *testing.T, seed bool, opts smtptest.Options) *mailDesk {
 func (md *mailDesk) settings() app.EmailSettings {
 	return app.EmailSettings{Host: md.srv.Host(), Port: md.srv.Port(), Security: app.MailStartTLS,
 		Username: smtpUser, Password: smtpPassword, FromName: "Valley Front Desk", FromAddress: "office@valley.example",
-		PracticeName: "Valley Family Practice", LinkAddress: "https://staff.valley.example/desk"}
+		PracticeName: "Valley Family Practice"}
 }
 
 func (md *mailDesk) setUp(t *testing.T) {
@@ -95,7 +96,6 @@ func fillSettings(w *emailSettingsWindow, s app.EmailSettings) {
 	retype(w.fromName, s.FromName)
 	retype(w.fromAddress, s.FromAddress)
 	retype(w.practice, s.PracticeName)
-	retype(w.link, s.LinkAddress)
 }
 
 func itoa(n int) string {
@@ -153,10 +153,9 @@ func TestEmailSettingsSaveAndLoad(t *testing.T) {
 	w.win.Close()
 	w = openSettingsWindow(t, md.testDesk)
 	if w.host.Text != md.srv.Host() || w.port.Text != itoa(md.srv.Port()) || w.security.Selected != "STARTTLS (required)" ||
-		w.username.Text != smtpUser || w.password.Text != "" || w.fromAddress.Text != "office@valley.example" || w.practice.Text != "Hill Clinic" ||
-		w.link.Text != "https://staff.valley.example/desk" {
-		t.Errorf("reopened form: host %q port %q security %q user %q from %q practice %q link %q",
-			w.host.Text, w.port.Text, w.security.Selected, w.username.Text, w.fromAddress.Text, w.practice.Text, w.link.Text)
+		w.username.Text != smtpUser || w.password.Text != "" || w.fromAddress.Text != "office@valley.example" || w.practice.Text != "Hill Clinic" {
+		t.Errorf("reopened form: host %q port %q security %q user %q from %q practice %q",
+			w.host.Text, w.port.Text, w.security.Selected, w.username.Text, w.fromAddress.Text, w.practice.Text)
 	}
 	if w.password.PlaceHolder != "(unchanged)" {
 		t.Errorf("password placeholder %q", w.password.PlaceHolder)
@@ -264,7 +263,6 @@ func TestEmailSettingsFieldErrors(t *testing.T) {
 	s := md.settings()
 	s.Host = "smtp.example.com"
 	s.Security = app.MailNone
-	s.LinkAddress = "http://staff.valley.example"
 	fillSettings(w, s)
 	retype(w.port, "abc")
 	test.Tap(w.save)
@@ -272,9 +270,6 @@ func TestEmailSettingsFieldErrors(t *testing.T) {
 
 	if got := w.fields.errorOf(app.FieldSMTPSecurity); !strings.Contains(got, "only for a mail server on this computer") {
 		t.Errorf("security error %q", got)
-	}
-	if got := w.fields.errorOf(app.FieldLinkAddress); got != "The link address must start with https://." {
-		t.Errorf("link address error %q", got)
 	}
 	if got := w.fields.errorOf(app.FieldSMTPPort); !strings.Contains(got, "Enter a port from 1 to 65535") {
 		t.Errorf("port error %q", got)
@@ -288,7 +283,6 @@ func TestEmailSettingsFieldErrors(t *testing.T) {
 
 	retype(w.host, "127.0.0.1")
 	retype(w.port, itoa(md.srv.Port()))
-	retype(w.link, "")
 	test.Tap(w.save)
 	md.waitIdle()
 	if got := w.fields.errorOf(app.FieldSMTPSecurity); got != "" || !w.saved.Visible() {
@@ -372,8 +366,8 @@ func TestEmailSettingsFromOutside(t *testing.T) {
 			t.Errorf("%s can be edited", name)
 		}
 	}
-	if w.practice.Disabled() || w.link.Disabled() {
-		t.Error("the practice's own settings cannot be edited")
+	if w.practice.Disabled() {
+		t.Error("the practice's own setting cannot be edited")
 	}
 	if w.host.Text != "127.0.0.1" {
 		t.Errorf("host %q", w.host.Text)
@@ -443,4 +437,19 @@ func TestEmailSettingsTestEmailServerNeverAnswers(t *testing.T) {
 	if w.sendTest.Disabled() || w.activity.Visible() || !strings.HasPrefix(w.testResult.Text, "The test email was not sent: ") {
 		t.Errorf("after the timeout: disabled %v, text %q", w.sendTest.Disabled(), w.testResult.Text)
 	}
+}
+
+// Settings → Email has no Link address any more: the emails carry staffdesk: links.
+func TestEmailSettingsHasNoLinkAddress(t *testing.T) {
+	md := newMailDesk(t, false, smtptest.Options{})
+	w := openSettingsWindow(t, md.testDesk)
+	t.Cleanup(w.win.Close)
+	if _, ok := w.fields.byName["link_address"]; ok {
+		t.Error("the window has a link_address field")
+	}
+	walk(w.win.Content(), func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok && strings.Contains(strings.ToLower(l.Text), "link") {
+			t.Errorf("the window says %q", l.Text)
+		}
+	})
 }

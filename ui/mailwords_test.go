@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	stdhtml "html"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -101,6 +102,9 @@ var (
 	linkWord = regexp.MustCompile(`(?i)\blinks?\b`)
 	// A place in the app as the emails name it: "Email → Activate Account".
 	menuPath = regexp.MustCompile(`([A-Z][A-Za-z]*) → ([A-Z][A-Za-z ]*[A-Za-z])`)
+	// staffdeskLink is a link as the emails write it, up to the end of its line.
+	staffdeskLink = regexp.MustCompile(`staffdesk://\S+`)
+	staffdeskHref = regexp.MustCompile(`href="(staffdesk://[^"]+)"`)
 )
 
 // htmlText is what a reader of the HTML part reads.
@@ -111,9 +115,11 @@ func htmlText(h string) string {
 	return tags.ReplaceAllString(h, "")
 }
 
-// Emails that carry a code call it a code, not a link, when there is no link address;
-// every menu item they send the reader to is in the app's menus; the change-email
-// code names the button and dialog that take it, which exist.
+// Emails that carry a code carry the staffdesk: link that opens its window, and
+// say, for the mail program that does not open such links, where the username and
+// code are typed, in the words of the button or window that takes them; every menu item they send the reader to is in the
+// app's menus; the change-email code names the button and dialog that take it, which
+// exist.
 func TestAccountEmailsSayWhatIsSentAndWhereToEnterIt(t *testing.T) {
 	r := newCodesRig(t, true)
 	r.ShowMain()
@@ -127,24 +133,42 @@ func TestAccountEmailsSayWhatIsSentAndWhereToEnterIt(t *testing.T) {
 		}
 	}
 	emails := deliverEveryKind(t, r)
-	named := 0
+	// Activation and reset send the reader to the Sign in window's buttons (they are not
+	// signed in), the change of address to Confirm New Email.
+	signIn := r.showSignIn("")
+	t.Cleanup(signIn.win.Close)
+	window := map[app.LinkAction]string{
+		app.LinkActivate:      "choose " + strings.TrimSuffix(signIn.activate.Text, "…") + " on the Sign in window",
+		app.LinkResetPassword: "choose " + strings.TrimSuffix(signIn.setNew.Text, "…") + " on the Sign in window",
+		app.LinkConfirmEmail:  titleConfirmEmail}
+	linked := map[app.LinkAction]bool{}
 	for _, e := range emails {
+		links := map[string]string{"text": staffdeskLink.FindString(e.text)}
+		if m := staffdeskHref.FindStringSubmatch(e.html); m != nil {
+			links["HTML"] = stdhtml.UnescapeString(m[1])
+		}
 		for part, body := range map[string]string{"text": e.text, "HTML": htmlText(e.html)} {
-			if codeInMail.MatchString(body) {
-				if w := linkWord.FindString(body); w != "" {
-					t.Errorf("%q (%s) carries a code but says %q:\n%s", e.subject, part, w, body)
+			if code := codeInMail.FindString(body); code != "" {
+				raw := links[part]
+				l, err := app.ParseLink(raw)
+				if err != nil || l.Username != "owords" || l.Code != code {
+					t.Errorf("%q (%s) carries the code and the link %q, read as %v, %v", e.subject, part, raw, l, err)
+					continue
+				}
+				linked[l.Action] = true
+				if !strings.Contains(body, "If the link does not open StaffDesk") || !strings.Contains(body, window[l.Action]) {
+					t.Errorf("%q (%s) does not say where to type the code when the link does not open:\n%s", e.subject, part, body)
 				}
 			}
 			for _, m := range menuPath.FindAllStringSubmatch(body, -1) {
-				named++
 				if !menu[m[1]+" → "+m[2]] {
 					t.Errorf("%q (%s) names %q, which is no menu item", e.subject, part, m[0])
 				}
 			}
 		}
 	}
-	if named < 4 {
-		t.Errorf("the emails name %d menu items; want the activation's and the reset's in both parts", named)
+	if len(linked) != len(app.LinkActions) {
+		t.Errorf("the emails link to %v; want every action", linked)
 	}
 
 	// The change-email code: the Edit window has "Enter code", which opens "Confirm New Email".
@@ -178,8 +202,8 @@ func TestAccountEmailsSayWhatIsSentAndWhereToEnterIt(t *testing.T) {
 func TestAccountEmailsTextHasNoBreakInASentence(t *testing.T) {
 	r := newCodesRig(t, true)
 	err := r.svc.EmailSettings.Save(r.ctx(), app.EmailSettings{Host: r.srv.Host(), Port: r.srv.Port(), Security: app.MailNone,
-		FromName: "Valley Front Desk", FromAddress: "office@valley.example", PracticeName: "Valley Family Practice",
-		LinkAddress: "https://staff.valley.example/desk"}, app.SaveEmailOptions{})
+		FromName: "Valley Front Desk", FromAddress: "office@valley.example", PracticeName: "Valley Family Practice"},
+		app.SaveEmailOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +213,7 @@ func TestAccountEmailsTextHasNoBreakInASentence(t *testing.T) {
 		for i := 0; i+1 < len(lines); i++ {
 			line, next := strings.TrimSpace(lines[i]), strings.TrimSpace(lines[i+1])
 			if line == "" || next == "" || labelValue.MatchString(line) && labelValue.MatchString(next) ||
-				strings.HasSuffix(line, ":") || strings.HasPrefix(line, "https://") {
+				strings.HasSuffix(line, ":") || strings.HasPrefix(line, "staffdesk://") {
 				continue
 			}
 			t.Errorf("%q: a line break in a paragraph after %q (before %q)", e.subject, line, next)

@@ -44,7 +44,7 @@ func (d *Desk) openSetPassword() { d.showSetPassword() }
 func (d *Desk) showSetPassword() *setPasswordForm {
 	return openOnce(d, "set-password", func() (*setPasswordForm, fyne.Window) {
 		f := newSetPasswordForm(d)
-		return f, f.win
+		return f, linkWindow{Window: f.win, form: f}
 	})
 }
 
