@@ -34,38 +34,39 @@ const anyone Permission = ""
 // need (anyone: no permission).
 func (g *gate) read(ctx context.Context, need Permission, fn func(c *call) error) error {
 	return g.store.Read(ctx, func(tx Tx) error {
-		c := &call{Tx: tx}
-		me, err := g.principal(tx, ctx, false)
+		c, err := g.enter(ctx, tx, need, false)
 		if err != nil {
 			return err
 		}
-		if need != anyone && !me.Can(need) {
-			return forbiddenWithout(need)
-		}
-		c.me = me
 		return fn(c)
 	})
 }
 
 // write is read in a read-write transaction, with the after-commit steps.
 func (g *gate) write(ctx context.Context, need Permission, fn func(c *call) error) error {
-	c := &call{}
-	err := g.store.Write(ctx, func(tx Tx) error {
-		*c = call{Tx: tx}
-		me, err := g.principal(tx, ctx, true)
-		if err != nil {
+	var c *call
+	err := g.store.Write(ctx, func(tx Tx) (err error) {
+		if c, err = g.enter(ctx, tx, need, true); err != nil {
 			return err
 		}
-		if need != anyone && !me.Can(need) {
-			return forbiddenWithout(need)
-		}
-		c.me = me
 		return fn(c)
 	})
 	if err == nil {
 		g.afterCommit(c)
 	}
 	return err
+}
+
+// enter is a call's way in: the person of ctx's session, found in tx, holding need.
+func (g *gate) enter(ctx context.Context, tx Tx, need Permission, write bool) (*call, error) {
+	me, err := g.principal(tx, ctx, write)
+	if err != nil {
+		return nil, err
+	}
+	if need != anyone && !me.Can(need) {
+		return nil, forbiddenWithout(need)
+	}
+	return &call{Tx: tx, me: me}, nil
 }
 
 // check refuses the call unless ctx's person is signed in and holds need; for the

@@ -182,6 +182,15 @@ func (c *call) usage() (StaffUsage, error) {
 	return StaffUsage{Used: counts[StatusPending] + counts[StatusActive], Limit: p.StaffLimit}, nil
 }
 
+// reread reads account id again after a change, as view prepares it for the caller.
+func (c *call) reread(id int64) (*Staff, error) {
+	st, err := c.Staff(id)
+	if err != nil {
+		return nil, err
+	}
+	return c.view(st)
+}
+
 // view prepares an account read for the caller: its role's permissions filled in,
 // and its PINs blanked unless it is the caller's own or they may see others' PINs.
 func (c *call) view(st *Staff) (*Staff, error) {

@@ -33,11 +33,8 @@ func (s *SessionService) SetUnlockPIN(ctx context.Context, pin string) (*Staff, 
 		if err := tx.UpdateStaff(st); err != nil {
 			return err
 		}
-		saved, err := tx.Staff(st.ID)
-		if err != nil {
-			return err
-		}
-		out, err = tx.view(saved)
+		var err error
+		out, err = tx.reread(st.ID)
 		return err
 	})
 	if err != nil {
@@ -137,10 +134,7 @@ func (s *StaffService) Unlock(ctx context.Context, id int64) (*Staff, error) {
 		if err := tx.SetSignInState(id, state); err != nil {
 			return err
 		}
-		if out, err = tx.Staff(id); err != nil {
-			return err
-		}
-		out, err = tx.view(out)
+		out, err = tx.reread(id)
 		return err
 	})
 	if err != nil {

@@ -125,11 +125,7 @@ func (s *StaffService) Create(ctx context.Context, in *NewStaff) (*Staff, error)
 			return err
 		}
 		tx.mail()
-		created, err := tx.Staff(st.ID)
-		if err != nil {
-			return err
-		}
-		created, err = tx.view(created)
+		created, err := tx.reread(st.ID)
 		if err != nil {
 			return err
 		}
@@ -216,11 +212,7 @@ func (s *StaffService) Update(ctx context.Context, in *Staff) (*StaffUpdate, err
 				tx.mail()
 			}
 		}
-		saved, err := tx.Staff(st.ID)
-		if err != nil {
-			return err
-		}
-		out.Staff, err = tx.view(saved)
+		out.Staff, err = tx.reread(st.ID)
 		return err
 	})
 	if err != nil {
@@ -341,10 +333,7 @@ func (s *StaffService) setStatus(ctx context.Context, id, version int64, next fu
 				return err
 			}
 		}
-		if out, err = tx.Staff(id); err != nil {
-			return err
-		}
-		out, err = tx.view(out)
+		out, err = tx.reread(id)
 		return err
 	})
 	if err != nil {
