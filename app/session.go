@@ -152,6 +152,9 @@ type SignInTx interface {
 	// none); SetNameThrottle writes it, or forgets it when st is zero.
 	NameThrottle(key string) (SignInState, error)
 	SetNameThrottle(key string, st SignInState) error
+	// ForgetNameThrottles forgets the records of typed names whose last failure was
+	// before before, unless they are locked then.
+	ForgetNameThrottles(before time.Time) error
 }
 
 // Practice is the practice StaffDesk keeps the staff of.

@@ -143,7 +143,7 @@ func (s *SessionService) SignIn(ctx context.Context, login, password, desk strin
 			next := cur.state.failed(now)
 			if cur.st != nil {
 				err = tx.SetSignInState(cur.st.ID, next)
-			} else {
+			} else if err = tx.ForgetNameThrottles(now.Add(-ForgetNamesAfter)); err == nil {
 				err = tx.SetNameThrottle(cur.key, next)
 			}
 			if err != nil {

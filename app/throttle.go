@@ -13,6 +13,9 @@ const (
 	ThrottleBase  = 2 * time.Second
 	LockAfter     = 10
 	LockFor       = 15 * time.Minute
+	// ForgetNamesAfter is how long the record of a typed name that matches no account
+	// is kept after its last failure, so that names typed once do not pile up.
+	ForgetNamesAfter = 24 * time.Hour
 )
 
 // Locked reports whether the record is locked at now.

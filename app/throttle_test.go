@@ -208,3 +208,23 @@ func TestThrottle_FailuresAtTwoDesksAllCount(t *testing.T) {
 		t.Fatalf("failures counted: %d, want %d", st.SignIn.Failures, 2*each)
 	}
 }
+
+// A name matching no account is remembered for a day after its last failure, then
+// forgotten (its record deleted by a later failure), so that names typed once do not pile
+// up; within the day its failures go on counting.
+func TestThrottle_UnknownNamesForgottenAfterADay(t *testing.T) {
+	f := newAccessRig(t)
+	for range app.ThrottleAfter {
+		f.signInErr("nobody-here", "Not-The-Password-At-All-42")
+	}
+	if err := f.signInErr("nobody-here", "Not-The-Password-At-All-42"); !errors.Is(err, app.ErrThrottled) {
+		t.Fatalf("after %d failures: %v, want a delay", app.ThrottleAfter, err)
+	}
+	f.clock.Advance(app.ForgetNamesAfter + time.Minute)
+	f.signInErr("someone-else", "Not-The-Password-At-All-42") // forgets the day-old name
+	for i := range app.ThrottleAfter - 1 {
+		if err := f.signInErr("nobody-here", "Not-The-Password-At-All-42"); errors.Is(err, app.ErrThrottled) {
+			t.Fatalf("failure %d after the name was forgotten: %v, want a fresh count", i+1, err)
+		}
+	}
+}

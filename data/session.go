@@ -218,6 +218,16 @@ func (tx *Tx) SetNameThrottle(key string, st app.SignInState) error {
 	return nil
 }
 
+// ForgetNameThrottles forgets the records of typed names whose last failure was before
+// before and that are not locked at before.
+func (tx *Tx) ForgetNameThrottles(before time.Time) error {
+	if _, err := tx.exec(`DELETE FROM name_throttle WHERE last_failed_at < ? AND (locked_until IS NULL OR locked_until < ?)`,
+		before.UnixNano(), before.UnixNano()); err != nil {
+		return fmt.Errorf("forget old sign-in records: %w", err)
+	}
+	return nil
+}
+
 // Practice returns the practice; ENOTFOUND before it is first saved.
 func (tx *Tx) Practice() (*app.Practice, error) {
 	var (

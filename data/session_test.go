@@ -571,3 +571,31 @@ func TestStaff_CountByStatus(t *testing.T) {
 		return nil
 	})
 }
+
+func TestForgetNameThrottles(t *testing.T) {
+	db := MustOpenDB(t)
+	mustWrite(t, db, func(tx app.Tx) error {
+		for key, st := range map[string]app.SignInState{
+			"old":         {Failures: 1, LastFailedAt: t1},
+			"old, locked": {Failures: 10, LastFailedAt: t1, LockedUntil: t4},
+			"recent":      {Failures: 2, LastFailedAt: t3},
+		} {
+			if err := tx.SetNameThrottle(key, st); err != nil {
+				return err
+			}
+		}
+		return tx.ForgetNameThrottles(t2)
+	})
+	mustRead(t, db, func(tx app.Tx) error {
+		for key, kept := range map[string]bool{"old": false, "old, locked": true, "recent": true} {
+			got, err := tx.NameThrottle(key)
+			if err != nil {
+				return err
+			}
+			if (got != app.SignInState{}) != kept {
+				t.Errorf("%s: %+v after forgetting those before t2; kept = %v wanted", key, got, kept)
+			}
+		}
+		return nil
+	})
+}
