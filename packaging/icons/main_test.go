@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"encoding/binary"
 	"fmt"
 	"image/png"
 	"os"
@@ -11,8 +13,12 @@ import (
 // TestWriteEverySize: each hicolor size is a PNG of exactly that size, and the icon's
 // teal square survives the scaling (its centre is not transparent).
 func TestWriteEverySize(t *testing.T) {
+	img, err := load("../../assets/icon.png")
+	if err != nil {
+		t.Fatal(err)
+	}
 	out := t.TempDir()
-	if err := write("../../assets/icon.png", out, "staffdesk"); err != nil {
+	if err := write(img, out, "staffdesk"); err != nil {
 		t.Fatal(err)
 	}
 	for _, n := range sizes {
@@ -53,7 +59,46 @@ func TestRefusesASmallIcon(t *testing.T) {
 	if err := save(small, scale(img, 64)); err != nil {
 		t.Fatal(err)
 	}
-	if err := write(small, filepath.Join(out, "hicolor"), "staffdesk"); err == nil {
+	if _, err := load(small); err == nil {
 		t.Error("a 64 px source was accepted")
+	}
+}
+
+// TestICO: the .ico's directory lists each size once, each entry pointing at a PNG of
+// that size inside the file (256 px written as 0, as the format wants).
+func TestICO(t *testing.T) {
+	img, err := load("../../assets/icon.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "staffdesk.ico")
+	if err := writeICO(img, path); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	le := binary.LittleEndian
+	if le.Uint16(b[0:]) != 0 || le.Uint16(b[2:]) != 1 || int(le.Uint16(b[4:])) != len(icoSizes) {
+		t.Fatalf("ICONDIR is % x", b[:6])
+	}
+	for i, n := range icoSizes {
+		e := b[6+16*i:]
+		w := int(e[0])
+		if w == 0 {
+			w = 256
+		}
+		size, off := le.Uint32(e[8:]), le.Uint32(e[12:])
+		if w != n || int(off+size) > len(b) {
+			t.Fatalf("entry %d: %d px at %d+%d in a %d-byte file, want %d px", i, w, off, size, len(b), n)
+		}
+		p, err := png.Decode(bytes.NewReader(b[off : off+size]))
+		if err != nil {
+			t.Fatalf("entry %d: %v", i, err)
+		}
+		if p.Bounds().Dx() != n {
+			t.Errorf("entry %d: a %d px PNG, the directory says %d", i, p.Bounds().Dx(), n)
+		}
 	}
 }

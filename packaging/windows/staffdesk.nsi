@@ -1,7 +1,7 @@
 ; StaffDesk's setup for Windows, built by `make dist` (packaging/windows/build) with
 ; Debian's NSIS (3.08 or later, for !uninstfinalize):
 ;   makensis -DVERSION=0.1.0 -DBUILD=1 -DAPPDIR=dir-with-StaffDesk.exe -DOUTFILE=setup.exe
-;            [-DSIGN=packaging/windows/sign] staffdesk.nsi
+;            [-DICON=staffdesk.ico] [-DSIGN=packaging/windows/sign] staffdesk.nsi
 ; Per-user by default (no administrator needed: %LocalAppData%\Programs\StaffDesk);
 ; "Anyone who uses this computer" installs into Program Files. /S installs silently,
 ; /S /AllUsers silently for everyone. The uninstaller keeps the person's data
@@ -55,6 +55,10 @@ VIAddVersionKey "LegalCopyright" "© ${PUBLISHER}"
 !include x64.nsh
 
 !define MUI_ABORTWARNING
+!ifdef ICON
+  !define MUI_ICON "${ICON}"
+  !define MUI_UNICON "${ICON}"
+!endif
 !define MUI_FINISHPAGE_RUN "$INSTDIR\${EXE}"
 !define MUI_FINISHPAGE_RUN_TEXT "Open ${APP} now"
 !define MUI_UNCONFIRMPAGE_TEXT_TOP "${APP} will be removed from this computer. Your practice's data (the database, its key and the log in %AppData%\${APP}) stays, for when ${APP} is installed again."
