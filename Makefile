@@ -99,7 +99,7 @@ dist-deps: deps
 		echo "Installing: $$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
-	@fyne version 2>/dev/null | grep -q 'version $(FYNE_VERSION)$$' || { echo "Installing fyne $(FYNE_VERSION)"; go install fyne.io/fyne/v2/cmd/fyne@$(FYNE_VERSION); }
+	@fyne version 2>/dev/null | grep -q 'cli version: $(FYNE_VERSION)$$' || { echo "Installing fyne $(FYNE_VERSION)"; go install fyne.io/fyne/v2/cmd/fyne@$(FYNE_VERSION); }
 
 dist-linux: dist-deps
 	TAGS=$(TAGS) ./packaging/linux/build $(DIST)
