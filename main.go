@@ -163,9 +163,39 @@ func run(dbPath string, demoDB bool, level, smtpFlag, smtpEnv string) error {
 	fyneapp.SetMetadata(meta)
 	a := fyneapp.NewWithID(meta.ID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
-	ui.NewDesk(a, svc, log, ui.FyneRunner{}).ShowMain()
-	startStep(log, "Staff window built")
+	d := ui.NewDesk(a, svc, log, ui.FyneRunner{})
+	desk, err := os.Hostname() // the sessions opened here are listed by it
+	if err != nil {
+		log.WithError(err).Warn("This computer has no name to list its sessions by")
+	}
+	d.SetDeskName(desk)
+	if err := start(d, svc, log, demoDB, desk); err != nil {
+		return err
+	}
+	startStep(log, "first window built")
 	a.Run()
+	d.Close()
+	return nil
+}
+
+// start opens the first window: Set up your practice or Sign in; with --demo, the
+// demo practice's office manager signed in, saying so.
+func start(d *ui.Desk, svc *app.Services, log logrus.FieldLogger, demoDB bool, desk string) error {
+	if demoDB {
+		d.SetSignInNote(fmt.Sprintf("Demo practice: every demo account's password is %s.", demo.Password))
+		in, err := demo.SignIn(context.Background(), svc, desk)
+		if err == nil {
+			d.SetDemoBanner(fmt.Sprintf("Demo practice: you are signed in as %s, the office manager. "+
+				"Every demo account's password is %s.", in.Me.FullName(), demo.Password))
+			d.StartSignedIn(in)
+			return nil
+		}
+		// Her password changed in an earlier demo, say: Sign in, as anyone.
+		log.WithError(err).Warn("The demo's office manager could not be signed in")
+	}
+	if err := d.Start(); err != nil {
+		return fmt.Errorf("read the practice: %w", err)
+	}
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -434,9 +435,19 @@ func (s *EmailSettingsService) SendTestEmail(ctx context.Context, to string) err
 // saved reads the saved settings (no password) and where the password is kept.
 func (s *EmailSettingsService) saved(ctx context.Context) (EmailSettings, string, error) {
 	var m map[string]string
+	var practice string
 	err := s.gate.system(ctx, false, func(tx *call) (err error) {
-		m, err = tx.Settings("email.")
-		return err
+		if m, err = tx.Settings("email."); err != nil {
+			return err
+		}
+		// The emails name the practice as Settings → Email says, or else by the name
+		// it was set up with.
+		if p, err := tx.Practice(); err == nil {
+			practice = p.Name
+		} else if ErrorCode(err) != ENOTFOUND {
+			return err
+		}
+		return nil
 	})
 	if err != nil {
 		return EmailSettings{}, "", wrapInternal("load the email settings", err)
@@ -444,7 +455,7 @@ func (s *EmailSettingsService) saved(ctx context.Context) (EmailSettings, string
 	port, _ := strconv.Atoi(m[setPort])
 	return EmailSettings{
 		Host: m[setHost], Port: port, Security: MailSecurity(m[setSecurity]), Username: m[setUsername],
-		FromName: m[setFromName], FromAddress: m[setFromAddress], PracticeName: m[setPracticeName],
+		FromName: m[setFromName], FromAddress: m[setFromAddress], PracticeName: cmp.Or(m[setPracticeName], practice),
 		LinkAddress: m[setLinkAddress],
 	}, m[setPasswordStore], nil
 }

@@ -10,7 +10,7 @@ import (
 // permission the action needs.
 
 // manageable reads account id for an action of the caller's on it, refusing it when it
-// is outside the caller's offices: to them it does not exist.
+// is outside the caller's offices (EFORBIDDEN: they cannot open it from any list).
 func (c *call) manageable(id int64) (*Staff, error) {
 	st, err := c.Staff(id)
 	if err != nil {
@@ -31,10 +31,10 @@ func outsideOffices() *Error {
 }
 
 // emailChangeable reads account id for a change of its email address: anyone with
-// Manage Accounts for the accounts they may see, and a person for their own when
-// Enable Email Update is on for them.
+// Manage Accounts for the other accounts they may see, and a person for their own
+// only when Enable Email Update is on for them (the View sheet says so), managers too.
 func (c *call) emailChangeable(id int64) (*Staff, error) {
-	if id == c.me.Staff.ID && (c.me.Staff.EnableEmailUpdate || c.me.Can(PermManageAccounts)) {
+	if id == c.me.Staff.ID && c.me.Staff.EnableEmailUpdate {
 		return c.Staff(id)
 	}
 	if id == c.me.Staff.ID {

@@ -123,6 +123,18 @@ type PracticeSetup struct {
 // SetUp makes the practice and its administrator, who is signed in. It is refused once
 // the practice is set up (by another desk meanwhile, say).
 func (s *PracticeService) SetUp(ctx context.Context, in *PracticeSetup) (*SignedIn, error) {
+	// What the database needs decides what the form must hold; the write transaction
+	// below checks it again.
+	state := SetupDone
+	if err := s.gate.public(ctx, false, func(tx *call) (err error) {
+		state, err = setupState(tx)
+		return err
+	}); err != nil {
+		return nil, wrapInternal("read the practice", err)
+	}
+	if state == SetupDone {
+		return nil, setUpMeanwhile()
+	}
 	var p Problems
 	name, err := CheckText(FieldPracticeName, "practice name", in.Name, 100, true)
 	p.AddErr(FieldPracticeName, err)
@@ -131,23 +143,35 @@ func (s *PracticeService) SetUp(ctx context.Context, in *PracticeSetup) (*Signed
 	}
 	prov := in.Provider
 	newProvider := strings.TrimSpace(prov.FirstName+prov.LastName) != ""
+	// The provider's problems go under "provider_" fields: the form's own first_name
+	// and last_name are the administrator's.
+	provErr := func(field string, err error) {
+		if err != nil {
+			p.Add("provider_"+field, ErrorMessage(err))
+		}
+	}
 	if newProvider {
 		prov.FirstName, err = CheckName(FieldFirstName, "first name", prov.FirstName)
-		p.AddErr("provider_"+FieldFirstName, err)
+		provErr(FieldFirstName, err)
 		prov.LastName, err = CheckName(FieldLastName, "last name", prov.LastName)
-		p.AddErr("provider_"+FieldLastName, err)
+		provErr(FieldLastName, err)
 		prov.Credentials, err = CheckText(FieldCredentials, "credentials", prov.Credentials, 50, false)
-		p.AddErr("provider_"+FieldCredentials, err)
+		provErr(FieldCredentials, err)
 		prov.NPI, err = CheckNPI(FieldNPI, prov.NPI)
-		p.AddErr("provider_"+FieldNPI, err)
+		provErr(FieldNPI, err)
+	} else if state == SetupNew {
+		p.Add("provider_"+FieldLastName, "Enter the practice's first provider.")
+	}
+	if state == SetupNew && in.AdminID != 0 {
+		p.Add(FieldAdministrator, "There are no accounts to choose from; create yours.")
 	}
 	admin := in.Admin.Staff
 	password, confirm := in.Admin.Password, in.Admin.ConfirmPassword
 	if in.AdminID == 0 {
 		admin.ID, admin.Version = 0, 0
 		admin.RoleID = -1 // set in the transaction; keeps normalizeStaff from asking for one
-		if newProvider {
-			admin.ProviderID = -1
+		if newProvider || state == SetupNew {
+			admin.ProviderID = -1 // the provider created here
 		}
 		if admin.UnlockPIN == "" {
 			if admin.UnlockPIN, err = NewUnlockPIN(); err != nil {
@@ -172,6 +196,9 @@ func (s *PracticeService) SetUp(ctx context.Context, in *PracticeSetup) (*Signed
 		var chosen *Staff
 		if err := s.gate.public(ctx, false, func(tx *call) (err error) {
 			chosen, err = tx.Staff(in.AdminID)
+			if ErrorCode(err) == ENOTFOUND {
+				return FieldError(FieldAdministrator, "That account no longer exists; choose another.")
+			}
 			return err
 		}); err != nil {
 			return nil, wrapInternal("read the chosen account", err)
@@ -193,7 +220,7 @@ func (s *PracticeService) SetUp(ctx context.Context, in *PracticeSetup) (*Signed
 			return err
 		}
 		if state == SetupDone {
-			return Errorf(ECONFLICT, "The practice was set up meanwhile, on another desk. Sign in.")
+			return setUpMeanwhile()
 		}
 		if state == SetupNew && in.AdminID != 0 {
 			return FieldError(FieldAdministrator, "There are no accounts to choose from; create yours.")
@@ -261,11 +288,9 @@ func (s *PracticeService) SetUp(ctx context.Context, in *PracticeSetup) (*Signed
 			if err := tx.SetPasswordHash(st.ID, hash, now); err != nil {
 				return err
 			}
-			if err := tx.SetSignInState(st.ID, SignInState{}); err != nil {
-				return err
-			}
 			id = st.ID
 		}
+		// Signed in now, with a password of their own choosing: no lock, nothing to change.
 		if err := tx.SetSignInState(id, SignInState{LastSignInAt: now}); err != nil {
 			return err
 		}
@@ -285,6 +310,11 @@ func (s *PracticeService) SetUp(ctx context.Context, in *PracticeSetup) (*Signed
 		return nil, wrapInternal("set up the practice", err)
 	}
 	return out, nil
+}
+
+// setUpMeanwhile is the refusal of Set up your practice once it is done.
+func setUpMeanwhile() error {
+	return Errorf(ECONFLICT, "The practice was set up meanwhile, on another desk. Sign in.")
 }
 
 // administratorRole is the role every permission comes with, made active.

@@ -61,6 +61,10 @@ type SignedIn struct {
 // which would tell a stranger which names exist.
 const SignInFailed = "Those details did not sign you in. Check your username (or email) and password. A new account signs in once it is activated with the link in its email."
 
+// ErrNotSetUp is in the chain of a sign-in refused because the practice is waiting
+// for Set up your practice (Practice.State is not SetupDone).
+var ErrNotSetUp = errorString("the practice is not set up")
+
 // ErrSignInFailed is in the chain of the SignInFailed error.
 var ErrSignInFailed = errorString("sign-in failed")
 
@@ -97,6 +101,14 @@ func (s *SessionService) SignIn(ctx context.Context, login, password, desk strin
 	var a attempt
 	now := s.gate.now().UTC()
 	err := s.gate.public(ctx, false, func(tx *call) (err error) {
+		// An upgraded database's accounts have passwords their manager chose, and
+		// their roles now carry permissions: nobody signs in before the practice
+		// administrator is chosen.
+		if state, err := setupState(tx); err != nil {
+			return err
+		} else if state != SetupDone {
+			return &Error{Code: EFORBIDDEN, Err: ErrNotSetUp, Message: "Nobody can sign in until Set up your practice is finished: it chooses the practice administrator."}
+		}
 		a, err = s.look(tx, login, now)
 		if err != nil {
 			return err
@@ -242,7 +254,7 @@ func (s *SessionService) open(tx *call, staffID int64, desk string, now time.Tim
 	token := base64.RawURLEncoding.EncodeToString(raw)
 	desk = strings.TrimSpace(desk)
 	if len(desk) > 100 {
-		desk = desk[:100]
+		desk = strings.ToValidUTF8(desk[:100], "") // not half a character
 	}
 	sess := &Session{StaffID: staffID, TokenDigest: sessionDigest(s.gate.digest, token), Desk: desk,
 		StartedAt: now, LastSeenAt: now}

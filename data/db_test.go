@@ -106,12 +106,12 @@ func TestOpen_Migrations(t *testing.T) {
 		careTeamRoles, err = tx.CareTeamRoles()
 		return err
 	})
-	if len(roles) != 5 || len(careTeamRoles) != 12 {
-		t.Fatalf("seeded %d roles and %d care team roles, want 5 and 12", len(roles), len(careTeamRoles))
+	if len(roles) != 6 || len(careTeamRoles) != 12 {
+		t.Fatalf("seeded %d roles and %d care team roles, want 6 and 12", len(roles), len(careTeamRoles))
 	}
-	// Sorted by name.
-	if roles[0].Name != "Biller" || roles[4].Name != "Office Manager" || !roles[0].Active {
-		t.Fatalf("roles = %v, %v ...", roles[0], roles[4])
+	// Sorted by name; the administrator's role (0007) is last.
+	if roles[0].Name != "Biller" || roles[4].Name != "Office Manager" || roles[5].Name != app.AdministratorRole || !roles[0].Active {
+		t.Fatalf("roles = %v, %v, %v ...", roles[0], roles[4], roles[5])
 	}
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
@@ -129,8 +129,8 @@ func TestOpen_Migrations(t *testing.T) {
 		roles, err = tx.Roles()
 		return err
 	})
-	if len(roles) != 5 {
-		t.Fatalf("after reopening, %d roles, want 5", len(roles))
+	if len(roles) != 6 {
+		t.Fatalf("after reopening, %d roles, want 6", len(roles))
 	}
 }
 
@@ -233,8 +233,8 @@ func TestRead_IsReadOnly(t *testing.T) {
 	wantError(t, err, app.EINTERNAL, "")
 	mustRead(t, db, func(tx app.Tx) error {
 		roles, err := tx.Roles()
-		if len(roles) != 5 {
-			t.Fatalf("%d roles, want 5", len(roles))
+		if len(roles) != 6 {
+			t.Fatalf("%d roles, want 6", len(roles))
 		}
 		return err
 	})

@@ -247,42 +247,109 @@ func (tx *Tx) updateNamedRow(l nameList, r namedRow) (int64, error) {
 	return r.Version + 1, nil
 }
 
-// Roles returns every role, inactive ones included, by name.
+// Roles returns every role, inactive ones included, by name, with its permissions.
 func (tx *Tx) Roles() ([]*app.Role, error) {
 	rows, err := tx.namedRows(roleList)
 	if err != nil {
 		return nil, err
 	}
+	perms, err := tx.rolePermissions(0)
+	if err != nil {
+		return nil, err
+	}
 	list := make([]*app.Role, len(rows))
 	for i, r := range rows {
-		list[i] = &app.Role{ID: r.ID, Name: r.Name, Active: r.Active, Version: r.Version}
+		list[i] = &app.Role{ID: r.ID, Name: r.Name, Active: r.Active, Permissions: perms[r.ID], Version: r.Version}
 	}
 	return list, nil
 }
 
-// Role returns one role.
+// Role returns one role with its permissions.
 func (tx *Tx) Role(id int64) (*app.Role, error) {
 	r, err := tx.namedRow(roleList, id)
 	if err != nil {
 		return nil, err
 	}
-	return &app.Role{ID: r.ID, Name: r.Name, Active: r.Active, Version: r.Version}, nil
+	perms, err := tx.rolePermissions(id)
+	if err != nil {
+		return nil, err
+	}
+	return &app.Role{ID: r.ID, Name: r.Name, Active: r.Active, Permissions: perms[r.ID], Version: r.Version}, nil
 }
 
-// CreateRole inserts r and sets r.ID and r.Version.
+// rolePermissions reads the permissions of role id (0: of every role), each set in
+// AllPermissions order. A permission this version does not know (written by a later
+// one) is left out.
+func (tx *Tx) rolePermissions(id int64) (map[int64]app.PermissionSet, error) {
+	q, args := `SELECT role_id, permission FROM role_permissions`, []any{}
+	if id != 0 {
+		q, args = q+` WHERE role_id = ?`, append(args, id)
+	}
+	rows, err := tx.query(q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("load the roles' permissions: %w", err)
+	}
+	defer rows.Close()
+	held := map[int64][]app.Permission{}
+	for rows.Next() {
+		var roleID int64
+		var p string
+		if err := rows.Scan(&roleID, &p); err != nil {
+			return nil, fmt.Errorf("load the roles' permissions: %w", err)
+		}
+		held[roleID] = append(held[roleID], app.Permission(p))
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("load the roles' permissions: %w", err)
+	}
+	sets := make(map[int64]app.PermissionSet, len(held))
+	for roleID, ps := range held {
+		sets[roleID] = app.NewPermissionSet(ps...)
+	}
+	return sets, nil
+}
+
+// replaceRolePermissions makes perms the exact set of the role's permissions.
+func (tx *Tx) replaceRolePermissions(roleID int64, perms app.PermissionSet) error {
+	for _, p := range perms {
+		if !p.Known() {
+			return fmt.Errorf("%q is not a permission", string(p))
+		}
+	}
+	if _, err := tx.exec(`DELETE FROM role_permissions WHERE role_id = ?`, roleID); err != nil {
+		return fmt.Errorf("save the role's permissions: %w", err)
+	}
+	for _, p := range perms {
+		// OR IGNORE drops a permission listed twice.
+		if _, err := tx.exec(`INSERT OR IGNORE INTO role_permissions (role_id, permission) VALUES (?, ?)`,
+			roleID, string(p)); err != nil {
+			return fmt.Errorf("save the role's permissions: %w", err)
+		}
+	}
+	return nil
+}
+
+// CreateRole inserts r with its permissions and sets r.ID and r.Version.
 func (tx *Tx) CreateRole(r *app.Role) error {
 	id, err := tx.createNamedRow(roleList, r.Name, r.Active)
 	if err != nil {
+		return err
+	}
+	if err := tx.replaceRolePermissions(id, r.Permissions); err != nil {
 		return err
 	}
 	r.ID, r.Version = id, 1
 	return nil
 }
 
-// UpdateRole writes r's name and whether it is active, when it is still at r.Version.
+// UpdateRole writes r's name, whether it is active and its permissions, when it is
+// still at r.Version.
 func (tx *Tx) UpdateRole(r *app.Role) error {
 	v, err := tx.updateNamedRow(roleList, namedRow{ID: r.ID, Name: r.Name, Active: r.Active, Version: r.Version})
 	if err != nil {
+		return err
+	}
+	if err := tx.replaceRolePermissions(r.ID, r.Permissions); err != nil {
 		return err
 	}
 	r.Version = v

@@ -142,7 +142,7 @@ func TestRoles(t *testing.T) {
 		for _, r := range list {
 			names = append(names, r.Name)
 		}
-		want := []string{"Biller", "Front Desk", "Medical Assistant", "Medical Scribe", "Nurse", "Office Manager"}
+		want := []string{"Biller", "Front Desk", "Medical Assistant", "Medical Scribe", "Nurse", "Office Manager", "Practice Administrator"}
 		if !reflect.DeepEqual(names, want) {
 			t.Fatalf("Roles = %v, want %v", names, want)
 		}

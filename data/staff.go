@@ -1,9 +1,11 @@
 package data
 
 import (
+	"cmp"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,9 +14,10 @@ import (
 
 func staffNotFound() error { return app.NotFound(app.RecordStaff, "", nil) }
 
-// Staff returns one account with its PINs opened and its offices and names resolved.
+// Staff returns one account with its PINs opened, its offices and names resolved and
+// its sign-in record.
 func (tx *Tx) Staff(id int64) (*app.Staff, error) {
-	list, err := tx.findStaff(app.StaffFilter{ID: id})
+	list, err := tx.findStaff(app.StaffFilter{ID: id}, false)
 	if err != nil {
 		return nil, err
 	} else if len(list) == 0 {
@@ -30,38 +33,15 @@ func (tx *Tx) Staff(id int64) (*app.Staff, error) {
 	return s, nil
 }
 
-// FindStaff returns the accounts matching f in id order (the grid sorts them), without PINs or
-// offices.
+// FindStaff returns the accounts matching f in id order (the grid sorts them), with
+// their office ids and sign-in records, without PINs or office names.
 func (tx *Tx) FindStaff(f app.StaffFilter) ([]*app.Staff, error) {
-	return tx.findStaff(f)
+	return tx.findStaff(f, true)
 }
 
-// findStaff reads the accounts matching f, with the expiry of each one's live
-// activation code and the address of its unexpired email change, which the grid's
-// status cell shows. It is what the staff grid loads, up to 100,000 rows, so it reads
-// neither the PINs (opening each costs a decryption) nor the offices (a second
-// table), and it takes the provider, role and care team role names from
-// directoryNames rather than joining them in: go-sqlite3 allocates every text value
-// of every row, so joined names cost six allocations a row (measured: 16 allocations
-// a row instead of 27, a quarter less CPU) and 100,000 copies of a handful of names.
-func (tx *Tx) findStaff(f app.StaffFilter) ([]*app.Staff, error) {
-	if f.MissingIdentityKeys {
-		// Asked at every start, and almost always every account has its keys: counting
-		// through the keys' partial indexes says so without reading the table (7 ms
-		// instead of 25 at 100,000 accounts).
-		if all, err := tx.everyStaffKeyed(); err != nil || all {
-			return nil, err
-		}
-	}
-	names, err := tx.directoryNames()
-	if err != nil {
-		return nil, err
-	}
-
-	// The joins on codes are probes of codes_live, the partial unique index on
-	// (staff_id, kind) of unused, unrevoked codes. Whether a live email change has
-	// expired is the service's to say, by its clock: both are read as they are.
-	args := []any{string(app.CodeActivation), string(app.CodeEmailChange)}
+// staffWhere is the WHERE clause of the accounts (as s) matching f, and its arguments.
+func staffWhere(f app.StaffFilter) (string, []any) {
+	var args []any
 	where := []string{"1 = 1"}
 	if f.ID != 0 {
 		where, args = append(where, "s.id = ?"), append(args, f.ID)
@@ -80,6 +60,68 @@ func (tx *Tx) findStaff(f app.StaffFilter) ([]*app.Staff, error) {
 	if f.MissingIdentityKeys {
 		where = append(where, "(s.email_key = '' OR s.username_key = '')")
 	}
+	if len(f.RoleIDs) > 0 {
+		where = append(where, "s.role_id IN ("+placeholders(len(f.RoleIDs))+")")
+		for _, id := range f.RoleIDs {
+			args = append(args, id)
+		}
+	}
+	if len(f.Statuses) > 0 {
+		where = append(where, "s.status IN ("+placeholders(len(f.Statuses))+")")
+		for _, st := range f.Statuses {
+			args = append(args, string(st))
+		}
+	}
+	return strings.Join(where, " AND "), args
+}
+
+// staffOfficesQuery reads staff_offices whole in the order of its primary key, which
+// needs no sort; staffOfficesOfQuery reads the rows of n accounts by their ids.
+const staffOfficesQuery = `SELECT staff_id, office_id FROM staff_offices ORDER BY staff_id, office_id`
+
+func staffOfficesOfQuery(n int) string {
+	return `SELECT staff_id, office_id FROM staff_offices WHERE staff_id IN (` + placeholders(n) + `)
+		ORDER BY staff_id, office_id`
+}
+
+// shortStaffList is the most accounts whose offices mergeOfficeIDs reads by their
+// ids rather than by reading staff_offices whole.
+const shortStaffList = 200
+
+// placeholders is "?, ?, ?" for n values.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// findStaff reads the accounts matching f, with the expiry of each one's live
+// activation code, the address of its unexpired email change (which the grid's status
+// cell shows) and its sign-in record, and, withOffices, its office ids. It is what the
+// staff grid loads, up to 100,000 rows, so it reads no PINs (opening each costs a
+// decryption), takes the offices in one more query over staff_offices merged here
+// rather than one per account, and takes the provider, role and care team role names
+// from directoryNames rather than joining them in: go-sqlite3 allocates every text
+// value of every row, so joined names cost six allocations a row (measured: 16
+// allocations a row instead of 27, a quarter less CPU) and 100,000 copies of a
+// handful of names.
+func (tx *Tx) findStaff(f app.StaffFilter, withOffices bool) ([]*app.Staff, error) {
+	if f.MissingIdentityKeys {
+		// Asked at every start, and almost always every account has its keys: counting
+		// through the keys' partial indexes says so without reading the table (7 ms
+		// instead of 25 at 100,000 accounts).
+		if all, err := tx.everyStaffKeyed(); err != nil || all {
+			return nil, err
+		}
+	}
+	names, err := tx.directoryNames()
+	if err != nil {
+		return nil, err
+	}
+
+	// The joins on codes are probes of codes_live, the partial unique index on
+	// (staff_id, kind) of unused, unrevoked codes. Whether a live email change has
+	// expired is the service's to say, by its clock: both are read as they are.
+	where, whereArgs := staffWhere(f)
+	args := append([]any{string(app.CodeActivation), string(app.CodeEmailChange)}, whereArgs...)
 	rows, err := tx.query(`
 		SELECT s.id, s.first_name, s.last_name, s.provider_id, s.role_id, s.care_team_role_id,
 		       s.care_team_id_type, s.care_team_id, s.email, s.username, s.home_phone, s.cell_phone,
@@ -87,7 +129,9 @@ func (tx *Tx) findStaff(f app.StaffFilter) ([]*app.Staff, error) {
 		       s.enable_email_update, s.emergency_access, s.two_factor,
 		       s.status, s.activated_at, s.created_at, s.updated_at, s.version,
 		       activation.expires_at, email_change.new_email, email_change.expires_at,
-		       s.email_key, s.username_key
+		       s.email_key, s.username_key,
+		       s.last_signin_at, s.failed_signins, s.last_failed_signin_at, s.locked_until,
+		       s.must_change_password
 		FROM staff s
 		LEFT JOIN codes activation
 		       ON activation.staff_id = s.id AND activation.kind = ?
@@ -95,7 +139,7 @@ func (tx *Tx) findStaff(f app.StaffFilter) ([]*app.Staff, error) {
 		LEFT JOIN codes email_change
 		       ON email_change.staff_id = s.id AND email_change.kind = ?
 		      AND email_change.used_at IS NULL AND email_change.revoked_at IS NULL
-		WHERE `+strings.Join(where, " AND ")+`
+		WHERE `+where+`
 		ORDER BY s.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("load the staff list: %w", err)
@@ -105,13 +149,14 @@ func (tx *Tx) findStaff(f app.StaffFilter) ([]*app.Staff, error) {
 	// Scan destinations other than the Staff itself are reused from row to row: their
 	// addresses escape into Scan, so declaring them in the loop would allocate each.
 	var (
-		careTeamRoleID         sql.NullInt64
-		careTeamIDType, status string
-		activatedAt            sql.NullInt64
-		createdAt, updatedAt   int64
-		activationExpires      sql.NullInt64
-		pendingEmail           sql.NullString
-		pendingEmailExpires    sql.NullInt64
+		careTeamRoleID                     sql.NullInt64
+		careTeamIDType, status             string
+		activatedAt                        sql.NullInt64
+		createdAt, updatedAt               int64
+		activationExpires                  sql.NullInt64
+		pendingEmail                       sql.NullString
+		pendingEmailExpires                sql.NullInt64
+		lastSignIn, lastFailed, lockedTill sql.NullInt64
 	)
 	var list []*app.Staff
 	for rows.Next() {
@@ -121,7 +166,9 @@ func (tx *Tx) findStaff(f app.StaffFilter) ([]*app.Staff, error) {
 			&s.SendDailyBilling, &s.RestrictOffices, &s.UseNewDashboard,
 			&s.EnableEmailUpdate, &s.EmergencyAccess, &s.TwoFactor,
 			&status, &activatedAt, &createdAt, &updatedAt, &s.Version,
-			&activationExpires, &pendingEmail, &pendingEmailExpires, &s.EmailKey, &s.UsernameKey); err != nil {
+			&activationExpires, &pendingEmail, &pendingEmailExpires, &s.EmailKey, &s.UsernameKey,
+			&lastSignIn, &s.SignIn.Failures, &lastFailed, &lockedTill,
+			&s.SignIn.MustChangePassword); err != nil {
 			return nil, fmt.Errorf("load the staff list: %w", err)
 		}
 		s.CareTeamRoleID = careTeamRoleID.Int64
@@ -133,12 +180,78 @@ func (tx *Tx) findStaff(f app.StaffFilter) ([]*app.Staff, error) {
 		s.CreatedAt, s.UpdatedAt = timeFromNanos(createdAt), timeFromNanos(updatedAt)
 		s.ActivationExpires, s.PendingEmail = timeFromNullNanos(activationExpires), pendingEmail.String
 		s.PendingEmailExpires = timeFromNullNanos(pendingEmailExpires)
+		s.SignIn.LastSignInAt, s.SignIn.LastFailedAt = timeFromNullNanos(lastSignIn), timeFromNullNanos(lastFailed)
+		s.SignIn.LockedUntil = timeFromNullNanos(lockedTill)
 		list = append(list, s)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("load the staff list: %w", err)
 	}
+	if withOffices && len(list) > 0 {
+		if err := tx.mergeOfficeIDs(list); err != nil {
+			return nil, err
+		}
+	}
 	return list, nil
+}
+
+// mergeOfficeIDs fills the OfficeIDs of list (accounts in id order) from one read of
+// staff_offices in the order of its primary key, (staff_id, office_id): the whole
+// table when the list is long (the grid's load), otherwise only the rows of its
+// accounts. Each account's ids are then put in the order Staff gives them, by office
+// name. All the ids share one array.
+func (tx *Tx) mergeOfficeIDs(list []*app.Staff) error {
+	offices, err := tx.Offices()
+	if err != nil {
+		return err
+	}
+	rank := make(map[int64]int, len(offices)) // Offices is by name
+	for i, o := range offices {
+		rank[o.ID] = i
+	}
+	q, args := staffOfficesQuery, []any(nil)
+	if len(list) <= shortStaffList {
+		q = staffOfficesOfQuery(len(list))
+		for _, s := range list {
+			args = append(args, s.ID)
+		}
+	}
+	rows, err := tx.query(q, args...)
+	if err != nil {
+		return fmt.Errorf("load the staff members' offices: %w", err)
+	}
+	defer rows.Close()
+	var staffIDs, officeIDs []int64
+	var staffID, officeID int64
+	for rows.Next() {
+		if err := rows.Scan(&staffID, &officeID); err != nil {
+			return fmt.Errorf("load the staff members' offices: %w", err)
+		}
+		staffIDs, officeIDs = append(staffIDs, staffID), append(officeIDs, officeID)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("load the staff members' offices: %w", err)
+	}
+	byName := func(a, b int64) int { return cmp.Compare(rank[a], rank[b]) }
+	i := 0
+	for start := 0; start < len(staffIDs); {
+		end := start + 1
+		for end < len(staffIDs) && staffIDs[end] == staffIDs[start] {
+			end++
+		}
+		for i < len(list) && list[i].ID < staffIDs[start] {
+			i++
+		}
+		if i < len(list) && list[i].ID == staffIDs[start] {
+			ids := officeIDs[start:end:end] // an append to one cannot overwrite the next
+			if len(ids) > 1 {
+				slices.SortFunc(ids, byName)
+			}
+			list[i].OfficeIDs = ids
+		}
+		start = end
+	}
+	return nil
 }
 
 // everyStaffKeyed reports whether every account has both identity keys, from the
@@ -169,7 +282,7 @@ func (tx *Tx) directoryNames() (*directoryNames, error) {
 	if err != nil {
 		return nil, err
 	}
-	roles, err := tx.Roles()
+	roles, err := tx.namedRows(roleList) // without their permissions
 	if err != nil {
 		return nil, err
 	}
@@ -265,7 +378,7 @@ func (tx *Tx) openPIN(sealed []byte) (string, error) {
 }
 
 // CreateStaff inserts s with the given password hash and sets s.ID and s.Version.
-// Status, ActivatedAt and the times are written as s has them.
+// Status, ActivatedAt, the times and the sign-in record are written as s has them.
 func (tx *Tx) CreateStaff(s *app.Staff, passwordHash string) error {
 	if err := checkStatus(s.Status); err != nil {
 		return err
@@ -288,14 +401,17 @@ func (tx *Tx) CreateStaff(s *app.Staff, passwordHash string) error {
 			send_daily_billing, unlock_pin, support_pin, restrict_offices,
 			use_new_dashboard, enable_email_update, emergency_access, two_factor,
 			password_hash, status, activated_at, created_at, updated_at, version,
-			email_key, username_key
-		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+			email_key, username_key,
+			last_signin_at, failed_signins, last_failed_signin_at, locked_until, must_change_password
+		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)`,
 		s.FirstName, s.LastName, s.ProviderID, s.RoleID, nullableID(s.CareTeamRoleID),
 		string(s.CareTeamIDType), s.CareTeamID, s.Email, s.Username, s.HomePhone, s.CellPhone,
 		s.SendDailyBilling, unlock, support, s.RestrictOffices,
 		s.UseNewDashboard, s.EnableEmailUpdate, s.EmergencyAccess, s.TwoFactor,
 		passwordHash, string(s.Status), nullableNanos(s.ActivatedAt), s.CreatedAt.UnixNano(), s.UpdatedAt.UnixNano(),
-		s.EmailKey, s.UsernameKey)
+		s.EmailKey, s.UsernameKey,
+		nullableNanos(s.SignIn.LastSignInAt), s.SignIn.Failures, nullableNanos(s.SignIn.LastFailedAt),
+		nullableNanos(s.SignIn.LockedUntil), s.SignIn.MustChangePassword)
 	if err != nil {
 		return tx.staffWriteError(s, err)
 	}
@@ -492,7 +608,10 @@ func (tx *Tx) PasswordHash(id int64) (string, error) {
 	return hash, nil
 }
 
-// DeleteStaff removes an account; its office rows go with it (ON DELETE CASCADE).
+// DeleteStaff removes an account; its office rows go with it (ON DELETE CASCADE), its
+// ended sessions stay without it. It fails while the account has a live session: a
+// session cannot outlive its account unended, so the caller ends them first
+// (EndSessions, with the reason the window is to be told).
 func (tx *Tx) DeleteStaff(id int64) error {
 	found, err := tx.execOne(`DELETE FROM staff WHERE id = ?`, id)
 	if err != nil {
@@ -510,6 +629,32 @@ func (tx *Tx) CountStaff() (int, error) {
 		return 0, fmt.Errorf("count the staff members: %w", err)
 	}
 	return n, nil
+}
+
+// countByStatusQuery counts through staff_status, without reading the table.
+const countByStatusQuery = `SELECT status, COUNT(*) FROM staff GROUP BY status`
+
+// CountStaffByStatus returns how many accounts there are in each status, every
+// status present (0 when none).
+func (tx *Tx) CountStaffByStatus() (map[app.StaffStatus]int, error) {
+	counts := map[app.StaffStatus]int{app.StatusPending: 0, app.StatusActive: 0, app.StatusInactive: 0}
+	rows, err := tx.query(countByStatusQuery)
+	if err != nil {
+		return nil, fmt.Errorf("count the staff members: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var status string
+		var n int
+		if err := rows.Scan(&status, &n); err != nil {
+			return nil, fmt.Errorf("count the staff members: %w", err)
+		}
+		counts[app.StaffStatus(status)] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count the staff members: %w", err)
+	}
+	return counts, nil
 }
 
 // CountStaffOfProvider returns how many accounts that are not inactive have the

@@ -39,6 +39,38 @@ type Desk struct {
 	// call). token is "" while nobody is signed in.
 	token string
 	me    *app.Staff
+	// deskName is this computer's name as the person knows it, kept with each session
+	// they open here (My Account lists their sessions by it).
+	deskName string
+	// sessionStop ends the watch on the session (watchSession) when it ends here;
+	// checking is set while a look at it is under way.
+	sessionStop chan struct{}
+	checking    bool
+
+	// The windows of the way in: Sign in, Set up your practice and Choose your
+	// password, while open (nil otherwise).
+	signIn *signInWindow
+	setup  *setupWindow
+	choose *choosePasswordWindow
+
+	// demoText tops the Staff window while the demo practice is signed in as its office
+	// manager (SetDemoBanner); demoBar shows it.
+	demoText  string
+	demoBar   *fyne.Container
+	demoLabel *widget.Label
+	// signInNote is said on Sign in under its title (SetSignInNote): the demo gives its
+	// password there.
+	signInNote string
+
+	// started is set once the app runs: a window sized before then is fitted to the
+	// screen when it starts (toFit), one sized after at once.
+	started bool
+	toFit   []func()
+
+	// leave is signedOut, called through this field by backgroundShowing: the windows
+	// the package's variables describe (officeKind …) call background, and a direct
+	// call would make their initialisation refer to itself.
+	leave func(msg string)
 
 	mu   sync.Mutex
 	open map[string]fyne.Window // windows that exist once, by key ("edit:12", "providers")
@@ -59,21 +91,199 @@ func (FyneRunner) Go(work func())   { go work() }
 func (FyneRunner) Do(change func()) { fyne.Do(change) }
 
 // NewDesk returns the application over svc, running its work on run. Nothing is shown
-// until ShowMain.
+// until Start (or StartSignedIn).
 func NewDesk(a fyne.App, svc *app.Services, log logrus.FieldLogger, run Runner) *Desk {
-	return &Desk{app: a, svc: svc, log: log, run: run, open: map[string]fyne.Window{}}
+	d := &Desk{app: a, svc: svc, log: log, run: run, open: map[string]fyne.Window{}}
+	d.leave = d.signedOut
+	a.Lifecycle().SetOnStarted(func() {
+		d.started = true
+		for _, fit := range d.toFit {
+			fit()
+		}
+		d.toFit = nil
+	})
+	return d
 }
 
-// ShowMain builds and shows the Staff window and returns it.
+// SetDeskName names this computer in the sessions opened here (os.Hostname()).
+func (d *Desk) SetDeskName(name string) { d.deskName = name }
+
+// SetDemoBanner puts text at the top of the Staff window for as long as this sign-in
+// lasts: the demo says whom it signed in and with which password.
+func (d *Desk) SetDemoBanner(text string) {
+	d.demoText = text
+	if d.demoBar != nil {
+		d.showDemoBar()
+	}
+}
+
+// SetSignInNote puts text on Sign in, for every sign-in at this desk.
+func (d *Desk) SetSignInNote(text string) { d.signInNote = text }
+
+// Start opens the way in: Set up your practice while the database needs it (an empty
+// one, or one from a release without sign-in), Sign in otherwise. It reads the
+// database before any window is open, so there is nothing to freeze; an error means
+// StaffDesk cannot start.
+func (d *Desk) Start() error {
+	state, err := d.svc.Practice.State(context.Background())
+	if err != nil {
+		return err
+	}
+	if state == app.SetupDone {
+		d.showSignIn("")
+	} else {
+		d.showSetup(state)
+	}
+	return nil
+}
+
+// StartSignedIn starts with in already signed in (--demo signs in its office manager).
+func (d *Desk) StartSignedIn(in *app.SignedIn) { d.enter(in) }
+
+// Close ends the session of whoever is signed in, once the app has quit: its token was
+// only ever in this process's memory, and My Account on another desk should not list
+// it as open.
+func (d *Desk) Close() {
+	if d.token == "" {
+		return
+	}
+	if err := d.svc.Session.SignOut(d.ctx()); err != nil {
+		d.logError(err)
+	}
+	d.token, d.me = "", nil
+}
+
+// enter takes the person in after they signed in or set the practice up: first Choose
+// your password when someone else chose theirs, then where they land.
+func (d *Desk) enter(in *app.SignedIn) {
+	d.signedIn(in)
+	d.watchSession()
+	if in.MustChangePassword {
+		d.showChoosePassword(in)
+		return
+	}
+	d.land(in)
+}
+
+// land shows the window the person lands on after signing in.
+func (d *Desk) land(in *app.SignedIn) {
+	d.ShowMain()
+}
+
+// signOut ends the session here and returns to Sign in saying so.
+func (d *Desk) signOut() {
+	token := d.token
+	if token == "" {
+		return
+	}
+	d.background(func(ctx context.Context) error {
+		return d.svc.Session.SignOut(ctx)
+	}, func(err error) {
+		if d.token != token {
+			return // signed out meanwhile (Sign out pressed twice)
+		}
+		// Signed out here either way: the token is forgotten and no later call can use
+		// it; a session record left open only lists it in My Account.
+		d.logError(err)
+		d.signedOut(app.EndSignedOut.Message())
+	})
+}
+
+// signedOut closes every window the session opened, forgets the session and shows
+// Sign in saying msg (why, when the session ended elsewhere).
+func (d *Desk) signedOut(msg string) {
+	// Sign in first: the app quits when its last window closes.
+	d.showSignIn(msg)
+	d.mu.Lock()
+	windows := make([]fyne.Window, 0, len(d.open))
+	for _, w := range d.open {
+		windows = append(windows, w)
+	}
+	d.mu.Unlock()
+	for _, w := range windows {
+		w.Close() // Close skips a window's close intercept ("Discard changes?")
+	}
+	if d.staff != nil {
+		d.staff.win.Close()
+		d.staff = nil
+	}
+	if d.choose != nil {
+		d.choose.win.Close()
+		d.choose = nil
+	}
+	d.waitBanner, d.staffFrame, d.demoBar, d.demoLabel, d.waits = nil, nil, nil, nil, 0
+	d.demoText = "" // it named who was signed in
+	if d.sessionStop != nil {
+		close(d.sessionStop)
+		d.sessionStop = nil
+	}
+	d.token, d.me, d.checking = "", nil, false
+}
+
+// sessionCheckEvery is how often the desk asks whether its session is still live, so
+// that one ended on another desk (a password reset, a deactivation, End in My Account)
+// returns this one to Sign in within seconds even while nobody touches it.
+var sessionCheckEvery = 5 * time.Second
+
+// watchSession starts asking, now and then, whether the session is still live.
+func (d *Desk) watchSession() {
+	if d.sessionStop != nil {
+		close(d.sessionStop)
+	}
+	d.sessionStop = make(chan struct{})
+	d.every(sessionCheckEvery, d.sessionStop, d.checkSession)
+}
+
+// checkSession asks whether the session is still live; background returns the desk to
+// Sign in when it is not.
+func (d *Desk) checkSession() {
+	if d.token == "" || d.checking {
+		return
+	}
+	d.checking = true
+	d.background(func(ctx context.Context) error {
+		_, err := d.svc.Session.Me(ctx)
+		return err
+	}, func(err error) {
+		d.checking = false
+		if err != nil {
+			d.logError(err) // a busy disk, say: the next look may get through
+		}
+	})
+}
+
+// ShowMain builds and shows the Staff window and returns it; when it is open already it
+// is brought forward.
 func (d *Desk) ShowMain() fyne.Window {
+	if d.staff != nil {
+		d.staff.win.Show()
+		d.staff.win.RequestFocus()
+		return d.staff.win
+	}
 	d.staff = newStaffWindow(d)
 	d.waitBanner = infoBar(theme.InfoIcon(), theme.ColorNamePrimary, widget.NewLabel(app.WaitingMessage))
 	d.waitBanner.Hide()
-	d.staffFrame = container.NewBorder(d.waitBanner, nil, nil, nil, d.staff.win.Content())
+	d.demoLabel = &widget.Label{Wrapping: fyne.TextWrapWord}
+	d.demoBar = infoBar(theme.InfoIcon(), theme.ColorNamePrimary, d.demoLabel)
+	d.showDemoBar()
+	d.staffFrame = container.NewBorder(container.NewVBox(d.demoBar, d.waitBanner), nil, nil, nil, d.staff.win.Content())
 	d.staff.win.SetContent(d.staffFrame)
-	fitToScreen(d.app, d.staff.win, d.staff.win.Canvas().Size())
+	// Closing the Staff window quits the app, as its being the master window did; but a
+	// master window also quits it when it is closed by signedOut.
+	d.staff.win.SetCloseIntercept(d.app.Quit)
+	d.fitToScreen(d.staff.win, d.staff.win.Canvas().Size())
 	d.staff.win.Show()
 	return d.staff.win
+}
+
+// showDemoBar shows demoText over the Staff window, or hides the bar without it.
+func (d *Desk) showDemoBar() {
+	d.demoLabel.SetText(d.demoText)
+	if d.demoText == "" {
+		d.demoBar.Hide()
+	} else {
+		d.demoBar.Show()
+	}
 }
 
 // ctx is the context of a service call: the signed-in person's session.
@@ -103,11 +313,26 @@ func (d *Desk) background(work func(ctx context.Context) error, done func(err er
 // backgroundShowing is background that tells waiting, on the UI thread, when a save of
 // work's starts to wait for another StaffDesk (true) and when the wait is over
 // (false), before done.
+//
+// A call whose session has ended (ESIGNEDOUT: signed out on another desk, a password
+// reset, a deactivation …) does not reach done: the desk returns to Sign in saying
+// why, closing the window that asked. A late answer for a session already left is
+// dropped.
 func (d *Desk) backgroundShowing(waiting func(bool), work func(ctx context.Context) error, done func(err error)) {
-	ctx := app.WithWaitNotice(d.ctx(), func(on bool) { d.run.Do(func() { waiting(on) }) })
+	token := d.token
+	ctx := app.WithWaitNotice(app.WithSession(context.Background(), token), func(on bool) { d.run.Do(func() { waiting(on) }) })
 	d.run.Go(func() {
 		err := work(ctx)
-		d.run.Do(func() { done(err) })
+		d.run.Do(func() {
+			if token != "" && app.ErrorCode(err) == app.ESIGNEDOUT {
+				if token == d.token {
+					d.logError(err)
+					d.leave(app.ErrorMessage(err))
+				}
+				return
+			}
+			done(err)
+		})
 	})
 }
 

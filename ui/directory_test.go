@@ -98,24 +98,26 @@ func overlayText(win fyne.Window) string {
 	return b.String()
 }
 
-func TestDirectoryProvidersEmptyState(t *testing.T) {
+// A new practice has its first provider (Set up your practice asks for one) but no
+// offices yet.
+func TestDirectoryOfficesEmptyState(t *testing.T) {
 	td := newTestDesk(t, false)
-	w := openDirectoryWindow(t, td, providerKind)
-	win, ok := td.window("providers")
+	w := openDirectoryWindow(t, td, officeKind)
+	win, ok := td.window("offices")
 	if !ok || win != w.win {
-		t.Fatal("Providers window is not registered")
+		t.Fatal("Offices window is not registered")
 	}
-	if win.Title() != "Providers" {
-		t.Errorf("title %q, want Providers", win.Title())
+	if win.Title() != "Offices" {
+		t.Errorf("title %q, want Offices", win.Title())
 	}
 	// Opening again, as the menu does, raises the same window rather than a second one.
 	windows := len(td.fyneApp.Driver().AllWindows())
-	td.openProviders()
+	td.openOffices()
 	if n := len(td.fyneApp.Driver().AllWindows()); n != windows {
-		t.Errorf("%d windows after opening Providers again, want %d", n, windows)
+		t.Errorf("%d windows after opening Offices again, want %d", n, windows)
 	}
 
-	if !w.empty.Visible() || !strings.HasPrefix(w.empty.Text, "No providers yet.") {
+	if !w.empty.Visible() || !strings.HasPrefix(w.empty.Text, "No offices yet.") {
 		t.Errorf("empty state %q (visible %v)", w.empty.Text, w.empty.Visible())
 	}
 	if w.list.Visible() {
@@ -148,10 +150,10 @@ func TestDirectoryAddProvider(t *testing.T) {
 	}
 
 	dir := loadDirectory(t, td)
-	if len(dir.Providers) != 1 {
-		t.Fatalf("%d providers in the database, want 1", len(dir.Providers))
+	if len(dir.Providers) != 2 { // the practice's first, and Kate
+		t.Fatalf("%d providers in the database, want 2", len(dir.Providers))
 	}
-	p := dir.Providers[0]
+	p := providerWithNPI(t, dir, "1234567893")
 	if p.FirstName != "Kate" || p.LastName != "Provider" || p.Suffix != "Jr." || p.Credentials != "MD" || p.NPI != "1234567893" || !p.Active {
 		t.Errorf("saved provider %+v", p)
 	}
@@ -196,8 +198,8 @@ func TestDirectoryProviderBadNPIKeepsForm(t *testing.T) {
 	if f.entries[app.FieldFirstName].Text != "Hannah" || f.entries[app.FieldNPI].Text != "1234567890" {
 		t.Error("the form lost what was typed")
 	}
-	if n := len(loadDirectory(t, td).Providers); n != 0 {
-		t.Fatalf("%d providers saved despite the bad NPI", n)
+	if n := len(loadDirectory(t, td).Providers); n != 1 {
+		t.Fatalf("%d providers besides the first saved despite the bad NPI", n-1)
 	}
 
 	// Fixing the NPI and pressing Enter in the field saves.
@@ -207,7 +209,7 @@ func TestDirectoryProviderBadNPIKeepsForm(t *testing.T) {
 	if w.form != nil {
 		t.Fatalf("form still open after fixing the NPI: %q", f.fields.errorOf(app.FieldNPI))
 	}
-	if dir := loadDirectory(t, td); len(dir.Providers) != 1 || dir.Providers[0].NPI != "1245319599" {
+	if dir := loadDirectory(t, td); len(dir.Providers) != 2 || providerWithNPI(t, dir, "1245319599").FirstName != "Hannah" {
 		t.Errorf("providers after the fix: %+v", dir.Providers)
 	}
 }
@@ -223,8 +225,8 @@ func TestDirectoryFormEscapeCancels(t *testing.T) {
 	if w.form != nil || w.win.Canvas().Overlays().Top() != nil {
 		t.Fatal("Escape did not close the form")
 	}
-	if n := len(loadDirectory(t, td).Providers); n != 0 {
-		t.Errorf("Escape saved %d providers", n)
+	if n := len(loadDirectory(t, td).Providers); n != 1 {
+		t.Errorf("Escape saved %d providers", n-1)
 	}
 	if _, open := td.window("providers"); !open {
 		t.Error("Escape in the form closed the list window too")
@@ -344,7 +346,7 @@ func TestDirectoryDeactivateProviderWithoutStaff(t *testing.T) {
 	}
 	w.confirm.Confirm()
 	td.waitIdle()
-	if got := loadDirectory(t, td).Providers[0]; got.ID != p.ID || got.Active {
+	if got := providerByID(t, loadDirectory(t, td), p.ID); got.Active {
 		t.Fatalf("provider after deactivating: %+v", got)
 	}
 	it, ok := findItem(w, "Nadia Okafor, NP")
@@ -354,7 +356,7 @@ func TestDirectoryDeactivateProviderWithoutStaff(t *testing.T) {
 	if w.toggle.Text != "Reactivate" || w.selected != p.ID {
 		t.Errorf("toggle %q, selected %d", w.toggle.Text, w.selected)
 	}
-	if w.summary.Text != "1 provider (1 inactive)" {
+	if w.summary.Text != "2 providers (1 inactive)" {
 		t.Errorf("summary %q", w.summary.Text)
 	}
 
@@ -364,7 +366,7 @@ func TestDirectoryDeactivateProviderWithoutStaff(t *testing.T) {
 	if w.confirm != nil {
 		t.Error("Reactivate asked a question")
 	}
-	if !loadDirectory(t, td).Providers[0].Active {
+	if !providerByID(t, loadDirectory(t, td), p.ID).Active {
 		t.Error("provider not reactivated")
 	}
 	if w.toggle.Text != "Deactivate" {
@@ -478,4 +480,26 @@ func TestDirectoryWindowsFitSmallWindow(t *testing.T) {
 		w.form.onCancel()
 		w.win.Close()
 	}
+}
+
+func providerWithNPI(t *testing.T, dir *app.Directory, npi string) *app.Provider {
+	t.Helper()
+	for _, p := range dir.Providers {
+		if p.NPI == npi {
+			return p
+		}
+	}
+	t.Fatalf("no provider with NPI %q among %d", npi, len(dir.Providers))
+	return nil
+}
+
+func providerByID(t *testing.T, dir *app.Directory, id int64) *app.Provider {
+	t.Helper()
+	for _, p := range dir.Providers {
+		if p.ID == id {
+			return p
+		}
+	}
+	t.Fatalf("no provider %d among %d", id, len(dir.Providers))
+	return nil
 }

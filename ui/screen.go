@@ -8,10 +8,11 @@ const decorations = 48
 
 // fitToScreen makes win no larger than the screen it opens on: on a 1024×640 laptop
 // a window asked for at 1280×800 would put the grid's Status and actions off screen.
-// It runs once the app has started, when the screen can be asked; a screen that
-// cannot be asked (the test driver, an unknown platform) leaves the size as it is.
-func fitToScreen(a fyne.App, win fyne.Window, want fyne.Size) {
-	a.Lifecycle().SetOnStarted(func() {
+// It runs once the app has started, when the screen can be asked (at once for a
+// window opened later, after Sign in); a screen that cannot be asked (the test driver,
+// an unknown platform) leaves the size as it is.
+func (d *Desk) fitToScreen(win fyne.Window, want fyne.Size) {
+	fit := func() {
 		w, h := workArea()
 		if w <= 0 || h <= 0 {
 			return
@@ -19,7 +20,12 @@ func fitToScreen(a fyne.App, win fyne.Window, want fyne.Size) {
 		if size, smaller := fitSize(want, w, h, win.Canvas().Scale()); smaller {
 			win.Resize(size)
 		}
-	})
+	}
+	if d.started {
+		fit()
+		return
+	}
+	d.toFit = append(d.toFit, fit)
 }
 
 // fitSize is want made to fit a work area of w×h screen pixels at scale (screen pixels

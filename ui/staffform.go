@@ -51,7 +51,8 @@ type staffForm struct {
 	id   int64    // 0 for New
 	keys formKeys // Enter submits, Escape cancels
 	dir  *app.Directory
-	cur  *app.Staff // Edit: the account as loaded
+	cur  *app.Staff     // Edit: the account as loaded
+	used app.StaffUsage // New: the practice's staff accounts as the form opened
 
 	fields *fieldSet
 	scroll *container.Scroll
@@ -78,7 +79,9 @@ type staffForm struct {
 	newSupportPIN         *button       // Edit only
 	restrictOffices       *check
 	officeChecks          []*check
-	officeIDs             []int64 // parallel to officeChecks
+	officeIDs             []int64       // parallel to officeChecks
+	officeFixed           []bool        // parallel: an office of the account's outside the manager's own, kept as it is
+	usage                 *widget.Label // New: "3 of 3 staff accounts used", near or at the limit
 	officeList            *fyne.Container
 	newDashboard          *check
 	emailUpdate           *check
@@ -128,11 +131,14 @@ func (f *staffForm) isNew() bool { return f.id == 0 }
 func (f *staffForm) load() {
 	var dir *app.Directory
 	var cur *app.Staff
+	var used app.StaffUsage
 	f.d.background(func(ctx context.Context) (err error) {
 		if f.id != 0 {
 			if cur, err = f.d.svc.Staff.Get(ctx, f.id); err != nil {
 				return err
 			}
+		} else if used, err = f.d.svc.Practice.Usage(ctx); err != nil {
+			return err
 		}
 		dir, err = f.d.svc.Directory.Load(ctx)
 		return err
@@ -145,7 +151,7 @@ func (f *staffForm) load() {
 			f.showLoadFailure(err)
 			return
 		}
-		f.dir, f.cur = dir, cur
+		f.dir, f.cur, f.used = dir, cur, used
 		if cur != nil {
 			f.win.SetTitle(titleEditStaff + " — " + cur.Username)
 		}
@@ -188,14 +194,20 @@ func (f *staffForm) buildUI() {
 	}
 	fs.add(app.FieldProvider, "Primary Provider", true, f.provider, providerHint)
 
+	// Only roles the manager could give are offered: nobody grants a permission they
+	// do not hold (the service refuses it too). The account's own role stays shown.
 	for _, r := range f.dir.Roles {
-		if r.Active || r.ID == curRole {
+		if r.ID == curRole || (r.Active && f.mayGive(r)) {
 			f.roles.add(r.ID, r.Name, r.Active)
 		}
 	}
 	f.role = newChoice(&f.keys, f.roles.labels, nil)
 	roleHint := ""
-	if !f.roles.anyActive() {
+	switch {
+	case f.isOwnAccount():
+		f.role.Disable()
+		roleHint = ownRoleHint
+	case !f.roles.anyActive():
 		f.role.PlaceHolder = "(No active roles)"
 		roleHint = "Add a role under Roles first."
 	}
@@ -323,8 +335,21 @@ func (f *staffForm) buildUI() {
 			curOffices[id] = true
 		}
 	}
+	// A manager restricted to offices gives only their own; an office of the account's
+	// outside theirs is shown, and kept as it is.
+	restricted := f.d.me != nil && f.d.me.RestrictOffices
+	mine := map[int64]bool{}
+	if restricted {
+		for _, id := range f.d.me.OfficeIDs {
+			mine[id] = true
+		}
+	}
+	fixed := 0
 	for _, o := range f.dir.Offices {
 		if !o.Active && !curOffices[o.ID] {
+			continue
+		}
+		if restricted && !mine[o.ID] && !curOffices[o.ID] {
 			continue
 		}
 		name := o.Name
@@ -332,8 +357,14 @@ func (f *staffForm) buildUI() {
 			name += inactiveSuffix
 		}
 		c := newCheck(&f.keys, name, nil)
+		isFixed := restricted && !mine[o.ID]
+		if isFixed {
+			c.Disable()
+			fixed++
+		}
 		f.officeChecks = append(f.officeChecks, c)
 		f.officeIDs = append(f.officeIDs, o.ID)
+		f.officeFixed = append(f.officeFixed, isFixed)
 		f.officeList.Add(c)
 	}
 	if len(f.officeChecks) == 0 {
@@ -341,10 +372,20 @@ func (f *staffForm) buildUI() {
 			Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance})
 	}
 	f.officeList.Hide()
-	fs.add(app.FieldOffices, "Restrict offices?", false, container.NewVBox(f.restrictOffices, f.officeList), "")
+	officeHint := ""
+	if restricted {
+		officeHint = restrictedOfficesHint
+		if fixed > 0 {
+			officeHint += " " + fixedOfficesHint
+		}
+	}
+	fs.add(app.FieldOffices, "Restrict offices?", false, container.NewVBox(f.restrictOffices, f.officeList), officeHint)
 	officeTarget := fyne.Focusable(f.restrictOffices)
-	if len(f.officeChecks) > 0 {
-		officeTarget = f.officeChecks[0]
+	for i, c := range f.officeChecks {
+		if !f.officeFixed[i] {
+			officeTarget = c
+			break
+		}
 	}
 	f.order = append(f.order, focusTarget{app.FieldOffices, officeTarget})
 
@@ -361,6 +402,16 @@ func (f *staffForm) buildUI() {
 		note := widget.NewRichTextFromMarkdown("New staff accounts must be activated with the code in an email that will be sent after creating the account (Email → Activate Account).\n\n**Please note:** The activation code will only be valid for 3 days.")
 		note.Wrapping = fyne.TextWrapWord
 		body.Add(note)
+		f.usage = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance}
+		if f.used.Full() {
+			f.usage.Importance = widget.DangerImportance
+			f.usage.SetText(f.used.Label() + ": the practice's plan allows no more. Deactivate an account, or raise the limit in Practice settings.")
+		} else if f.used.Near() {
+			f.usage.SetText(f.used.Label() + ".")
+		} else {
+			f.usage.Hide()
+		}
+		body.Add(f.usage)
 		body.Add(widget.NewSeparator())
 	}
 	body.Add(fs.container())
@@ -390,12 +441,41 @@ func (f *staffForm) buildUI() {
 		} else {
 			f.unlockPIN.SetText(pin)
 		}
+		if restricted {
+			f.restrictOffices.SetChecked(true)
+			if len(f.officeChecks) == 1 {
+				f.officeChecks[0].SetChecked(true)
+			}
+		}
 	} else {
 		f.fill(f.cur)
+	}
+	if restricted {
+		// The people a restricted manager manages are restricted too (the service says so).
+		f.restrictOffices.SetChecked(true)
+		f.restrictOffices.Disable()
 	}
 	f.updateStrength()
 	f.baseline = f.state()
 	f.win.Canvas().Focus(f.firstName)
+}
+
+const (
+	ownRoleHint           = "You cannot change your own role"
+	restrictedOfficesHint = "You work in some offices only, so the people you manage are restricted to offices you work in."
+	fixedOfficesHint      = "Offices you do not work in stay as they are."
+	pinsHiddenPlaceholder = "Hidden"
+	pinsKeptHint          = "Hidden — needs See staff PINs. Saving keeps both PINs as they are."
+)
+
+// isOwnAccount reports whether the form edits the signed-in person's own account.
+func (f *staffForm) isOwnAccount() bool {
+	return f.cur != nil && f.d.me != nil && f.d.me.ID == f.cur.ID
+}
+
+// mayGive reports whether the signed-in person holds every permission of role r.
+func (f *staffForm) mayGive(r *app.Role) bool {
+	return f.d.me != nil && f.d.me.Permissions.Covers(r.Permissions)
 }
 
 // trailing lays out control with a button after it: the control stretches and Tab
@@ -425,6 +505,18 @@ func (f *staffForm) fill(s *app.Staff) {
 	f.unlockPIN.SetText(s.UnlockPIN)
 	f.supportPINValue = s.SupportPIN
 	f.supportPIN.SetText(s.SupportPIN)
+	if s.PINsHidden {
+		// Someone without See staff PINs: nothing to show, and nothing sent (the
+		// service keeps the stored PINs of an account submitted with PINsHidden).
+		f.unlockPIN.SetPlaceHolder(pinsHiddenPlaceholder)
+		f.unlockPIN.Disable()
+		f.newUnlockPIN.Disable()
+		f.supportPIN.TextStyle = fyne.TextStyle{}
+		f.supportPIN.SetText(pinsHiddenText)
+		f.newSupportPIN.Disable()
+		f.fields.byName[app.FieldUnlockPIN].hint.SetText(pinsKeptHint)
+		f.fields.byName[app.FieldSupportPIN].hint.Hide()
+	}
 	f.restrictOffices.SetChecked(s.RestrictOffices)
 	chosen := map[int64]bool{}
 	for _, id := range s.OfficeIDs {

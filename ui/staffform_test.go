@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"slices"
@@ -49,15 +50,22 @@ func submit(td *testDesk, f *staffForm) {
 	td.waitIdle()
 }
 
+// staffByUsername is the account as the person signed in at the desk sees it, or nil.
 func staffByUsername(t *testing.T, td *testDesk, username string) *app.Staff {
 	t.Helper()
-	all, err := td.svc.Staff.List(t.Context())
+	return staffAs(t, td, td.ctx(), username)
+}
+
+// staffAs is the account as the person of ctx's session sees it, or nil.
+func staffAs(t *testing.T, td *testDesk, ctx context.Context, username string) *app.Staff {
+	t.Helper()
+	all, err := td.svc.Staff.List(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range all {
 		if s.Username == username {
-			full, err := td.svc.Staff.Get(t.Context(), s.ID)
+			full, err := td.svc.Staff.Get(ctx, s.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -217,7 +225,7 @@ func TestStaffFormFieldErrors(t *testing.T) {
 		}, app.FieldCareTeamID, ""},
 	}
 	td := newTestDesk(t, true)
-	before, err := td.svc.Staff.List(t.Context())
+	before, err := td.svc.Staff.List(td.ctx())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +253,7 @@ func TestStaffFormFieldErrors(t *testing.T) {
 			f.close()
 		})
 	}
-	after, err := td.svc.Staff.List(t.Context())
+	after, err := td.svc.Staff.List(td.ctx())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -662,5 +670,187 @@ func TestStaffFormEditOfDeletedAccount(t *testing.T) {
 	test.Tap(f.cancel)
 	if _, open := td.window("edit:424242"); open {
 		t.Error("Close left the window open")
+	}
+}
+
+func TestStaffFormRolesOnlyThoseOneMayGive(t *testing.T) {
+	td := newTestDesk(t, true)
+	f := openForm(t, td, 0)
+	if !slices.Contains(f.role.Options, app.AdministratorRole) {
+		t.Errorf("the administrator is not offered %s: %q", app.AdministratorRole, f.role.Options)
+	}
+	f.close()
+
+	signInAs(t, td, "gkim") // Office Manager: no Manage Permissions
+	f = openForm(t, td, 0)
+	if slices.Contains(f.role.Options, app.AdministratorRole) {
+		t.Errorf("Grace is offered %s, which carries Manage Permissions", app.AdministratorRole)
+	}
+	for _, want := range []string{"Nurse", "Office Manager", "Biller"} {
+		if !slices.Contains(f.role.Options, want) {
+			t.Errorf("Grace is not offered %s: %q", want, f.role.Options)
+		}
+	}
+	if f.role.Disabled() {
+		t.Error("the role is fixed on a new account")
+	}
+}
+
+func TestStaffFormOwnRoleFixed(t *testing.T) {
+	td := newTestDesk(t, true)
+	f := openForm(t, td, td.me.ID)
+	if !f.role.Disabled() || f.role.Selected != app.AdministratorRole {
+		t.Errorf("own role: disabled %v, selected %q", f.role.Disabled(), f.role.Selected)
+	}
+	if got := f.fields.byName[app.FieldRole].hint.Text; got != ownRoleHint || !f.fields.byName[app.FieldRole].hint.Visible() {
+		t.Errorf("role hint = %q", got)
+	}
+	// The rest of one's own account still saves.
+	f.cellPhone.SetText("(217) 555-0109")
+	submit(td, f)
+	if f.summary.Visible() {
+		t.Fatalf("own account not saved: %s", f.summary.Text)
+	}
+	if s := staffByUsername(t, td, "omanning"); s.CellPhone != "+12175550109" || s.RoleName != app.AdministratorRole {
+		t.Errorf("saved %q %q", s.CellPhone, s.RoleName)
+	}
+}
+
+// restrictGrace restricts Grace Kim to Main Street Clinic alone and gives Dmitri Volkov
+// both offices, as the administrator; it returns the two offices' ids.
+func restrictGrace(t *testing.T, td *testDesk) (mainID, riverID int64) {
+	t.Helper()
+	dir, err := td.svc.Directory.Load(td.ctx())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range dir.Offices {
+		switch o.Name {
+		case "Main Street Clinic":
+			mainID = o.ID
+		case "Riverside Office":
+			riverID = o.ID
+		}
+	}
+	for username, offices := range map[string][]int64{"gkim": {mainID}, "dvolkov": {mainID, riverID}} {
+		s := staffByUsername(t, td, username)
+		s.RestrictOffices, s.OfficeIDs = true, offices
+		if _, err := td.svc.Staff.Update(td.ctx(), s); err != nil {
+			t.Fatalf("restrict %s: %v", username, err)
+		}
+	}
+	return mainID, riverID
+}
+
+func TestStaffFormRestrictedManagerOffices(t *testing.T) {
+	td := newTestDesk(t, true)
+	mainID, riverID := restrictGrace(t, td)
+	signInAs(t, td, "gkim")
+
+	f := openForm(t, td, 0)
+	if !f.restrictOffices.Checked || !f.restrictOffices.Disabled() || !f.officeList.Visible() {
+		t.Errorf("Restrict offices: checked %v, disabled %v", f.restrictOffices.Checked, f.restrictOffices.Disabled())
+	}
+	if !slices.Equal(f.officeIDs, []int64{mainID}) || !f.officeChecks[0].Checked {
+		t.Errorf("offices offered %v (want only Main Street %d)", f.officeIDs, mainID)
+	}
+	if hint := f.fields.byName[app.FieldOffices].hint; !hint.Visible() || hint.Text != restrictedOfficesHint {
+		t.Errorf("offices hint = %q", hint.Text)
+	}
+	fillValid(f)
+	submit(td, f)
+	if f.summary.Visible() {
+		t.Fatalf("not created: %s (offices: %q)", f.summary.Text, f.fields.errorOf(app.FieldOffices))
+	}
+	if s := staffByUsername(t, td, "ohart"); s == nil || !s.RestrictOffices || !slices.Equal(s.OfficeIDs, []int64{mainID}) {
+		t.Errorf("created with offices %+v", s)
+	}
+
+	// Dmitri also works at Riverside, which Grace does not: shown, kept, not hers to change.
+	dmitri := staffByUsername(t, td, "dvolkov")
+	f = openForm(t, td, dmitri.ID)
+	if !slices.Equal(f.officeIDs, []int64{mainID, riverID}) {
+		t.Fatalf("offices shown %v", f.officeIDs)
+	}
+	if f.officeChecks[0].Disabled() || !f.officeChecks[1].Disabled() || !f.officeChecks[1].Checked {
+		t.Errorf("Main disabled %v; Riverside disabled %v, checked %v",
+			f.officeChecks[0].Disabled(), f.officeChecks[1].Disabled(), f.officeChecks[1].Checked)
+	}
+	if hint := f.fields.byName[app.FieldOffices].hint.Text; !strings.Contains(hint, fixedOfficesHint) {
+		t.Errorf("offices hint = %q", hint)
+	}
+	f.cellPhone.SetText("(217) 555-0111")
+	submit(td, f)
+	if f.summary.Visible() {
+		t.Fatalf("not saved: %s (offices: %q)", f.summary.Text, f.fields.errorOf(app.FieldOffices))
+	}
+	if s := staffByUsername(t, td, "dvolkov"); !slices.Equal(s.OfficeIDs, []int64{mainID, riverID}) || s.CellPhone != "+12175550111" {
+		t.Errorf("saved offices %v, phone %q", s.OfficeIDs, s.CellPhone)
+	}
+}
+
+func TestStaffFormHiddenPINsKept(t *testing.T) {
+	td := newTestDesk(t, true)
+	admin := td.ctx()
+	dmitri := staffByUsername(t, td, "dvolkov") // with its PINs, as the administrator sees it
+	// Office Managers no longer see PINs.
+	om := storedRole(t, td, admin, "Office Manager")
+	if _, err := td.svc.Permissions.SetRolePermission(admin, om.ID, om.Version, app.PermSeePINs, false); err != nil {
+		t.Fatal(err)
+	}
+	signInAs(t, td, "gkim")
+
+	f := openForm(t, td, dmitri.ID)
+	if !f.cur.PINsHidden {
+		t.Fatal("the account came with its PINs")
+	}
+	if !f.unlockPIN.Disabled() || f.unlockPIN.Text != "" || f.unlockPIN.PlaceHolder != pinsHiddenPlaceholder {
+		t.Errorf("App Unlock PIN: disabled %v, text %q, placeholder %q", f.unlockPIN.Disabled(), f.unlockPIN.Text, f.unlockPIN.PlaceHolder)
+	}
+	if hint := f.fields.byName[app.FieldUnlockPIN].hint.Text; hint != pinsKeptHint {
+		t.Errorf("App Unlock PIN hint = %q", hint)
+	}
+	if !f.newUnlockPIN.Disabled() || !f.newSupportPIN.Disabled() || f.supportPIN.Text != pinsHiddenText {
+		t.Errorf("Support PIN %q; New PIN buttons disabled %v %v", f.supportPIN.Text, f.newUnlockPIN.Disabled(), f.newSupportPIN.Disabled())
+	}
+	f.cellPhone.SetText("(217) 555-0112")
+	submit(td, f)
+	if f.summary.Visible() {
+		t.Fatalf("not saved: %s (PIN: %q)", f.summary.Text, f.fields.errorOf(app.FieldUnlockPIN))
+	}
+	s := staffAs(t, td, admin, "dvolkov")
+	if s.CellPhone != "+12175550112" || s.UnlockPIN != dmitri.UnlockPIN || s.SupportPIN != dmitri.SupportPIN {
+		t.Errorf("saved phone %q, PINs %q %q (were %q %q)", s.CellPhone, s.UnlockPIN, s.SupportPIN, dmitri.UnlockPIN, dmitri.SupportPIN)
+	}
+}
+
+func TestStaffFormStaffLimitRefusal(t *testing.T) {
+	td := newTestDesk(t, true)
+	info, err := td.svc.Practice.Get(td.ctx())
+	if err != nil {
+		t.Fatal(err)
+	}
+	used := info.Usage.Used
+	if _, err := td.svc.Practice.Save(td.ctx(), info.Practice.Name, used, info.Practice.Version); err != nil {
+		t.Fatal(err)
+	}
+	f := openForm(t, td, 0)
+	want := fmt.Sprintf("%d of %d staff accounts used", used, used)
+	if !f.usage.Visible() || !strings.HasPrefix(f.usage.Text, want) {
+		t.Errorf("usage = %q (shown %v), want %q", f.usage.Text, f.usage.Visible(), want)
+	}
+	fillValid(f)
+	submit(td, f)
+	if !isOpen(td, "new-staff") {
+		t.Fatal("the window closed: the account was created over the limit")
+	}
+	if msg := f.summary.Text; !f.summary.Visible() || !strings.Contains(msg, fmt.Sprintf("allows %d staff accounts", used)) {
+		t.Errorf("form message = %q (shown %v)", msg, f.summary.Visible())
+	}
+	if top := f.win.Canvas().Overlays().Top(); top != nil {
+		t.Error("the refusal is also in a dialog")
+	}
+	if staffByUsername(t, td, "ohart") != nil {
+		t.Error("the account was created")
 	}
 }

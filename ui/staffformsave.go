@@ -167,6 +167,11 @@ func (f *staffForm) showProblems(err error) {
 	}
 	f.relayout()
 	switch {
+	case shown == 0 && app.ErrorCode(err) == app.EFORBIDDEN:
+		// A refusal (the staff account limit, a permission gone meanwhile) is the
+		// form's message: nothing in the fields is to blame.
+		f.summary.SetText(app.ErrorMessage(err))
+		f.summary.Show()
 	case shown == 1:
 		f.summary.SetText("Please fix the problem highlighted above.")
 		f.summary.Show()
@@ -183,6 +188,8 @@ func (f *staffForm) showProblems(err error) {
 	case len(rest) > 0:
 		f.d.logError(err)
 		showNotice(dialog.NewError(fmt.Errorf("%s", strings.Join(rest, "\n")), f.win), f.win)
+	case shown == 0 && app.ErrorCode(err) == app.EFORBIDDEN:
+		f.d.logError(err)
 	case shown == 0:
 		f.d.showError(f.win, err)
 	}

@@ -73,7 +73,6 @@ func newStaffWindow(d *Desk) *staffWindow {
 	// of a second): at 100,000 accounts the reading is what the first rows wait for.
 	w.reload()
 	w.buildUI()
-	w.win.SetMaster()
 	w.win.Resize(fyne.NewSize(1280, 800))
 	w.win.SetOnClosed(func() {
 		select {

@@ -15,8 +15,9 @@ import (
 	"github.com/staffdesk/staffdesk/app"
 )
 
-// staffView is the read-only sheet of one account: who they are, how to reach them and
-// how their account is set up, PINs included, so the manager can read them out.
+// staffView is the read-only sheet of one account: who they are, how to reach them, what
+// their role lets them do, how their signing in goes, and how their account is set up,
+// PINs included (for those who may see them), so the manager can read them out.
 type staffView struct {
 	d   *Desk
 	id  int64
@@ -28,6 +29,8 @@ type staffView struct {
 	values   map[string]*widget.Label // Basic section values by caption ("First Name")
 	status   *widget.Label
 	settings map[string][2]*widget.Label // Status and Detail by setting name
+	access   map[string]*widget.Label    // Access and Sign-in values by name ("Role")
+	unlock   *button                     // shown only while the account is locked
 	edit     *button
 	close    *button
 	reset    *button        // Reset Password
@@ -55,6 +58,9 @@ var (
 		{"Care Team Role", "Care Team Identifier", "Username"},
 		{"Email", "Cell Phone", "Home Phone"},
 	}
+	viewAccess = []string{"Role", "Permissions"}
+	viewSignIn = []string{"Last sign-in", "Failed attempts", "Locked"}
+
 	viewSettings = []string{
 		"App Unlock PIN",
 		"Support PIN",
@@ -101,13 +107,33 @@ func (v *staffView) buildUI() {
 		v.settings[name] = [2]*widget.Label{status, detail}
 		rows.Add(settingRow(widget.NewLabel(name), status, detail))
 	}
-	settingsTitle := widget.NewLabelWithStyle("Settings", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	settingsTitle.SizeName = theme.SizeNameSubHeadingText
+	settingsTitle := sectionTitle("Settings")
+
+	v.access = map[string]*widget.Label{}
+	v.unlock = newButton("Unlock", nil, widget.MediumImportance, v.onUnlock)
+	v.unlock.Hide()
+	accessRows := container.NewVBox()
+	for _, name := range viewAccess {
+		accessRows.Add(v.infoRow(name, nil))
+	}
+	signInRows := container.NewVBox()
+	for _, name := range viewSignIn {
+		var after fyne.CanvasObject
+		if name == "Locked" {
+			after = v.unlock
+		}
+		signInRows.Add(v.infoRow(name, after))
+	}
 
 	v.details = container.NewVBox(
 		basicTitle,
 		container.NewGridWithColumns(3, columns...),
 		v.status,
+		widget.NewSeparator(),
+		// Side by side: both are short, and the sheet must fit a small screen.
+		container.NewGridWithColumns(2,
+			container.NewVBox(sectionTitle("Access"), accessRows),
+			container.NewVBox(sectionTitle("Sign-in"), signInRows)),
 		widget.NewSeparator(),
 		settingsTitle,
 		rows,
@@ -127,6 +153,25 @@ func (v *staffView) buildUI() {
 	keys := &formKeys{cancel: v.win.Close}
 	keys.attach(v.win)
 	v.win.Resize(fyne.NewSize(760, 600))
+}
+
+func sectionTitle(text string) *widget.Label {
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.SizeName = theme.SizeNameSubHeadingText
+	return l
+}
+
+// infoRow is a name and its value in a column of the Access and Sign-in sections, with
+// an optional button after the value.
+func (v *staffView) infoRow(name string, after fyne.CanvasObject) fyne.CanvasObject {
+	value := &widget.Label{Wrapping: fyne.TextWrapWord}
+	v.access[name] = value
+	label := widget.NewLabel(name)
+	left := container.NewGridWrap(fyne.NewSize(125, label.MinSize().Height), label)
+	if after != nil {
+		return container.NewBorder(nil, nil, left, container.NewHBox(after), value)
+	}
+	return container.NewBorder(nil, nil, left, nil, value)
 }
 
 // settingRow lines up a setting's name and status in fixed columns and gives the
@@ -179,11 +224,8 @@ func (v *staffView) show(s *app.Staff) {
 		v.values[caption].SetText(orDash(value))
 	}
 
-	parts := []string{}
-	if s.RoleName != "" {
-		parts = append(parts, s.RoleName)
-	}
-	parts = append(parts, s.StatusDetail(time.Now()))
+	// The role is under Access, with its permissions.
+	parts := []string{s.StatusDetail(time.Now())}
 	if s.TwoFactor {
 		parts = append(parts, "Two-factor sign-in set up")
 	} else {
@@ -195,11 +237,17 @@ func (v *staffView) show(s *app.Staff) {
 	if s.RestrictOffices && len(s.OfficeNames) > 0 {
 		offices = strings.Join(s.OfficeNames, ", ")
 	}
-	v.setSetting("App Unlock PIN", setOrNot(s.UnlockPIN), orDash(s.UnlockPIN))
-	v.setSetting("Support PIN", setOrNot(s.SupportPIN), orDash(s.SupportPIN))
-	emailUpdate := "-"
+	if s.PINsHidden {
+		v.setSetting("App Unlock PIN", "-", pinsHiddenText)
+		v.setSetting("Support PIN", "-", pinsHiddenText)
+	} else {
+		v.setSetting("App Unlock PIN", setOrNot(s.UnlockPIN), orDash(s.UnlockPIN))
+		v.setSetting("Support PIN", setOrNot(s.SupportPIN), orDash(s.SupportPIN))
+	}
+	// My Account offers Change Email only when this is on (AccountService checks it).
+	emailUpdate := "Only a manager can change their email address"
 	if s.EnableEmailUpdate {
-		emailUpdate = "May change their own email address"
+		emailUpdate = "May change their own email address in My Account"
 	}
 	v.setSetting("Enable email update", onOff(s.EnableEmailUpdate), emailUpdate)
 	v.setSetting("Restrict offices", onOff(s.RestrictOffices), offices)
@@ -207,14 +255,96 @@ func (v *staffView) show(s *app.Staff) {
 	v.setSetting("Use new dashboard", onOff(s.UseNewDashboard), "-")
 	v.setSetting("Emergency access", onOff(s.EmergencyAccess), "-")
 
+	v.showAccess(s)
+
 	v.details.Show()
-	v.edit.Enable()
 	v.staff = s
+	// Edit and Reset Password are offered only to those the services would let do them.
+	if v.mayManage(s) {
+		v.edit.Show()
+		v.reset.Show()
+		v.edit.Enable()
+	} else {
+		v.edit.Hide()
+		v.reset.Hide()
+	}
 	if s.Status == app.StatusInactive {
 		v.reset.Disable() // reactivate the account first
 	} else {
 		v.reset.Enable()
 	}
+}
+
+// pinsHiddenText stands for the PINs of someone else for a person without See staff PINs.
+const pinsHiddenText = "Hidden — needs See staff PINs"
+
+// mayManage reports whether the signed-in person may change account s: they hold
+// Manage Accounts and every permission of s's role (nobody changes what they could
+// not give), or it is their own.
+func (v *staffView) mayManage(s *app.Staff) bool {
+	d := v.d
+	if !d.can(app.PermManageAccounts) {
+		return false
+	}
+	return d.me.ID == s.ID || d.me.Permissions.Covers(s.Permissions)
+}
+
+// showAccess fills the Access and Sign-in sections.
+func (v *staffView) showAccess(s *app.Staff) {
+	now := time.Now()
+	v.access["Role"].SetText(orDash(s.RoleName))
+	v.access["Permissions"].SetText(s.Permissions.Labels())
+	last := "Never signed in"
+	if !s.SignIn.LastSignInAt.IsZero() {
+		last = shortTime(s.SignIn.LastSignInAt, now)
+	}
+	v.access["Last sign-in"].SetText(last)
+	failures := "None"
+	if n := s.SignIn.Failures; n == 1 {
+		failures = "1 in a row"
+	} else if n > 1 {
+		failures = fmt.Sprintf("%d in a row", n)
+	}
+	v.access["Failed attempts"].SetText(failures)
+	locked := v.access["Locked"]
+	if s.Locked(now) {
+		locked.SetText("Locked until " + s.SignIn.LockedUntil.Local().Format("15:04"))
+		locked.Importance = widget.DangerImportance
+		locked.Refresh()
+		if v.mayManage(s) {
+			v.unlock.Show()
+			v.unlock.Enable()
+		} else {
+			v.unlock.Hide()
+		}
+	} else {
+		locked.SetText("Not locked")
+		locked.Importance = widget.MediumImportance
+		locked.Refresh()
+		v.unlock.Hide()
+	}
+}
+
+// onUnlock lets a locked account sign in again at once, its failed attempts forgotten.
+func (v *staffView) onUnlock() {
+	if v.staff == nil {
+		return
+	}
+	v.unlock.Disable()
+	id := v.staff.ID
+	var unlocked *app.Staff
+	v.d.background(func(ctx context.Context) (err error) {
+		unlocked, err = v.d.svc.Staff.Unlock(ctx, id)
+		return err
+	}, func(err error) {
+		if err != nil {
+			v.unlock.Enable()
+			v.d.showError(v.win, err)
+			return
+		}
+		v.load()
+		v.d.staffSaved(unlocked)
+	})
 }
 
 // onResetPassword asks, then emails the staff member a code to choose a new password.

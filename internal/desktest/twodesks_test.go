@@ -120,19 +120,28 @@ type desk struct {
 }
 
 type report struct {
-	Name    string   `json:"name"`
-	Creates int      `json:"creates"`
-	Edits   int      `json:"edits"`
-	Errors  []string `json:"errors"`
-	Locked  int      `json:"locked"`
+	Name         string   `json:"name"`
+	Creates      int      `json:"creates"`
+	Edits        int      `json:"edits"`
+	Errors       []string `json:"errors"`
+	Locked       int      `json:"locked"`
+	Probe        string   `json:"probe"`
+	ProbeReason  string   `json:"probe_reason"`
+	ProbeMessage string   `json:"probe_message"`
 }
 
 func (p *practice) start(name string, args ...string) *desk {
 	p.t.Helper()
+	return p.startAs(name, adminUser, adminPassword, args...)
+}
+
+// startAs starts a desk signed in as username (the password goes in the environment).
+func (p *practice) startAs(name, username, password string, args ...string) *desk {
+	p.t.Helper()
 	d := &desk{name: name}
 	args = append([]string{"-db", p.path, "-name", name, "-smtp", p.srv.Addr(), "-smtp-user", smtpUser}, args...)
 	d.cmd = exec.Command(deskproc, args...)
-	d.cmd.Env = append(os.Environ(), "DESKPROC_KEY="+hex.EncodeToString(p.key), "DESKPROC_SMTP_PASSWORD="+smtpPassword, "DESKPROC_ADMIN="+adminUser, "DESKPROC_ADMIN_PASSWORD="+adminPassword)
+	d.cmd.Env = append(os.Environ(), "DESKPROC_KEY="+hex.EncodeToString(p.key), "DESKPROC_SMTP_PASSWORD="+smtpPassword, "DESKPROC_ADMIN="+username, "DESKPROC_ADMIN_PASSWORD="+password)
 	d.cmd.Stdout, d.cmd.Stderr = &d.stdout, &d.stderr
 	var err error
 	if d.stdin, err = d.cmd.StdinPipe(); err != nil {

@@ -3,7 +3,8 @@
 // file with the real services, makes the creates and edits it is told to, delivers
 // the outbox to the SMTP server it is given, and prints what happened as one line of
 // JSON on stdout. The keys and the SMTP password come from the environment, never
-// from the command line: DESKPROC_KEY (64 hex digits) and DESKPROC_SMTP_PASSWORD.
+// from the command line: DESKPROC_KEY (64 hex digits) and DESKPROC_SMTP_PASSWORD, and
+// the person it signs in as, DESKPROC_ADMIN with DESKPROC_ADMIN_PASSWORD.
 package main
 
 import (
@@ -37,6 +38,12 @@ type Report struct {
 	// Locked counts the errors that carried SQLite's "database is locked" or EBUSY:
 	// a person's save that failed because another desk was saving.
 	Locked int `json:"locked"`
+	// Probe is how the call made after stdin closed ended (-probe): "ok", or the
+	// error's code; ProbeReason is why the session ended, for an ESIGNEDOUT one, and
+	// ProbeMessage what the window would say.
+	Probe        string `json:"probe,omitempty"`
+	ProbeReason  string `json:"probe_reason,omitempty"`
+	ProbeMessage string `json:"probe_message,omitempty"`
 }
 
 func main() {
@@ -53,9 +60,10 @@ func main() {
 		marker  = flag.String("stall-marker", "", "a file created once the write lock is held (-stall)")
 		ready   = flag.String("ready", "", "a file created once the database is open and the courier started")
 		after   = flag.String("after", "", "files (comma-separated) to wait for before the stall, creates and edits")
+		probe   = flag.Bool("probe", false, "once ready, hold the session until stdin closes, then make one call with it and report how it ended")
 	)
 	flag.Parse()
-	rep, err := run(*dbPath, *name, *creates, *edits, *smtp, *user, *drain, *hold, *stall, *marker, *ready, *after)
+	rep, err := run(*dbPath, *name, *creates, *edits, *smtp, *user, *drain, *hold, *stall, *marker, *ready, *after, *probe)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "deskproc:", err)
 		os.Exit(1)
@@ -63,7 +71,7 @@ func main() {
 	json.NewEncoder(os.Stdout).Encode(rep)
 }
 
-func run(dbPath, name string, creates, edits int, smtpAddr, user string, drain time.Duration, hold bool, stall time.Duration, marker, ready, after string) (*Report, error) {
+func run(dbPath, name string, creates, edits int, smtpAddr, user string, drain time.Duration, hold bool, stall time.Duration, marker, ready, after string, probe bool) (*Report, error) {
 	key, err := hex.DecodeString(os.Getenv("DESKPROC_KEY"))
 	if err != nil || len(key) != 32 {
 		return nil, errors.New("DESKPROC_KEY must be 64 hex digits")
@@ -127,6 +135,19 @@ func run(dbPath, name string, creates, edits int, smtpAddr, user string, drain t
 		if err := os.WriteFile(ready, nil, 0o600); err != nil {
 			return nil, err
 		}
+	}
+	if probe {
+		// The session lives in the file: another process may end it meanwhile, and this
+		// desk learns it at its next call, as its window would.
+		io.Copy(io.Discard, os.Stdin)
+		_, err := svc.Staff.List(ctx)
+		rep.Probe = "ok"
+		if err != nil {
+			rep.Probe, rep.ProbeMessage = app.ErrorCode(err), app.ErrorMessage(err)
+			reason, _ := app.SignedOutReason(err)
+			rep.ProbeReason = string(reason)
+		}
+		return rep, nil
 	}
 	for _, f := range strings.FieldsFunc(after, func(r rune) bool { return r == ',' }) {
 		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(5 * time.Millisecond) {
