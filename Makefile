@@ -68,3 +68,41 @@ fuzz-short:
 
 clean:
 	rm -f $(BIN)
+
+# The installers (README: "Build the installers"). `make dist` builds into dist/ every
+# one this machine can: the Linux archive and .deb (packaging/linux/build), the Windows
+# exe, setup and MSI (packaging/windows/build, cross-compiled with mingw-w64). macOS is
+# built on a Mac (.github/workflows/macos.yml). To sign the Windows files:
+#   SIGN_PASSWORD=... make dist SIGN_CERT=cert.pem SIGN_KEY=key.pem [SIGN_TIMESTAMP=URL]
+# (the password only from the environment, never on a command line). FyneApp.toml,
+# which fyne package rewrites, is put back as it was.
+DIST := dist
+DIST_PACKAGES := dpkg-dev lintian xz-utils gcc-mingw-w64-x86-64-posix nsis msitools wixl osslsigncode
+FYNE_VERSION := v2.7.1
+SIGN_CERT ?=
+SIGN_KEY ?=
+SIGN_TIMESTAMP ?=
+export SIGN_CERT SIGN_KEY SIGN_TIMESTAMP
+
+.PHONY: dist dist-deps dist-linux dist-windows
+
+# One after the other even under make -j: both builds are heavy, and both rewrite and
+# restore FyneApp.toml.
+dist: dist-deps
+	TAGS=$(TAGS) ./packaging/linux/build $(DIST)
+	./packaging/windows/build $(DIST)
+	@cd $(DIST) && ls -l *.deb *.tar.xz *.exe *.msi
+
+dist-deps: deps
+	@missing=$$(for p in $(DIST_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing: $$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	@fyne version 2>/dev/null | grep -q 'cli version: $(FYNE_VERSION)$$' || { echo "Installing fyne $(FYNE_VERSION)"; go install fyne.io/fyne/v2/cmd/fyne@$(FYNE_VERSION); }
+
+dist-linux: dist-deps
+	TAGS=$(TAGS) ./packaging/linux/build $(DIST)
+
+dist-windows: dist-deps
+	./packaging/windows/build $(DIST)

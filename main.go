@@ -47,7 +47,12 @@ func main() {
 	demo := flag.Bool("demo", false, "open a separate demo database filled with a sample practice")
 	level := flag.String("log-level", "info", "log `level`: debug, info, warn or error")
 	smtpFlag := flag.String("smtp", "", smtpUsage)
+	version := flag.Bool("version", false, "print StaffDesk's version and build, and exit")
 	flag.Parse()
+	if *version {
+		fmt.Println(versionLine())
+		return
+	}
 	if err := run(*dbPath, *demo, *level, *smtpFlag, os.Getenv("STAFFDESK_SMTP")); err != nil {
 		fmt.Fprintln(os.Stderr, "staffdesk:", err)
 		os.Exit(1)
