@@ -514,4 +514,15 @@ func TestStaffGridRowButtonsFollowPointerAndSelection(t *testing.T) {
 	if w.selected != id("marcusstaff") {
 		t.Errorf("Marcus's Edit has the keyboard and account %d is selected", w.selected)
 	}
+
+	// The rows change under a resting pointer (a sort, a search): the buttons leave the
+	// row it was on, and come back with its next move.
+	hoverRow(t, w, gridRowOf(t, w, "camilles"))
+	w.onSort(int(app.ColName))
+	td.waitIdle()
+	want("sorted by name, the pointer where it was", "marcusstaff")
+	typeSearch(w, "a")
+	want("a search, the pointer where it was", "marcusstaff")
+	hoverRow(t, w, gridRowOf(t, w, "camilles"))
+	want("the pointer moved on Camille's row", "camilles", "marcusstaff")
 }
