@@ -34,6 +34,11 @@ type staffTable struct {
 	headers []*columnHeader // every header shown
 	focused bool            // the grid has the keyboard
 	cols    *gridWidths
+	// hover is the account whose row the pointer is on (0: none known). Its row and the
+	// selected row show their View, Edit and More buttons; the others show none, so that
+	// a frame draws two rows' buttons, not every row's (each frame at rest, the search
+	// box's cursor blinking, draws the whole window).
+	hover int64
 }
 
 func newStaffTable(w *staffWindow) *staffTable {
@@ -144,11 +149,30 @@ func (t *staffTable) scrollTo(row int) bool {
 	return true
 }
 
-// markSelected moves the row highlight to the selected account on the cells drawn,
-// redrawing only those whose highlight changes.
+// markSelected moves the row highlight, and the row's buttons, to the selected account
+// on the cells drawn, redrawing only those that change.
 func (t *staffTable) markSelected() {
 	for _, c := range t.cells {
 		c.setSelected(c.id != 0 && c.id == t.w.selected)
+		c.syncActions()
+	}
+}
+
+// actionsShown reports whether account id's row shows its buttons: it is the selected
+// row, which the keyboard acts on (Tab from the grid reaches its buttons), or the row
+// under the pointer.
+func (t *staffTable) actionsShown(id int64) bool {
+	return id != 0 && (id == t.w.selected || id == t.hover)
+}
+
+// setHover is the pointer on account id's row (0: on none).
+func (t *staffTable) setHover(id int64) {
+	if id == t.hover {
+		return
+	}
+	t.hover = id
+	for _, c := range t.cells {
+		c.syncActions()
 	}
 }
 
@@ -205,9 +229,9 @@ type staffCell struct {
 	sub       *canvas.Text // the role under the name, the details under the status
 	check     *widget.Icon
 	actions   *fyne.Container // made on first use: most cells never show it
-	view      *button
-	edit      *button
-	more      *button // "⋯": the row's More menu: Resend activation, Deactivate, Delete
+	view      *rowButton
+	edit      *rowButton
+	more      *rowButton // "⋯": the row's More menu: Resend activation, Deactivate, Delete
 
 	full, subFull string  // the values; text and sub show them cut to the cell's width
 	fitWidth      float32 // the width text and sub were cut for
@@ -237,9 +261,9 @@ func newStaffCell(w *staffWindow) *staffCell {
 // (they act on whichever account the cell shows when pressed, and a button with the
 // keyboard gives it up before its cell shows another account: see rebind).
 func (c *staffCell) makeActions() {
-	c.view = newButton("View", nil, widget.MediumImportance, func() { c.act(func(s *app.Staff) { c.w.d.openView(s.ID) }) })
-	c.edit = newButton("Edit", nil, widget.MediumImportance, func() { c.act(func(s *app.Staff) { c.w.d.openEditStaff(s.ID) }) })
-	c.more = newButton("", theme.MoreHorizontalIcon(), widget.MediumImportance, func() {
+	c.view = newRowButton(c, "View", nil, func() { c.act(func(s *app.Staff) { c.w.d.openView(s.ID) }) })
+	c.edit = newRowButton(c, "Edit", nil, func() { c.act(func(s *app.Staff) { c.w.d.openEditStaff(s.ID) }) })
+	c.more = newRowButton(c, "", theme.MoreHorizontalIcon(), func() {
 		c.act(func(s *app.Staff) { c.w.showRowMenu(s, c.more) })
 	})
 	c.actions = container.NewHBox(c.view)
@@ -249,13 +273,60 @@ func (c *staffCell) makeActions() {
 	}
 }
 
-// act runs f on the cell's account as it is now in the roster.
+// act runs f on the cell's account as it is now in the roster, selecting its row: the
+// row acted on keeps its buttons when the pointer moves on (into the More menu, say).
 func (c *staffCell) act(f func(*app.Staff)) {
 	if c.w == nil || c.w.roster == nil {
 		return
 	}
 	if row := c.w.roster.IndexOf(c.id); row >= 0 {
+		c.selectRow()
 		f(c.w.roster.Row(row))
+	}
+}
+
+// selectRow selects the cell's account, unless it is selected already.
+func (c *staffCell) selectRow() {
+	if c.id != 0 && c.w.selected != c.id {
+		c.w.selected = c.id
+		c.w.table.markSelected()
+	}
+}
+
+// rowButton is a row's View, Edit or More button. The keyboard reaching it (Tab from
+// the grid, or Shift+Tab) selects its row, so that its buttons stay shown while it
+// has the keyboard, whatever the pointer does.
+type rowButton struct {
+	button
+	cell *staffCell
+}
+
+func newRowButton(c *staffCell, text string, icon fyne.Resource, tapped func()) *rowButton {
+	b := &rowButton{cell: c}
+	b.Text, b.Icon, b.Importance, b.OnTapped = text, icon, widget.MediumImportance, tapped
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+func (b *rowButton) FocusGained() {
+	b.cell.selectRow()
+	b.button.FocusGained()
+}
+
+// syncActions shows the row's buttons in an actions cell whose row shows them
+// (staffTable.actionsShown), and hides them in the others.
+func (c *staffCell) syncActions() {
+	if c.actions == nil || c.col != colActions {
+		return
+	}
+	if show := c.w.table.actionsShown(c.id); show != c.actions.Visible() {
+		setVisible(c.actions, show)
+		c.layout(c.Size())
+		if show {
+			// A container's Show does not redraw the window (its Hide does), and the
+			// buttons, never drawn yet, are not known to be on it: the cell is.
+			canvas.Refresh(c)
+		}
 	}
 }
 
@@ -378,8 +449,8 @@ func (c *staffCell) update(id widget.TableCellID) {
 		c.makeActions()
 		layoutChanged = true
 	}
-	if c.actions != nil && (id.Col == colActions) != c.actions.Visible() {
-		setVisible(c.actions, id.Col == colActions)
+	if show := id.Col == colActions && c.w.table.actionsShown(s.ID); c.actions != nil && show != c.actions.Visible() {
+		setVisible(c.actions, show)
 		layoutChanged = true
 	}
 	if id.Col == colActions && c.w.manage {
@@ -565,18 +636,37 @@ func (c *staffCell) DoubleTapped(*fyne.PointEvent) {
 	c.w.open(c.id)
 }
 
-// MouseIn shows a cut-off value in full beside the pointer.
+// MouseIn shows the row's buttons, and a cut-off value in full beside the pointer.
 func (c *staffCell) MouseIn(*desktop.MouseEvent) {
-	if c.w != nil && c.id != 0 && c.truncated() {
+	if c.w == nil || c.id == 0 {
+		return
+	}
+	c.w.table.setHover(c.id)
+	if c.truncated() {
 		c.w.tip.show(c)
 	}
 }
 
-func (c *staffCell) MouseMoved(*desktop.MouseEvent) {}
+// MouseMoved keeps the row's buttons on the row under the pointer when the rows have
+// changed beneath it (a search, a sort, a scroll: the cell shows another account).
+func (c *staffCell) MouseMoved(*desktop.MouseEvent) {
+	if c.w != nil && c.id != 0 {
+		c.w.table.setHover(c.id)
+	}
+}
 
+// MouseOut takes the row's buttons away as the pointer leaves the row: onto another
+// row's cell, whose MouseIn shows that row's, or out of the grid. From the actions cell
+// the pointer goes onto one of the row's own buttons (which the window then tells of
+// the pointer instead of the cell), or past the grid's right edge: the buttons stay
+// until it is on another row.
 func (c *staffCell) MouseOut() {
-	if c.w != nil {
-		c.w.tip.hide(c)
+	if c.w == nil {
+		return
+	}
+	c.w.tip.hide(c)
+	if c.col != colActions && c.w.table.hover == c.id {
+		c.w.table.setHover(0)
 	}
 }
 

@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -185,7 +188,7 @@ func TestStaffGridColumnsFitTheWindow(t *testing.T) {
 	w.win.Canvas().Capture()
 	d := fyne.CurrentApp().Driver()
 	right := d.AbsolutePositionForObject(w.win.Content()).X + w.win.Canvas().Size().Width
-	actions := gridCell(t, w, 0, colActions)
+	actions := hoverRow(t, w, 0)
 	if x := d.AbsolutePositionForObject(actions.more).X + actions.more.Size().Width; x > right {
 		t.Errorf("1024×640: the More button ends at x=%.0f, past the window's %.0f", x, right)
 	}
@@ -408,4 +411,118 @@ func TestLastSignInWords(t *testing.T) {
 	if _, sub, _ := cellValues(one, int(app.ColStatus), now); sub != "1 failed sign-in" {
 		t.Errorf("one failure: %q", sub)
 	}
+}
+
+// rowsWithButtons are the accounts whose rows show their View, Edit and More buttons.
+func rowsWithButtons(w *staffWindow) []int64 {
+	var ids []int64
+	visit(w.win.Content(), func(o fyne.CanvasObject) {
+		if c, ok := o.(*staffCell); ok && c.id != 0 && c.col == colActions && c.actions != nil && c.actions.Visible() {
+			ids = append(ids, c.id)
+		}
+	})
+	slices.Sort(ids)
+	return ids
+}
+
+// The window at rest repaints for the search box's blinking cursor, and each frame
+// draws every visible object: the rows' buttons were most of them (33 buttons, a
+// background each, at 11 rows). No row shows its buttons with none selected and the
+// pointer off the grid.
+func TestStaffGridAtRestDrawsNoRowButtons(t *testing.T) {
+	_, w := showStaffGrid(t, true)
+	w.win.Resize(fyne.NewSize(1280, 800))
+	w.win.Canvas().Capture()
+	if len(gridLogins(t, w)) < 10 {
+		t.Fatalf("the grid shows %d rows", len(gridLogins(t, w)))
+	}
+	if ids := rowsWithButtons(w); len(ids) != 0 {
+		t.Errorf("at rest, nothing selected, %d rows show their buttons; want none", len(ids))
+	}
+}
+
+// The row under the pointer and the selected row show their buttons, and only they:
+// the buttons follow the pointer from row to row and the selection as the arrows move
+// it, and Tab from the grid reaches the selected row's View, Edit and More, and no
+// other row's.
+func TestStaffGridRowButtonsFollowPointerAndSelection(t *testing.T) {
+	td, w := showStaffGrid(t, true)
+	w.win.Resize(fyne.NewSize(1280, 800))
+	w.win.Canvas().Capture()
+	id := func(login string) int64 { return staffByUsername(t, td, login).ID }
+	want := func(what string, logins ...string) {
+		t.Helper()
+		var ids []int64
+		for _, l := range logins {
+			ids = append(ids, id(l))
+		}
+		slices.Sort(ids)
+		if got := rowsWithButtons(w); !slices.Equal(got, ids) {
+			t.Errorf("%s: the rows of accounts %v show their buttons; want %v (%v)", what, got, ids, logins)
+		}
+	}
+
+	camille := hoverRow(t, w, gridRowOf(t, w, "camilles"))
+	want("the pointer on Camille's row", "camilles")
+	if !camille.view.Visible() || !camille.edit.Visible() || !camille.more.Visible() {
+		t.Error("Camille's row does not show View, Edit and More")
+	}
+	// Along the row, onto its own buttons: they stay.
+	gridCell(t, w, gridRowOf(t, w, "camilles"), int(app.ColName)).MouseOut()
+	gridCell(t, w, gridRowOf(t, w, "camilles"), int(app.ColStatus)).MouseIn(&desktop.MouseEvent{})
+	gridCell(t, w, gridRowOf(t, w, "camilles"), int(app.ColStatus)).MouseOut()
+	camille.MouseIn(&desktop.MouseEvent{})
+	camille.MouseOut() // onto View
+	want("the pointer on Camille's View", "camilles")
+
+	hoverRow(t, w, gridRowOf(t, w, "dvolkov"))
+	test.Tap(gridCell(t, w, gridRowOf(t, w, "dvolkov"), int(app.ColEmail)))
+	want("Volkov's row selected, the pointer on it", "dvolkov")
+	gridCell(t, w, gridRowOf(t, w, "dvolkov"), int(app.ColName)).MouseOut() // out of the grid
+	want("Volkov's row selected, the pointer off the grid", "dvolkov")
+	hoverRow(t, w, gridRowOf(t, w, "marcusstaff"))
+	want("Volkov's row selected, the pointer on Marcus's", "dvolkov", "marcusstaff")
+	gridCell(t, w, gridRowOf(t, w, "marcusstaff"), int(app.ColName)).MouseOut()
+
+	// The keyboard: Down selects the next row, whose buttons Tab reaches.
+	c := w.win.Canvas()
+	pressOn(t, w.win, w.table, fyne.KeyDown)
+	want("Down from Volkov's row", "gkim")
+	gkim := gridCell(t, w, gridRowOf(t, w, "gkim"), colActions)
+	for _, b := range []*rowButton{gkim.view, gkim.edit, gkim.more} {
+		test.FocusNext(c)
+		if c.Focused() != b {
+			t.Fatalf("Tab from the grid reaches %s, not Grace Kim's %q", describe(c.Focused()), b.Text)
+		}
+	}
+	test.FocusNext(c)
+	if b, ok := c.Focused().(*rowButton); ok {
+		t.Errorf("Tab after Grace Kim's More reaches the %q of account %d's row", b.Text, b.cell.id)
+	}
+	// Enter still opens the selected account from the grid.
+	pressOn(t, w.win, w.table, fyne.KeyReturn)
+	if !isOpen(td, fmt.Sprintf("edit:%d", id("gkim"))) {
+		t.Error("Enter in the grid did not open the selected account")
+	}
+
+	// A button the keyboard reaches on the row under the pointer (Shift+Tab, say)
+	// selects its row: it keeps its buttons when the pointer moves on.
+	marcus := hoverRow(t, w, gridRowOf(t, w, "marcusstaff"))
+	c.Focus(marcus.edit)
+	gridCell(t, w, gridRowOf(t, w, "marcusstaff"), int(app.ColName)).MouseOut()
+	want("Marcus's Edit focused, the pointer off the grid", "marcusstaff")
+	if w.selected != id("marcusstaff") {
+		t.Errorf("Marcus's Edit has the keyboard and account %d is selected", w.selected)
+	}
+
+	// The rows change under a resting pointer (a sort, a search): the buttons leave the
+	// row it was on, and come back with its next move.
+	hoverRow(t, w, gridRowOf(t, w, "camilles"))
+	w.onSort(int(app.ColName))
+	td.waitIdle()
+	want("sorted by name, the pointer where it was", "marcusstaff")
+	typeSearch(w, "a")
+	want("a search, the pointer where it was", "marcusstaff")
+	hoverRow(t, w, gridRowOf(t, w, "camilles"))
+	want("the pointer moved on Camille's row", "camilles", "marcusstaff")
 }

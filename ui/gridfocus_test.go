@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 
 	"github.com/staffdesk/staffdesk/app"
 )
@@ -48,10 +49,19 @@ func TestStaffGridFocusedButtonKeepsItsAccount(t *testing.T) {
 				c := w.win.Canvas()
 				abello := staffByUsername(t, td, "abello")
 				cell := gridCell(t, w, gridRowOf(t, w, "abello"), colActions)
-				b := map[string]*button{"View": cell.view, "Edit": cell.edit, "⋯": cell.more}[which]
-				c.Focus(b)
+				b := map[string]*rowButton{"View": cell.view, "Edit": cell.edit, "⋯": cell.more}[which]
+				// As the keyboard gets there: the arrows select her row in the grid, Tab
+				// goes on to its buttons.
+				c.Focus(w.table)
+				w.selectRow(gridRowOf(t, w, "abello"))
+				for range 3 {
+					if c.Focused() == b {
+						break
+					}
+					test.FocusNext(c)
+				}
 				if c.Focused() != b {
-					t.Fatalf("Abello's %s does not take the focus", which)
+					t.Fatalf("Tab from the grid with Abello selected does not reach her %s (the keyboard is on %v)", which, c.Focused())
 				}
 
 				tc.reorder(td, w)

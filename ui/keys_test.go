@@ -257,7 +257,7 @@ func TestStaffGridButtonKeys(t *testing.T) {
 	td, w := showStaffGrid(t, true)
 	c := w.win.Canvas()
 	camille := staffByUsername(t, td, "camilles")
-	row := func() *staffCell { return gridCell(t, w, gridRowOf(t, w, "camilles"), colActions) }
+	row := func() *staffCell { return hoverRow(t, w, gridRowOf(t, w, "camilles")) }
 
 	pressOn(t, w.win, row().view, fyne.KeyReturn)
 	viewKey := "view:" + strconv.FormatInt(camille.ID, 10)

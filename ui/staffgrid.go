@@ -373,6 +373,9 @@ func (w *staffWindow) refresh(scroll bool) {
 		w.showOnly(w.table)
 	}
 	w.footer.SetText(fmt.Sprintf("Showing %d of %d records", w.roster.Len(), w.roster.Total()))
+	// The rows change under the pointer: the row under it shows its buttons again when
+	// it moves (staffCell.MouseMoved).
+	w.table.setHover(0)
 	if row := w.selectedRow(); scroll && row >= 0 && w.table.Size().Width > 0 {
 		w.scrollTo(row) // scrolling redraws the rows
 		return

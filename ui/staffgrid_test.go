@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -105,8 +106,39 @@ func gridHeader(t *testing.T, w *staffWindow, col int) *columnHeader {
 	return found
 }
 
-// rowMenuItem taps the More button of username's row and returns the item of its menu
-// labelled label, or nil when the menu has none.
+// hoverRow puts the pointer on row's Name cell, as a person does to act on the row,
+// and returns the row's actions cell, its buttons shown.
+func hoverRow(t *testing.T, w *staffWindow, row int) *staffCell {
+	t.Helper()
+	name := gridCell(t, w, row, int(app.ColName))
+	if h := w.table.hover; h != 0 && h != name.id {
+		gridCellOf(t, w, h).MouseOut()
+	}
+	name.MouseIn(&desktop.MouseEvent{})
+	actions := gridCell(t, w, row, colActions)
+	if actions.actions == nil || !actions.actions.Visible() {
+		t.Fatalf("the pointer on row %d shows no buttons", row)
+	}
+	return actions
+}
+
+// gridCellOf is a drawn cell of account id's row.
+func gridCellOf(t *testing.T, w *staffWindow, id int64) *staffCell {
+	t.Helper()
+	var found *staffCell
+	visit(w.win.Content(), func(o fyne.CanvasObject) {
+		if c, ok := o.(*staffCell); ok && c.id == id && c.col == int(app.ColName) {
+			found = c
+		}
+	})
+	if found == nil {
+		t.Fatalf("no cell drawn for account %d", id)
+	}
+	return found
+}
+
+// rowMenuItem taps the More button of username's row, the pointer on the row, and
+// returns the item of its menu labelled label, or nil when the menu has none.
 func rowMenuItem(t *testing.T, w *staffWindow, username, label string) *fyne.MenuItem {
 	t.Helper()
 	row := gridRowOf(t, w, username)
@@ -114,7 +146,11 @@ func rowMenuItem(t *testing.T, w *staffWindow, username, label string) *fyne.Men
 		t.Fatalf("%s is not shown", username)
 	}
 	w.menu, w.menuOf = nil, nil
-	test.Tap(gridCell(t, w, row, colActions).more)
+	more := hoverRow(t, w, row).more
+	if !more.Visible() {
+		t.Fatalf("%s's row shows no More button", username)
+	}
+	test.Tap(more)
 	if w.menu == nil || !w.menu.Visible() || w.menuOf == nil {
 		t.Fatalf("More on %s's row shows no menu", username)
 	}
@@ -195,7 +231,7 @@ func TestStaffGridShowsSeededStaff(t *testing.T) {
 	if c := gridCell(t, w, row, int(app.ColStatus)); !c.sub.Visible() || !strings.HasPrefix(c.subFull, "signed in ") || c.warnSub {
 		t.Errorf("an active account that signed in has under its status %q (warning %v); want when it signed in", c.subFull, c.warnSub)
 	}
-	actions := gridCell(t, w, row, colActions)
+	actions := hoverRow(t, w, row)
 	if !actions.actions.Visible() || actions.view.Text != "View" || actions.edit.Text != "Edit" || actions.more.Icon != theme.MoreHorizontalIcon() {
 		t.Error("the Actions cell does not offer View, Edit and More")
 	}
@@ -531,7 +567,10 @@ func menuItems(w *staffWindow) map[string]*fyne.MenuItem {
 func shownButtonTexts(w *staffWindow) map[string]bool {
 	out := map[string]bool{}
 	visit(w.win.Content(), func(o fyne.CanvasObject) {
-		if b, ok := o.(*button); ok {
+		switch b := o.(type) {
+		case *button:
+			out[b.Text] = true
+		case *rowButton:
 			out[b.Text] = true
 		}
 	})
@@ -685,6 +724,7 @@ func TestStaffGridOffersOnlyWhatThePersonMayDo(t *testing.T) {
 	if w.addButton != nil || w.manage || w.practice {
 		t.Error("a nurse's window has the Add button or thinks they manage")
 	}
+	hoverRow(t, w, 0) // a row shows its buttons under the pointer
 	shown := shownButtonTexts(w)
 	for _, text := range []string{"+ Add Staff Member", "Edit", "Set up email", "Open outbox", "Add a provider"} {
 		if shown[text] {
@@ -750,6 +790,7 @@ func TestStaffGridOffersOnlyWhatThePersonMayDo(t *testing.T) {
 // The office manager is offered everything.
 func TestStaffGridOffersTheManagerEverything(t *testing.T) {
 	td, w := showStaffGrid(t, true)
+	hoverRow(t, w, 0) // a row shows its buttons under the pointer
 	shown := shownButtonTexts(w)
 	for _, text := range []string{"+ Add Staff Member", "Edit", "View", "Set up email"} {
 		if !shown[text] {

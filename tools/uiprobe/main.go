@@ -10,9 +10,12 @@
 //
 // One round:
 //
-//	uiprobe run -label staffdesk-10000 -kind staffdesk -keys mart -click 135,148 -- staffdesk --db f.db
+//	UIPROBE_PASSWORD=... uiprobe run -label staffdesk-10000 -kind staffdesk -login admin -keys mart -click 135,148 -- staffdesk --db f.db
 //
-// prints one JSON line with the round's figures. It assumes no window manager, so
+// prints one JSON line with the round's figures. With -login, the app opens Sign in
+// first: the probe times exec to Sign in drawn, types the username, Tab, the password
+// (from UIPROBE_PASSWORD, kept out of every argv and out of the app's environment) and
+// Enter, and times the Staff window from that Enter. It assumes no window manager, so
 // that the window opens at 0,0 as Fyne sizes it, and the pointer is parked in a corner
 // where hovering changes nothing.
 package main
@@ -62,10 +65,16 @@ func usage() {
 
 // result is one round of one app.
 type result struct {
-	Label   string    `json:"label"`
-	Round   int       `json:"round"`
-	FirstMS float64   `json:"first_ms"`           // exec to the first frame with anything in it (the menu bar; hello: the entry)
-	StartMS float64   `json:"start_ms"`           // exec to the first drawn frame
+	Label string `json:"label"`
+	Round int    `json:"round"`
+	// With -login: exec to the first frame of Sign in with its words drawn, and the
+	// CPU time the app used to then.
+	SignInMS    float64 `json:"sign_in_ms,omitempty"`
+	SignInCPUMS float64 `json:"sign_in_cpu_ms,omitempty"`
+	// exec (with -login: the Enter that signs in) to the first frame with anything in
+	// it (the menu bar; hello: the entry), and to the first drawn frame.
+	FirstMS float64   `json:"first_ms"`
+	StartMS float64   `json:"start_ms"`
 	KeyMS   []float64 `json:"key_ms,omitempty"`   // each key to the first changed frame
 	ClickMS float64   `json:"click_ms,omitempty"` // header click to the first changed frame
 	ClickAt string    `json:"click_at,omitempty"` // where it clicked
@@ -75,7 +84,8 @@ type result struct {
 	RSSSettledKiB int     `json:"rss_settled_kib"`
 	RSSKeysKiB    int     `json:"rss_keys_kib,omitempty"`
 	PollMS        float64 `json:"poll_ms"` // median time of one screen capture and check
-	// CPU time the app used (all its threads, ms): from exec to the first drawn frame;
+	// CPU time the app used (all its threads, ms): from exec (with -login: the Enter)
+	// to the first drawn frame;
 	// for each key and for the click, from the key to the end of its repaint (the
 	// window still for 300 ms after the change, that quiet included); and per second
 	// of idling once settled (the cursor blinking, the banner's polling). On a busy
@@ -96,6 +106,7 @@ type probe struct {
 	interval time.Duration
 	polls    []time.Duration
 	exited   chan struct{}
+	started  time.Time // the exec
 }
 
 func runCmd(args []string) error {
@@ -107,6 +118,7 @@ func runCmd(args []string) error {
 	expect := fs.Bool("expect-change", true, "each key changes the watched region (false for an empty database: keys are typed, not timed)")
 	click := fs.String("click", "", "X,Y of a header to click once the keys are done, timed to the repaint; \"name,Y\": the second column's header (StaffDesk's Name), found by the grid's column lines, at height Y")
 	drawnMode := fs.String("drawn", "", "what a drawn window is: rows (text in the grid's left columns), label (text in the middle), stable (any content, unchanged for a second); default by -kind")
+	login := fs.String("login", "", "sign in as this username on the app's Sign in window (the password from $UIPROBE_PASSWORD); the start is then timed from the Enter that signs in")
 	shots := fs.String("shots", "", "a folder to save PNG screenshots of the round's states in")
 	logPath := fs.String("log", os.DevNull, "where the app's output goes")
 	interval := fs.Duration("poll", time.Millisecond, "the shortest pause between two screen captures; it grows to a fiftieth of the time waited so far, at most 10 ms")
@@ -114,6 +126,10 @@ func runCmd(args []string) error {
 	fs.Parse(args)
 	if fs.NArg() == 0 {
 		return errors.New("run: give the command after --")
+	}
+	password := os.Getenv("UIPROBE_PASSWORD")
+	if *login != "" && password == "" {
+		return errors.New("run: -login needs the password in UIPROBE_PASSWORD")
 	}
 
 	x, err := dialX(os.Getenv("DISPLAY"))
@@ -179,7 +195,14 @@ func runCmd(args []string) error {
 	defer logf.Close()
 	cmd := exec.Command(fs.Arg(0), fs.Args()[1:]...)
 	cmd.Stdout, cmd.Stderr = logf, logf
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "UIPROBE_PASSWORD=") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
 	t0 := time.Now()
+	p.started = t0
+	cpuAt0 := 0.0 // the app's CPU time at t0
 	if err := cmd.Start(); err != nil {
 		return err
 	}
@@ -190,6 +213,15 @@ func runCmd(args []string) error {
 		<-p.exited
 	}()
 	pid := cmd.Process.Pid
+
+	if *login != "" {
+		enterAt, cpu, err := p.signIn(pid, res, *login, password, *startTimeout, *shots, *label)
+		if err != nil {
+			return err
+		}
+		t0 = enterAt
+		cpuAt0 = cpu
+	}
 
 	// The window's first frame: text in its top-left corner (StaffDesk's menu bar, or
 	// the hello-world's entry). StaffDesk's then shows "Loading staff…" until the rows.
@@ -214,7 +246,7 @@ func runCmd(args []string) error {
 		return fmt.Errorf("start: %w", err)
 	}
 	res.StartMS = ms(drawnAt.Sub(t0))
-	res.StartCPUMS = cpuMS(pid)
+	res.StartCPUMS = cpuMS(pid) - cpuAt0
 	res.RSSDrawnKiB = rss(pid)
 	p.shot(*shots, *label+"-1-drawn")
 
@@ -302,6 +334,47 @@ func runCmd(args []string) error {
 		res.ProbeCPUMS = ms(cpu) / time.Since(t0).Seconds()
 	}
 	return json.NewEncoder(os.Stdout).Encode(res)
+}
+
+// signInR is a rectangle of the Sign in window (520x400, centred on the 1280x800
+// screen, as Fyne places it with no window manager): its title and first words, above
+// the username box and its blinking cursor.
+var signInR = rect{440, 210, 400, 80}
+
+// signIn waits for Sign in to be drawn, timing it from exec, types login, Tab and
+// password into it, and presses Enter: it returns when the Enter was sent and the app's
+// CPU time then.
+func (p *probe) signIn(pid int, res *result, login, password string, timeout time.Duration, shots, label string) (time.Time, float64, error) {
+	at, err := p.waitFor(signInR, timeout, func(f []byte) bool { return ink(f) >= 150 })
+	if err != nil {
+		return at, 0, fmt.Errorf("sign in drawn: %w", err)
+	}
+	res.SignInMS = ms(at.Sub(p.started))
+	res.SignInCPUMS = cpuMS(pid)
+	// The window takes keys once it is up and still (GLFW gives a window the keyboard
+	// when it is shown; no window manager runs).
+	if _, err := p.waitStable(signInR, 300*time.Millisecond, 10*time.Second, nil); err != nil {
+		res.Errors = append(res.Errors, "sign in: "+err.Error())
+	}
+	p.shot(shots, label+"-0-signin")
+	if err := p.x.typeText(login); err != nil {
+		return at, 0, err
+	}
+	if err := p.x.key(keysymTab); err != nil {
+		return at, 0, err
+	}
+	if err := p.x.typeText(password); err != nil {
+		return at, 0, err
+	}
+	// Give the app the keys before the Enter: they are queued in order, but a figure
+	// from the Enter should not hold their handling.
+	time.Sleep(100 * time.Millisecond)
+	cpu := cpuMS(pid)
+	enter := time.Now()
+	if err := p.x.key(keysymReturn); err != nil {
+		return enter, cpu, err
+	}
+	return enter, cpu, nil
 }
 
 // grab captures r and times the capture.

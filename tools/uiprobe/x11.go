@@ -172,20 +172,62 @@ func (x *xconn) loadKeymap() error {
 	return nil
 }
 
-// Keysyms used here besides the Latin-1 letters, whose keysym is their code.
+// Keysyms used here besides the printable Latin-1 characters, whose keysym is their code.
 const (
 	keysymControlL  = 0xffe3
+	keysymShiftL    = 0xffe1
 	keysymBackSpace = 0xff08
+	keysymTab       = 0xff09
+	keysymReturn    = 0xff0d
 )
 
 // keycode is the key that types keysym without Shift.
 func (x *xconn) keycode(keysym uint32) (byte, error) {
-	for i := 0; i*x.perKey < len(x.keys); i++ {
-		if x.keys[i*x.perKey] == keysym {
-			return x.minKey + byte(i), nil
+	code, shift, err := x.keycodeShift(keysym)
+	if err == nil && shift {
+		err = fmt.Errorf("keysym %#x needs Shift", keysym)
+	}
+	return code, err
+}
+
+// keycodeShift is the key that types keysym, and whether it needs Shift for it (the
+// keysym is in the key's second column: "M", "_").
+func (x *xconn) keycodeShift(keysym uint32) (byte, bool, error) {
+	for col := range min(2, x.perKey) {
+		for i := 0; i*x.perKey < len(x.keys); i++ {
+			if x.keys[i*x.perKey+col] == keysym {
+				return x.minKey + byte(i), col == 1, nil
+			}
 		}
 	}
-	return 0, fmt.Errorf("no key types keysym %#x", keysym)
+	return 0, false, fmt.Errorf("no key types keysym %#x", keysym)
+}
+
+// typeText types s, a key at a time, with Shift where a character needs it. Only
+// printable ASCII: its keysyms are the characters' codes.
+func (x *xconn) typeText(s string) error {
+	for _, r := range s {
+		if r < 0x20 || r > 0x7e {
+			return fmt.Errorf("typeText: %U is not printable ASCII", r)
+		}
+		code, shift, err := x.keycodeShift(uint32(r))
+		if err != nil {
+			return err
+		}
+		if shift {
+			sc, _, err := x.keycodeShift(keysymShiftL)
+			if err != nil {
+				return err
+			}
+			err = x.press(sc, code)
+		} else {
+			err = x.press(code)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return x.sync()
 }
 
 // fake sends one XTEST event: 2 key press, 3 key release, 4 button press, 5 button
@@ -212,6 +254,14 @@ func (x *xconn) key(keysyms ...uint32) error {
 		}
 		codes[i] = c
 	}
+	if err := x.press(codes...); err != nil {
+		return err
+	}
+	return x.sync()
+}
+
+// press presses the keys in order and releases them, the last first.
+func (x *xconn) press(codes ...byte) error {
 	for _, c := range codes {
 		if err := x.fake(2, c, 0, 0); err != nil {
 			return err
@@ -222,7 +272,7 @@ func (x *xconn) key(keysyms ...uint32) error {
 			return err
 		}
 	}
-	return x.sync()
+	return nil
 }
 
 func (x *xconn) move(px, py int) error {
