@@ -34,7 +34,7 @@ import (
 func main() {
 	dbPath := flag.String("db", "", "the database `file` to fill (created if missing)")
 	n := flag.Int("n", 10000, "how many staff accounts to add")
-	providers := flag.Int("providers", 24, "how many providers to add (when there are none yet)")
+	providers := flag.Int("providers", 24, "how many providers to add (when there is at most the one set-up made)")
 	offices := flag.Int("offices", 4, "how many offices to add (when there are none yet)")
 	seed := flag.Uint64("seed", 6, "seed of the made-up names, so that two runs make the same practice")
 	flag.Parse()
@@ -86,7 +86,8 @@ func run(dbPath string, n, nProviders, nOffices int, seed uint64) error {
 	if err != nil {
 		return err
 	}
-	if len(dir0.Providers) == 0 {
+	// Set up your practice made one provider: the made-up practice gets its own on top.
+	if len(dir0.Providers) <= 1 {
 		for i := range nProviders {
 			p := &app.Provider{FirstName: pick(rnd, firstNames), LastName: pick(rnd, lastNames),
 				Credentials: pick(rnd, credentials), NPI: npi(100000 + i)}
