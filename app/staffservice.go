@@ -29,6 +29,19 @@ func (s *StaffService) List(ctx context.Context) ([]*Staff, error) {
 		if err != nil {
 			return err
 		}
+		// Each row carries its role's permissions, so that the grid offers to change
+		// only the accounts the caller may (checkAbove).
+		roles, err := tx.Roles()
+		if err != nil {
+			return err
+		}
+		perms := make(map[int64]PermissionSet, len(roles))
+		for _, r := range roles {
+			perms[r.ID] = r.Permissions
+		}
+		for _, st := range all {
+			st.Permissions = perms[st.RoleID]
+		}
 		if !tx.me.Staff.RestrictOffices {
 			out = all
 			return nil

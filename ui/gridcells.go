@@ -454,9 +454,15 @@ func (c *staffCell) update(id widget.TableCellID) {
 		layoutChanged = true
 	}
 	if id.Col == colActions && c.w.manage {
-		// The person's own row has no More menu once Deactivate and Delete are gone.
+		// The person's own row has no More menu once Deactivate and Delete are gone, and
+		// an account whose role carries more than the person holds has neither Edit nor
+		// More: only View.
 		if more := c.w.hasRowMenu(s); more != c.more.Visible() {
 			setVisible(c.more, more)
+			layoutChanged = true
+		}
+		if edit := c.w.mayManage(s); edit != c.edit.Visible() {
+			setVisible(c.edit, edit)
 			layoutChanged = true
 		}
 	}

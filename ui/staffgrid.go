@@ -621,11 +621,20 @@ func (w *staffWindow) onEditSelected() {
 
 // open opens account id as the person may: Edit with Manage Accounts, View without.
 func (w *staffWindow) open(id int64) {
-	if w.manage {
+	if w.mayManageID(id) {
 		w.d.openEditStaff(id)
 	} else {
 		w.d.openView(id)
 	}
+}
+
+// mayManageID is mayManage for the account id shows in the grid.
+func (w *staffWindow) mayManageID(id int64) bool {
+	if w.roster == nil {
+		return false
+	}
+	row := w.roster.IndexOf(id)
+	return row >= 0 && w.mayManage(w.roster.Row(row))
 }
 
 func (w *staffWindow) onMoveSelection(delta int) {
@@ -731,7 +740,14 @@ func (w *staffWindow) onUnlock(s *app.Staff) {
 // the person's own row only while it has something besides Deactivate and Delete,
 // which nobody may do to themselves.
 func (w *staffWindow) hasRowMenu(s *app.Staff) bool {
-	return w.manage && (!w.isMe(s) || s.Status == app.StatusPending || s.Locked(w.now))
+	return w.mayManage(s) && (!w.isMe(s) || s.Status == app.StatusPending || s.Locked(w.now))
+}
+
+// mayManage reports whether the person may change account s: Manage Accounts, and s is
+// their own or its role carries no permission they do not hold (the service refuses
+// the rest).
+func (w *staffWindow) mayManage(s *app.Staff) bool {
+	return w.manage && (w.isMe(s) || w.d.me.Permissions.Covers(s.Permissions))
 }
 
 func (w *staffWindow) isMe(s *app.Staff) bool { return w.d.me != nil && w.d.me.ID == s.ID }
@@ -740,7 +756,7 @@ func (w *staffWindow) isMe(s *app.Staff) bool { return w.d.me != nil && w.d.me.I
 // editing it (all of it Manage Accounts').
 func (w *staffWindow) rowMenu(s *app.Staff) *fyne.Menu {
 	var items []*fyne.MenuItem
-	if !w.manage {
+	if !w.mayManage(s) {
 		return fyne.NewMenu("")
 	}
 	if s.Locked(w.now) {

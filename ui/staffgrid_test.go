@@ -900,3 +900,54 @@ func TestStaffGridStaffAccountUsage(t *testing.T) {
 		t.Errorf("after a deactivation the label shows %q", w.usageLabel.Text)
 	}
 }
+
+// An Office Manager not restricted to offices sees the practice administrator's row,
+// whose role carries Manage Permissions, which they do not hold: the service refuses
+// them any change to it, so the row offers only View (no Edit, no More menu), and a
+// double click opens View.
+func TestStaffGridOffersNoChangeOfSomeoneAbove(t *testing.T) {
+	td := newTestDesk(t, true)
+	grace := staffByUsername(t, td, "gkim")
+	full, err := td.svc.Staff.Get(td.ctx(), grace.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full.RestrictOffices, full.OfficeIDs = false, nil
+	if _, err := td.svc.Staff.Update(td.ctx(), full); err != nil {
+		t.Fatal(err)
+	}
+	signInAs(t, td, "gkim")
+	td.ShowMain()
+	td.waitIdle()
+	w := td.staff
+	t.Cleanup(w.win.Close)
+
+	olivia := staffByUsername(t, td, "omanning")
+	row := gridRowOf(t, w, "omanning")
+	if row < 0 {
+		t.Fatal("an unrestricted Office Manager does not see the administrator")
+	}
+	hoverRow(t, w, row)
+	cell := gridCell(t, w, row, colActions)
+	if !cell.view.Visible() || cell.edit.Visible() || cell.more.Visible() {
+		t.Errorf("the administrator's row offers Grace: view %v, edit %v, more %v; want View only",
+			cell.view.Visible(), cell.edit.Visible(), cell.more.Visible())
+	}
+	if got := w.rowMenu(olivia); len(got.Items) != 0 {
+		t.Errorf("Grace's More menu for the administrator has %d items", len(got.Items))
+	}
+	test.DoubleTap(gridCell(t, w, row, int(app.ColName)))
+	td.waitIdle()
+	if _, ok := td.window(fmt.Sprintf("edit:%d", olivia.ID)); ok {
+		t.Error("a double click opened Edit of the administrator for Grace")
+	}
+	if _, ok := td.window(fmt.Sprintf("view:%d", olivia.ID)); !ok {
+		t.Error("a double click did not open View of the administrator")
+	}
+	// A nurse's row is hers to change.
+	row = gridRowOf(t, w, "abello")
+	hoverRow(t, w, row)
+	if cell := gridCell(t, w, row, colActions); !cell.edit.Visible() || !cell.more.Visible() {
+		t.Errorf("a nurse's row offers Grace: edit %v, more %v; want both", cell.edit.Visible(), cell.more.Visible())
+	}
+}
