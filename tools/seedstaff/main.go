@@ -125,7 +125,7 @@ func run(dbPath string, n, nProviders, nOffices int, seed uint64) error {
 		}
 	}
 	for _, r := range dir1.Roles {
-		if r.Active {
+		if r.Active && r.Name != app.AdministratorRole { // the practice has one administrator
 			roleIDs = append(roleIDs, r.ID)
 		}
 	}
