@@ -128,7 +128,12 @@ func FuzzParseURL(f *testing.F) {
 			if verr := c.Validate(); verr != nil {
 				t.Fatalf("ParseURL(%q) accepted what Validate refuses: %v", raw, verr)
 			}
-			if c.Password != "" && strings.Contains(c.String(), c.Password) && !strings.Contains("***", c.Password) {
+			// What a Config prints must not depend on its password: the same Config with
+			// another password prints the same. (A password of "0" is a substring of any
+			// port; looking for it in the text would find what is not there.)
+			other := c
+			other.Password = c.Password + "-another"
+			if c.Password != "" && c.String() != other.String() {
 				t.Fatalf("the Config prints its password: %s", c)
 			}
 			return
