@@ -12,12 +12,9 @@ import (
 // manageable reads account id for an action of the caller's on it, refusing it when it
 // is outside the caller's offices (EFORBIDDEN: they cannot open it from any list).
 func (c *call) manageable(id int64) (*Staff, error) {
-	st, err := c.Staff(id)
+	st, err := c.visible(id)
 	if err != nil {
 		return nil, err
-	}
-	if !c.me.MaySee(st) {
-		return nil, outsideOffices()
 	}
 	if err := c.checkAbove(st); err != nil {
 		return nil, err
@@ -55,6 +52,11 @@ func (c *call) checkRoleGrant(roleID int64) error {
 	} else if err != nil {
 		return err
 	}
+	return c.grantable(r)
+}
+
+// grantable refuses role r when it carries a permission the caller does not hold.
+func (c *call) grantable(r *Role) error {
 	if !c.me.Permissions.Covers(r.Permissions) {
 		var missing PermissionSet
 		for _, p := range r.Permissions {
@@ -248,10 +250,9 @@ func (c *call) checkAccessChange(st, cur *Staff) (SessionEnd, error) {
 	if st.PINsHidden || (st.ID != c.me.Staff.ID && !c.me.Can(PermSeePINs)) {
 		st.UnlockPIN, st.SupportPIN = cur.UnlockPIN, cur.SupportPIN
 	}
-	if err := c.checkOfficeGrant(st, cur.OfficeIDs); err != nil {
-		if st.RestrictOffices == cur.RestrictOffices && slices.Equal(st.OfficeIDs, cur.OfficeIDs) {
-			err = nil // unchanged: nothing is given
-		} else {
+	// Offices left as they were give nothing, whatever the caller's own.
+	if !sameOffices(st, cur) {
+		if err := c.checkOfficeGrant(st, cur.OfficeIDs); err != nil {
 			return "", err
 		}
 	}
@@ -261,11 +262,12 @@ func (c *call) checkAccessChange(st, cur *Staff) (SessionEnd, error) {
 	if st.ID == c.me.Staff.ID {
 		return "", FieldError(FieldRole, "You cannot change your own role; ask another manager.")
 	}
-	if err := c.checkRoleGrant(st.RoleID); err != nil {
-		return "", err
-	}
 	next, err := c.Role(st.RoleID)
-	if err != nil && ErrorCode(err) != ENOTFOUND {
+	if ErrorCode(err) == ENOTFOUND {
+		next = nil // checkReferences words it
+	} else if err != nil {
+		return "", err
+	} else if err := c.grantable(next); err != nil {
 		return "", err
 	}
 	if next == nil || !next.Permissions.Has(PermManagePermissions) {
@@ -274,4 +276,17 @@ func (c *call) checkAccessChange(st, cur *Staff) (SessionEnd, error) {
 		}
 	}
 	return EndRoleChanged, nil
+}
+
+// sameOffices reports whether st is restricted to the same offices as cur, in any order.
+func sameOffices(st, cur *Staff) bool {
+	if st.RestrictOffices != cur.RestrictOffices || len(st.OfficeIDs) != len(cur.OfficeIDs) {
+		return false
+	}
+	for _, id := range st.OfficeIDs {
+		if !slices.Contains(cur.OfficeIDs, id) {
+			return false
+		}
+	}
+	return true
 }
