@@ -40,25 +40,37 @@ func (d *DirectoryService) Load(ctx context.Context) (*Directory, error) {
 	return &dir, nil
 }
 
+// normalizeProvider trims and checks p's fields in place, recording problems under
+// prefix + the field's name (Set up your practice puts its provider's under
+// "provider_", its form's own names being the administrator's).
+func normalizeProvider(p *Provider, probs *Problems, prefix string) {
+	add := func(field string, err error) {
+		if err != nil {
+			probs.Add(prefix+field, ErrorMessage(err))
+		}
+	}
+	var err error
+	p.FirstName, err = CheckName(FieldFirstName, "first name", p.FirstName)
+	add(FieldFirstName, err)
+	p.LastName, err = CheckName(FieldLastName, "last name", p.LastName)
+	add(FieldLastName, err)
+	p.Suffix, err = CheckText(FieldSuffix, "suffix", p.Suffix, 20, false)
+	add(FieldSuffix, err)
+	p.Credentials, err = CheckText(FieldCredentials, "credentials", p.Credentials, 50, false)
+	add(FieldCredentials, err)
+	p.NPI, err = CheckNPI(FieldNPI, p.NPI)
+	add(FieldNPI, err)
+}
+
 // SaveProvider creates p (ID 0) or updates it, after checking its fields.
 func (d *DirectoryService) SaveProvider(ctx context.Context, in *Provider) (*Provider, error) {
 	p := *in
 	var probs Problems
-	var err error
-	p.FirstName, err = CheckName(FieldFirstName, "first name", p.FirstName)
-	probs.AddErr(FieldFirstName, err)
-	p.LastName, err = CheckName(FieldLastName, "last name", p.LastName)
-	probs.AddErr(FieldLastName, err)
-	p.Suffix, err = CheckText(FieldSuffix, "suffix", p.Suffix, 20, false)
-	probs.AddErr(FieldSuffix, err)
-	p.Credentials, err = CheckText(FieldCredentials, "credentials", p.Credentials, 50, false)
-	probs.AddErr(FieldCredentials, err)
-	p.NPI, err = CheckNPI(FieldNPI, p.NPI)
-	probs.AddErr(FieldNPI, err)
+	normalizeProvider(&p, &probs, "")
 	if err := probs.Err(); err != nil {
 		return nil, err
 	}
-	err = d.gate.write(ctx, PermManagePractice, func(tx *call) error {
+	err := d.gate.write(ctx, PermManagePractice, func(tx *call) error {
 		if p.ID == 0 {
 			p.Active = true
 			return npiTaken(tx, &p, tx.CreateProvider(&p))

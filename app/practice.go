@@ -143,22 +143,10 @@ func (s *PracticeService) SetUp(ctx context.Context, in *PracticeSetup) (*Signed
 	}
 	prov := in.Provider
 	newProvider := strings.TrimSpace(prov.FirstName+prov.LastName) != ""
-	// The provider's problems go under "provider_" fields: the form's own first_name
-	// and last_name are the administrator's.
-	provErr := func(field string, err error) {
-		if err != nil {
-			p.Add("provider_"+field, ErrorMessage(err))
-		}
-	}
 	if newProvider {
-		prov.FirstName, err = CheckName(FieldFirstName, "first name", prov.FirstName)
-		provErr(FieldFirstName, err)
-		prov.LastName, err = CheckName(FieldLastName, "last name", prov.LastName)
-		provErr(FieldLastName, err)
-		prov.Credentials, err = CheckText(FieldCredentials, "credentials", prov.Credentials, 50, false)
-		provErr(FieldCredentials, err)
-		prov.NPI, err = CheckNPI(FieldNPI, prov.NPI)
-		provErr(FieldNPI, err)
+		// Under "provider_" fields: the form's own first_name and last_name are the
+		// administrator's.
+		normalizeProvider(&prov, &p, "provider_")
 	} else if state == SetupNew {
 		p.Add("provider_"+FieldLastName, "Enter the practice's first provider.")
 	}
