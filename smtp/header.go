@@ -105,14 +105,23 @@ func (h *header) address(name string, a mail.Address) {
 // with SMTPUTF8 takes such an address at all).
 func headerAddress(addr string) string {
 	at := strings.LastIndexByte(addr, '@')
-	if at < 0 || isASCII(addr[at+1:]) {
+	if at < 0 {
 		return addr
 	}
-	domain, err := idna.Lookup.ToASCII(addr[at+1:])
-	if err != nil {
-		return addr
+	domain, ok := asciiDomain(addr[at+1:])
+	if !ok {
+		return addr // validAddress refused it before any header is written
 	}
 	return addr[:at+1] + domain
+}
+
+// asciiDomain is domain in its IDNA ASCII form, and whether it has one.
+func asciiDomain(domain string) (string, bool) {
+	if isASCII(domain) {
+		return domain, true
+	}
+	ascii, err := idna.Lookup.ToASCII(domain)
+	return ascii, err == nil
 }
 
 func isASCII(s string) bool {

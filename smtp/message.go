@@ -257,11 +257,17 @@ func isControl(r rune) bool {
 	return unicode.IsControl(r) || r == '\u2028' || r == '\u2029'
 }
 
-// validAddress accepts a bare address that net/mail reads back unchanged and that can
-// go into MAIL FROM:<...> or RCPT TO:<...> as it is.
+// validAddress accepts a bare address that net/mail reads back unchanged, that can go
+// into MAIL FROM:<...> or RCPT TO:<...> as it is, and whose domain, when beyond ASCII,
+// has the IDNA ASCII form the header writes (headerAddress).
 func validAddress(addr string) bool {
 	if addr == "" || len(addr) > 254 || hasControl(addr) || strings.ContainsAny(addr, " <>") {
 		return false
+	}
+	if at := strings.LastIndexByte(addr, '@'); at >= 0 {
+		if _, ok := asciiDomain(addr[at+1:]); !ok {
+			return false
+		}
 	}
 	a, err := mail.ParseAddress(addr)
 	return err == nil && a.Name == "" && a.Address == addr
